@@ -1,0 +1,70 @@
+# QMS — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+# The embedded default (SQLite, eager Celery, console email) needs no environment; DEBUG for the dev server.
+RUN_ENV ?= DEBUG=true
+
+.PHONY: run install install-dev messages compilemessages migrate seed test lint worker beat bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+compilemessages: install
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing: apt-get install gettext"; exit 1; }
+	$(MANAGE) compilemessages --ignore=$(VENV) -v 0
+
+migrate: install
+	$(MANAGE) migrate --no-input -v 1
+
+seed: migrate
+	$(MANAGE) load_reference_data
+	$(MANAGE) seed_demo
+
+run: install compilemessages seed
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: install-dev compilemessages
+	$(PY) -m pytest
+
+lint: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+# Refresh the .po catalogues: one for the project (qms/, templates/) and one in each domain app.
+messages: install
+	$(MANAGE) makemessages -l fr -l en --no-obsolete --ignore=$(VENV) --ignore=processes --ignore=actionplans \
+		--ignore=complaints --ignore=surveys --ignore=certifications --ignore=staticfiles --ignore=node_modules
+	$(MANAGE) makemessages -d djangojs -l fr -l en --no-obsolete --ignore=$(VENV) --ignore=staticfiles
+	for app in processes actionplans complaints surveys certifications; do \
+		(cd $$app && ../$(MANAGE) makemessages -l fr -l en --no-obsolete) || exit 1; \
+	done
+
+# A real broker: set REDIS_URL (and DATABASE_URL) first.
+worker: install
+	$(VENV)/bin/celery -A qms worker -Q urgent,default,bulk --loglevel INFO
+
+beat: install
+	$(VENV)/bin/celery -A qms beat --loglevel INFO
+
+bench: install-dev compilemessages
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

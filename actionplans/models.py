@@ -1,0 +1,1 @@
+# Models of actionplans arrive with their issue.

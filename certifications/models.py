@@ -1,0 +1,1 @@
+# Models of certifications arrive with their issue.

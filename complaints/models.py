@@ -1,0 +1,1 @@
+# Models of complaints arrive with their issue.

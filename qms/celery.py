@@ -1,0 +1,13 @@
+"""The Celery application. Queues: ``urgent`` (acknowledgements, one-to-one mail), ``bulk`` (mass mailings),
+``default`` (everything else). Each app declares its periodic jobs in ``CELERY_BEAT_SCHEDULE`` entries below,
+every entry with ``expires`` so that a backlog after an outage does not run stale jobs."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms.settings")
+
+app = Celery("qms")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

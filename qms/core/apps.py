@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "qms.core"
+    label = "core"
+    verbose_name = _("Organisation and people")
+
+    def ready(self) -> None:
+        from django.apps import apps
+
+        from qms.core.roles import sync_roles_after_migrate
+
+        # post_migrate is sent once per app; sync once, after the last app with models, when every
+        # permission exists.
+        last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+        post_migrate.connect(sync_roles_after_migrate, sender=last, dispatch_uid="qms.core.sync_roles")

@@ -1,0 +1,1 @@
+# Models of qms.notifications arrive with their issue.

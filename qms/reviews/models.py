@@ -1,0 +1,1 @@
+# Models of qms.reviews arrive with their issue.

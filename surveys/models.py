@@ -1,0 +1,1 @@
+# Models of surveys arrive with their issue.
