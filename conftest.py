@@ -80,3 +80,59 @@ def auditor(personas):
 @pytest.fixture
 def staff_member(personas):
     return personas.staff_member
+
+
+# --- Browser tests (Playwright driving real headless Chromium) ---------------------------------------------------
+# Mark them @pytest.mark.browser and use pytest-django's ``live_server`` with ``transactional_db``.
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session. Skips (or fails under QMS_REQUIRE_SERVICES) when Playwright or
+    Chromium is missing."""
+    import os
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the tests around it,
+    # would otherwise refuse to run "in an async context".
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch_chromium(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launch_chromium(executable: str):
+    import os
+
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_service("Playwright is not installed (pip install -r requirements-dev.txt)")
+    if not os.path.exists(executable):
+        require_service(f"Chromium is not installed at {executable} (apt-get install chromium, or set CHROMIUM_PATH)")
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=executable,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                headless=True,
+            )
+        except PlaywrightError as exc:
+            require_service(f"Chromium at {executable} could not start: {exc}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context and page for each test (no cookies carried over), in French like most users."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()

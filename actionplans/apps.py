@@ -6,3 +6,6 @@ class ActionplansConfig(AppConfig):
     name = "actionplans"
     label = "actionplans"
     verbose_name = _("Action plans")
+
+    def ready(self) -> None:
+        from actionplans import metrics  # noqa: F401 - registers the metrics

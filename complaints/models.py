@@ -1,1 +1,449 @@
-# Models of complaints arrive with their issue.
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import (
+    BEFORE_ANSWER,
+    BEFORE_TAKE_CHARGE,
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    PUBLIC_MESSAGE_KINDS,
+    STATUS_BADGES,
+    Channel,
+    ComplaintKind,
+    ComplaintStatus,
+    MessageKind,
+    RequesterCategory,
+    SensitiveNature,
+    Severity,
+)
+from complaints.storage import attachment_path, private_storage
+
+# Fields whose text feeds the search column.
+SEARCHED_FIELDS = ("reference", "subject", "description", "name", "email")
+
+
+def normalise_for_search(text: str) -> str:
+    """Lower case, accents stripped, spaces collapsed: the same on SQLite and PostgreSQL."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(stripped.casefold().split())
+
+
+class RedirectBody(models.Model):
+    """A body outside the institution's remit that a request can be redirected to (CROUS, médiateur …)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("what it deals with"), blank=True)
+    contact_details = models.TextField(
+        _("contact details"), blank=True, help_text=_("Address, opening hours … They go into the reply.")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    url = models.URLField(_("web site"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("redirection body")
+        verbose_name_plural = _("redirection bodies")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def contact_block(self) -> str:
+        """The contact details as plain text, as they go into the reply."""
+        lines = [self.name]
+        lines += [line for line in self.contact_details.splitlines() if line.strip()]
+        lines += [value for value in (self.phone, self.email, self.url) if value]
+        return "\n".join(lines)
+
+
+class RootCauseCategory(models.Model):
+    """A root-cause category used to qualify requests (configurable)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("root-cause category")
+        verbose_name_plural = _("root-cause categories")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlineSetting(models.Model):
+    """The take-charge and answer deadlines of one kind of request, in working days (blank: site default)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ComplaintKind.choices, unique=True)
+    take_charge_days = models.PositiveSmallIntegerField(
+        _("take-charge deadline (working days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Leave blank to use the site default."),
+    )
+    answer_days = models.PositiveSmallIntegerField(
+        _("answer deadline (working days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Leave blank to use the site default."),
+    )
+
+    class Meta:
+        verbose_name = _("deadline setting")
+        verbose_name_plural = _("deadline settings")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given in a year; its row is locked while a number is taken."""
+
+    year = models.PositiveIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: date | None = None):
+        return self.filter(overdue_q(today or timezone.localdate()))
+
+    def not_overdue(self, today: date | None = None):
+        return self.exclude(overdue_q(today or timezone.localdate()))
+
+
+def overdue_q(today: date) -> Q:
+    """Requests past their take-charge or answer deadline; the clock stands still while waiting."""
+    return Q(status__in=BEFORE_TAKE_CHARGE, take_charge_due__lt=today) | Q(
+        status__in=BEFORE_ANSWER, answer_due__lt=today
+    )
+
+
+class Complaint(models.Model):
+    """A request filed through the helpdesk: a complaint, a suggestion, a dysfunction report or a compliment."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=ComplaintKind.choices, default=ComplaintKind.COMPLAINT)
+    requester_category = models.CharField(
+        _("requester category"), max_length=30, choices=RequesterCategory.choices, default=RequesterCategory.OTHER
+    )
+    is_sensitive = models.BooleanField(_("sensitive"), default=False, db_index=True)
+    sensitive_nature = models.CharField(
+        _("sensitive nature"), max_length=20, choices=SensitiveNature.choices, blank=True
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.PUBLIC_FORM)
+
+    # The requester: anonymous requests are allowed, so every field may be blank.
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_complaints",
+        help_text=_("The member of staff who reported it from the staff form."),
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    tracking_token_hash = models.CharField(
+        _("tracking token hash"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+
+    # What it is about.
+    programme = models.ForeignKey(
+        "core.Programme",
+        verbose_name=_("programme concerned"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    concerned_unit = models.ForeignKey(
+        "core.OrgUnit",
+        verbose_name=_("service concerned"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concerning_complaints",
+        help_text=_("As the requester gave it."),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+
+    # Handling.
+    status = models.CharField(
+        _("status"), max_length=20, choices=ComplaintStatus.choices, default=ComplaintStatus.NEW, db_index=True
+    )
+    org_unit = models.ForeignKey(
+        "core.OrgUnit",
+        verbose_name=_("unit in charge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    process = models.ForeignKey(
+        "processes.Process",
+        verbose_name=_("process"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+
+    # Qualification.
+    is_admissible = models.BooleanField(_("admissible"), null=True, blank=True)
+    is_founded = models.BooleanField(_("founded"), null=True, blank=True)
+    severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices, blank=True)
+    root_cause = models.ForeignKey(
+        RootCauseCategory,
+        verbose_name=_("root-cause category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    qualified_at = models.DateTimeField(_("qualified at"), null=True, blank=True)
+
+    # Outcome.
+    redirect_body = models.ForeignKey(
+        RedirectBody,
+        verbose_name=_("redirected to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+    )
+    resolution_summary = models.TextField(_("resolution summary"), blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+
+    # Dates. ``closed_at`` is set when any finished status is reached (closed, redirected, rejected, spam,
+    # duplicate), so that the retention period can count from it.
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    taken_in_charge_at = models.DateTimeField(_("taken in charge at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Deadlines, in working days, fixed at submission from the settings of the kind.
+    take_charge_days = models.PositiveSmallIntegerField(_("take-charge deadline (working days)"), default=2)
+    answer_days = models.PositiveSmallIntegerField(_("answer deadline (working days)"), default=15)
+    # The day the clocks started: the day received, or the day the requester reopened the request.
+    clock_started_on = models.DateField(_("clock started on"), default=timezone.localdate)
+    # Working days spent waiting for the requester since the clock started, and the current pause.
+    paused_days = models.PositiveIntegerField(_("paused working days"), default=0)
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    # Current due dates, recomputed at each move so that lists and reminders filter on them in the database.
+    take_charge_due = models.DateField(_("take charge by"), null=True, blank=True, db_index=True)
+    answer_due = models.DateField(_("answer by"), null=True, blank=True, db_index=True)
+
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-received_at", "-pk"]
+        permissions = [("view_complaint_ip", _("Can see the IP address a request was sent from"))]
+        indexes = [
+            models.Index(fields=["is_sensitive", "status", "received_at"]),
+            models.Index(fields=["org_unit", "status"]),
+            models.Index(fields=["assignee", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="complaint_rating_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_sensitive=False) | ~Q(sensitive_nature=""), name="complaint_sensitive_has_nature"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.subject}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.is_sensitive = bool(self.sensitive_nature)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(SEARCHED_FIELDS):
+            self.search_text = normalise_for_search(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not (self.name or self.email or self.submitted_by_id)
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == ComplaintStatus.WAITING
+
+    @property
+    def status_badge(self) -> str:
+        return STATUS_BADGES.get(self.status, "secondary")
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.status in BEFORE_TAKE_CHARGE and self.take_charge_due and self.take_charge_due < today:
+            return True
+        return bool(self.status in BEFORE_ANSWER and self.answer_due and self.answer_due < today)
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+    @property
+    def current_due(self) -> date | None:
+        """The deadline that matters now: take charge first, then answer."""
+        if self.status in BEFORE_TAKE_CHARGE:
+            return self.take_charge_due
+        if self.status in (*BEFORE_ANSWER, ComplaintStatus.WAITING):
+            return self.answer_due
+        return None
+
+
+class ComplaintMessage(models.Model):
+    """A message on a request: an internal note, a public reply or question, or the requester's own message."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("request"), on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
+    body = models.TextField(_("message"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for the requester's messages."),
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["complaint", "kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.reference} — {self.get_kind_display()}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in PUBLIC_MESSAGE_KINDS
+
+    @property
+    def is_from_requester(self) -> bool:
+        return self.kind == MessageKind.REQUESTER
+
+
+class ComplaintAttachment(models.Model):
+    """A file joined to a request, stored outside public media and served only through checked views."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("request"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        ComplaintMessage,
+        verbose_name=_("message"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=255)
+    original_name = models.CharField(_("original name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120, help_text=_("Detected from the content."))
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    from_requester = models.BooleanField(_("from the requester"), default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "complaints:attachment", kwargs={"reference": self.complaint.reference, "attachment_id": self.pk}
+        )

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from qms.env import (
     env_bool,
     env_choice,
     env_db_url,
+    env_email_address,
     env_email_url,
     env_int,
     env_list,
+    env_optional_bool,
     env_str,
+    env_timezone,
     env_url,
+    env_url_list,
+    is_set,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,8 +32,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # --- Core -----------------------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "django-insecure-qms-development-key-change-me-in-production")
+# Former keys, still accepted for sessions and signed links while they expire: rotate SECRET_KEY without
+# signing everybody out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_TRUSTED_ORIGINS = env_url_list("CSRF_TRUSTED_ORIGINS", "", schemes=("http", "https"))
 # Number of reverse proxies in front of the application. The client address used by rate limits and the
 # login lockout is read from X-Forwarded-For only when this is above zero, so it cannot be spoofed without one.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
@@ -77,6 +86,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "qms.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With TWO_FACTOR_REQUIRED_FOR_QUALITY_MANAGERS, sends an unverified quality manager to the 2FA set-up.
+    "qms.core.otp.QualityManagerOTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -102,10 +113,15 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------------
-DATABASES = {"default": env_db_url("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {"default": env_db_url("DATABASE_URL", "sqlite:///db.sqlite3")}
+# Persistent connections (seconds; PostgreSQL only), checked before each request reuses them.
+_conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+    DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["NAME"] != ":memory:":
+    # A relative SQLite path is relative to the project, not to the directory the process started in.
+    DATABASES["default"]["NAME"] = str(BASE_DIR / DATABASES["default"]["NAME"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, results and cache -------------------------------------------------------------------
@@ -125,7 +141,8 @@ else:
 CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", "", schemes=("redis", "rediss", "amqp")) or REDIS_URL
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None
 # Without a broker, tasks run in the calling process: the embedded default for a first run.
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+_always_eager = env_optional_bool("CELERY_TASK_ALWAYS_EAGER")  # empty: eager exactly when there is no broker
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL if _always_eager is None else _always_eager
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -133,21 +150,57 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Short broker timeouts so that a request never hangs on a broker that is down: the outbox sweep catches up.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing gives up after one quick retry (never hangs a request): notify() then leaves the email to the sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = env_str("TIME_ZONE", "Europe/Paris")
-CELERY_BEAT_SCHEDULE: dict = {}  # filled by the apps' celery schedules in qms/celery.py
+# Queues: "urgent" (acknowledgements, one-to-one notices), "bulk" (mass mailings), "default" (everything else).
+# notify() names the queue of each email; these are the defaults of the tasks.
+CELERY_TASK_ROUTES = {
+    "qms.notifications.tasks.send_email_task": {"queue": "urgent"},
+    "qms.notifications.tasks.sweep_outbox": {"queue": "default"},
+}
+# Periodic jobs: each app adds its entries here, every one with "expires" so that a backlog after an outage
+# does not run stale jobs.
+CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-sweep-outbox": {
+        "task": "qms.notifications.tasks.sweep_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+}
+# Outbox: attempts before a failing email is given up (retries after 1, 5, 15, 60 and 240 minutes).
+OUTBOX_MAX_ATTEMPTS = 6
 
 # --- Email ----------------------------------------------------------------------------------------------
+# Either one URL (EMAIL_URL), or SMTP spelled out (EMAIL_HOST and its companions); never both.
 _email = env_email_url("EMAIL_URL", "consolemail://")
+_smtp = {
+    "EMAIL_HOST": env_str("EMAIL_HOST", ""),
+    "EMAIL_PORT": env_int("EMAIL_PORT", 587, minimum=1),
+    "EMAIL_HOST_USER": env_str("EMAIL_HOST_USER", ""),
+    "EMAIL_HOST_PASSWORD": env_str("EMAIL_HOST_PASSWORD", ""),
+    "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", True),
+    "EMAIL_USE_SSL": env_bool("EMAIL_USE_SSL", False),
+}
+if _smtp["EMAIL_HOST"]:
+    if is_set("EMAIL_URL"):
+        raise ImproperlyConfigured("Set either EMAIL_URL or EMAIL_HOST (with its EMAIL_* companions), not both.")
+    _email = {"EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend", **_smtp}
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_PORT = int(_email.get("EMAIL_PORT", 25))
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL (or EMAIL_URL) ask for both TLS and SSL: choose one.")
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "QMS <qualite@example.edu>")
-SERVER_EMAIL = env_str("SERVER_EMAIL", "qms-errors@example.edu")
+DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "QMS <qualite@example.edu>")
+SERVER_EMAIL = env_email_address("SERVER_EMAIL", "qms-errors@example.edu")
 
 # --- Authentication -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -183,7 +236,7 @@ RATELIMIT_VIEW = "qms.core.views.ratelimited"
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
+TIME_ZONE = env_timezone("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
 
@@ -192,13 +245,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_ROOT = BASE_DIR / env_str("MEDIA_ROOT", "media")  # a relative path is relative to the project
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and env_bool("STATIC_MANIFEST", False)
+            if env_bool("STATIC_MANIFEST", False) and not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -211,10 +264,13 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security -------------------------------------------------------------------------------------------
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+# Browsers only heed HSTS on HTTPS responses, so a development server over HTTP is not affected.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Load balancers and orchestrators probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 SESSION_COOKIE_HTTPONLY = True
@@ -222,19 +278,21 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Behind trusted proxies, the scheme (and the host, when asked) come from their headers; never without one.
+_use_x_forwarded_host = env_bool("USE_X_FORWARDED_HOST", False)
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+    USE_X_FORWARDED_HOST = _use_x_forwarded_host
 
 # --- Site defaults (editable at run time through SiteSettings; these are the fall-backs) -----------------
 INSTITUTION_NAME = env_str("INSTITUTION_NAME", "Université de démonstration")
-DPO_EMAIL = env_str("DPO_EMAIL", "dpo@example.edu")
-QUALITY_OFFICE_EMAIL = env_str("QUALITY_OFFICE_EMAIL", "qualite@example.edu")
+DPO_EMAIL = env_email_address("DPO_EMAIL", "dpo@example.edu")
+QUALITY_OFFICE_EMAIL = env_email_address("QUALITY_OFFICE_EMAIL", "qualite@example.edu")
 HOLIDAYS_COUNTRY = env_choice("HOLIDAYS_COUNTRY", "FR", ["FR", "BE"])
 HOLIDAYS_SUBDIVISION = env_str("HOLIDAYS_SUBDIVISION", "")  # "Alsace-Moselle" (FR: 57, 67, 68) or a Belgian region
 
 # --- Logging: structured (JSON) lines on stdout ---------------------------------------------------------
-LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"], upper=True)
 LOG_FORMAT = env_choice("LOG_FORMAT", "json", ["json", "text"])
 LOGGING = {
     "version": 1,
@@ -243,8 +301,9 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "format": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, in UTC
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
@@ -257,11 +316,19 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    # Django's own handlers (plain text on stderr, mail to ADMINS) are replaced: everything goes to the root
+    # handler, as JSON lines, through the token filter. The development server's access log included.
     "loggers": {
-        "django.server": {"level": "INFO"},
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs each rendering step at INFO; keep its warnings (a missing image, a CSS error).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
+# Celery workers keep these handlers instead of installing their own plain-text ones.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Tests set this so that a test needing PostgreSQL, Redis or Chromium fails instead of skipping when missing.
 QMS_REQUIRE_SERVICES = env_bool("QMS_REQUIRE_SERVICES", False)

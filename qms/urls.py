@@ -6,6 +6,10 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from two_factor.urls import urlpatterns as two_factor_urls
 
 from qms.core import views as core_views
+from qms.core.otp import OTPAdminSite
+
+# The Django admin needs a session verified with a second factor (two-factor authentication).
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", include("qms.core.urls")),
@@ -13,6 +17,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("", include(two_factor_urls)),
+    # Password-only login is replaced by the two-factor login; the rest of the account pages are Django's.
+    path("compte/login/", core_views.PasswordLoginRedirectView.as_view()),
     path("compte/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("processus/", include("processes.urls")),

@@ -6,10 +6,12 @@ from qms.core.models import (
     AcademicYear,
     AccessGrant,
     ActivityLog,
+    ClosureDay,
     Course,
     Membership,
     OrgUnit,
     Programme,
+    SiteSettings,
     StatusChange,
     Teaching,
     User,
@@ -129,3 +131,31 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One record: it can be changed, never added twice nor deleted."""
+
+    list_display = ["__str__", "institution_name", "holidays_country", "updated_at", "updated_by"]
+    readonly_fields = ["updated_at", "updated_by"]
+    autocomplete_fields = []
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(admin.ModelAdmin):
+    list_display = ["label", "start_date", "end_date", "days"]
+    list_filter = ["start_date"]
+    search_fields = ["label"]
+    date_hierarchy = "start_date"
+    ordering = ["-start_date"]

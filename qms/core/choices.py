@@ -76,3 +76,54 @@ class Actor(models.TextChoices):
     USER = "user", _("User")
     SYSTEM = "system", _("System")
     REQUESTER = "requester", _("Requester")
+
+
+class HolidayCountry(models.TextChoices):
+    """Countries whose public holidays the working-day calendar knows (the ``holidays`` package)."""
+
+    FRANCE = "FR", _("France")
+    BELGIUM = "BE", _("Belgium")
+
+
+class AccessibilityCompliance(models.TextChoices):
+    """The compliance level that the accessibility statement declares (RGAA in France)."""
+
+    FULL = "full", _("Fully compliant")
+    PARTIAL = "partial", _("Partially compliant")
+    NONE = "none", _("Not compliant")
+
+
+# The regions whose public holidays differ from the country's, per country. France: Alsace and Moselle add
+# Good Friday and 26 December (local law of Alsace-Moselle), the overseas departments add their own days.
+# Belgium: a community's day (27 September for the Wallonia-Brussels Federation …) closes its institutions.
+HOLIDAY_SUBDIVISIONS: dict[str, list[tuple[str, str]]] = {
+    HolidayCountry.FRANCE: [
+        ("6AE", _("Alsace (Bas-Rhin, Haut-Rhin)")),
+        ("57", _("Moselle")),
+        ("971", _("Guadeloupe")),
+        ("972", _("Martinique")),
+        ("973", _("French Guiana")),
+        ("974", _("La Réunion")),
+        ("976", _("Mayotte")),
+    ],
+    HolidayCountry.BELGIUM: [
+        ("French", _("French Community (Wallonia-Brussels Federation)")),
+        ("Flemish", _("Flemish Community")),
+        ("German", _("German-speaking Community")),
+    ],
+}
+# Other spellings accepted from the environment and older settings ("67" and "68" are the Alsatian departments).
+HOLIDAY_SUBDIVISION_ALIASES: dict[str, str] = {
+    "67": "6AE",
+    "68": "6AE",
+    "alsace": "6AE",
+    "alsace-moselle": "6AE",
+    "moselle": "57",
+    "fr": "French",
+    "wallonia-brussels": "French",
+    "fwb": "French",
+    "nl": "Flemish",
+    "vl": "Flemish",
+    "de": "German",
+    "dg": "German",
+}

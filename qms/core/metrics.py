@@ -63,13 +63,45 @@ class MetricValue:
     extra: dict | None = None
 
     @classmethod
-    def ratio(cls, numerator: float | int, denominator: float | int, *, percent: bool = True, **extra) -> MetricValue | None:
-        """A ratio, or None when the denominator is zero (nothing to compute it from)."""
-        if not denominator:
+    def ratio(
+        cls,
+        numerator: float | int,
+        denominator: float | int,
+        *,
+        percent: bool = True,
+        minimum: int = 1,
+        **extra,
+    ) -> MetricValue | None:
+        """A ratio, or None when the denominator is zero or below ``minimum`` (too few answers to show)."""
+        if not denominator or denominator < minimum:
             return None
         num, den = Decimal(str(numerator)), Decimal(str(denominator))
         value = num / den * (100 if percent else 1)
         return cls(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), num, den, extra or None)
+
+    @classmethod
+    def count(cls, value: int, **extra) -> MetricValue:
+        """A plain count (requests received, councils held …)."""
+        return cls(Decimal(value), extra=extra or None)
+
+    @classmethod
+    def mean(cls, values: Iterable[float | int | Decimal], *, minimum: int = 1, **extra) -> MetricValue | None:
+        """The mean of ``values`` (a satisfaction score …), with their sum and count; None below ``minimum``."""
+        data = [Decimal(str(v)) for v in values if v is not None]
+        if not data or len(data) < minimum:
+            return None
+        total, size = sum(data, Decimal(0)), Decimal(len(data))
+        return cls((total / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), total, size, extra or None)
+
+    @classmethod
+    def median(cls, values: Iterable[float | int | Decimal], *, minimum: int = 1, **extra) -> MetricValue | None:
+        """The median of ``values`` (days to answer …), with their count as denominator; None below ``minimum``."""
+        data = sorted(Decimal(str(v)) for v in values if v is not None)
+        if not data or len(data) < minimum:
+            return None
+        middle = len(data) // 2
+        value = data[middle] if len(data) % 2 else (data[middle - 1] + data[middle]) / 2
+        return cls(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), None, Decimal(len(data)), extra or None)
 
 
 MetricFunction = Callable[[Period, "list[int] | None"], "MetricValue | None"]

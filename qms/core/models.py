@@ -5,13 +5,26 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qms.core.choices import Actor, MembershipRole, OrgUnitKind, ProgrammeLevel, Semester, StudyMode
+from qms.core.choices import (
+    HOLIDAY_SUBDIVISIONS,
+    AccessibilityCompliance,
+    Actor,
+    HolidayCountry,
+    MembershipRole,
+    OrgUnitKind,
+    ProgrammeLevel,
+    Semester,
+    StudyMode,
+)
 
 
 class User(AbstractUser):
@@ -297,3 +310,243 @@ class StatusChange(models.Model):
     @property
     def actor_label(self) -> str:
         return str(self.by) if self.by_id else self.get_actor_display()
+
+
+def _site_logo_path(instance: SiteSettings, filename: str) -> str:
+    return f"site/{filename}"
+
+
+class SiteSettings(models.Model):
+    """What the institution edits at run time; one record. Empty fields fall back to the environment.
+
+    Read it with ``SiteSettings.get()`` (cached, fall-backs applied, read-only); edit ``SiteSettings.load()``.
+    """
+
+    SINGLETON_PK = 1
+    CACHE_KEY = "core:site-settings"
+    CACHE_TIMEOUT = 300  # seconds; saving clears it at once, the timeout only bounds a missed invalidation
+
+    # The institution
+    institution_name = models.CharField(
+        _("institution name"), max_length=200, blank=True, help_text=_("Leave empty to use the server's setting.")
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=_site_logo_path,
+        blank=True,
+        help_text=_("PNG or JPEG, shown in the header of pages and PDF reports."),
+    )
+    address = models.TextField(_("postal address"), blank=True)
+    site_url = models.URLField(
+        _("public site address"),
+        blank=True,
+        help_text=_("Used in links of emails built in the background, e.g. https://qualite.example.edu."),
+    )
+    quality_office_email = models.EmailField(_("quality office email"), blank=True)
+    legal_notice = models.TextField(
+        _("legal notice"), blank=True, help_text=_("Publisher, director of publication and host of the site.")
+    )
+    # Data protection (GDPR)
+    dpo_name = models.CharField(_("data protection officer"), max_length=200, blank=True)
+    dpo_email = models.EmailField(_("data protection officer's email"), blank=True)
+    dpo_address = models.TextField(_("data protection officer's postal address"), blank=True)
+    # Accessibility statement (RGAA)
+    accessibility_compliance = models.CharField(
+        _("accessibility compliance"),
+        max_length=10,
+        choices=AccessibilityCompliance.choices,
+        default=AccessibilityCompliance.NONE,
+        help_text=_("As established by the last accessibility audit; “not compliant” until one is made."),
+    )
+    accessibility_audit_rate = models.DecimalField(
+        _("share of criteria met (%)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    accessibility_audit_date = models.DateField(_("date of the accessibility audit"), null=True, blank=True)
+    accessibility_contact_email = models.EmailField(
+        _("accessibility contact email"), blank=True, help_text=_("Leave empty to use the quality office email.")
+    )
+    # Working-day calendar
+    holidays_country = models.CharField(
+        _("country of public holidays"), max_length=2, choices=HolidayCountry.choices, blank=True
+    )
+    holidays_subdivision = models.CharField(
+        _("region of public holidays"),
+        max_length=10,
+        blank=True,
+        choices=[(country.label, HOLIDAY_SUBDIVISIONS[country]) for country in HolidayCountry],
+        help_text=_("Alsace and Moselle add Good Friday and 26 December."),
+    )
+    # Requests (complaints, suggestions …)
+    take_charge_deadline_days = models.PositiveSmallIntegerField(
+        _("take-charge deadline (working days)"), default=2, validators=[MinValueValidator(1)]
+    )
+    answer_deadline_days = models.PositiveSmallIntegerField(
+        _("answer deadline (working days)"), default=15, validators=[MinValueValidator(1)]
+    )
+    auto_close_after_days = models.PositiveSmallIntegerField(
+        _("quiet period before automatic closing (days)"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("An answered request with no news from its requester is closed after this many days."),
+    )
+    reopen_window_days = models.PositiveSmallIntegerField(
+        _("period to reopen after the answer (days)"),
+        default=30,
+        help_text=_("The requester may add information and reopen the request during this period."),
+    )
+    retention_closed_months = models.PositiveSmallIntegerField(
+        _("retention of closed requests (months)"), default=24, validators=[MinValueValidator(1)]
+    )
+    retention_spam_days = models.PositiveSmallIntegerField(
+        _("retention of spam (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    sensitive_cases_contact = models.TextField(
+        _("contacts for sensitive reports"),
+        blank=True,
+        help_text=_("The listening cell for harassment, discrimination and sexual and gender-based violence."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="site_settings_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs) -> None:
+        if getattr(self, "_resolved", False):
+            raise ValueError("SiteSettings.get() is read-only: edit SiteSettings.load() instead.")
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+        self.clear_cache()
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:site-settings")
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The site settings cannot be deleted.")
+
+    def clean(self) -> None:
+        country = self.holidays_country or settings.HOLIDAYS_COUNTRY
+        if self.holidays_subdivision and self.holidays_subdivision not in dict(HOLIDAY_SUBDIVISIONS[country]):
+            raise ValidationError(
+                {"holidays_subdivision": _("This region does not belong to the country of public holidays.")}
+            )
+
+    # --- Reading ---------------------------------------------------------------------------------------------
+    @classmethod
+    def load(cls) -> SiteSettings:
+        """The stored record, created with its defaults on first use, without fall-backs: for editing."""
+        obj, _created = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
+        return obj
+
+    @classmethod
+    def get(cls) -> SiteSettings:
+        """The settings in force: cached, with every empty field filled from the environment. Read-only."""
+        from django.core.cache import cache
+
+        stored = cache.get(cls.CACHE_KEY)
+        if stored is None:
+            stored = cls.load()
+            cache.set(cls.CACHE_KEY, stored, cls.CACHE_TIMEOUT)
+        return stored._with_fallbacks()
+
+    @classmethod
+    def defaults(cls) -> SiteSettings:
+        """The settings from the environment and the field defaults alone, without the database: for pages
+        that must render while the database is unreachable or not migrated yet."""
+        return cls(pk=cls.SINGLETON_PK)._with_fallbacks()
+
+    @classmethod
+    def clear_cache(cls) -> None:
+        from django.core.cache import cache
+        from django.db import transaction
+
+        cache.delete(cls.CACHE_KEY)
+        # Clear it again after commit, so that a read made inside the saving transaction is not kept.
+        transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
+        from qms.core.calendar import invalidate_calendar
+
+        invalidate_calendar()
+
+    def _with_fallbacks(self) -> SiteSettings:
+        self.institution_name = self.institution_name or settings.INSTITUTION_NAME
+        self.site_url = (self.site_url or settings.SITE_URL).rstrip("/")
+        self.quality_office_email = self.quality_office_email or settings.QUALITY_OFFICE_EMAIL
+        self.dpo_email = self.dpo_email or settings.DPO_EMAIL
+        self.accessibility_contact_email = self.accessibility_contact_email or self.quality_office_email
+        if not self.holidays_country:
+            self.holidays_country = settings.HOLIDAYS_COUNTRY
+            self.holidays_subdivision = self.holidays_subdivision or settings.HOLIDAYS_SUBDIVISION
+        self._resolved = True
+        return self
+
+    # --- Derived ---------------------------------------------------------------------------------------------
+    @property
+    def logo_url(self) -> str:
+        return self.logo.url if self.logo else ""
+
+    def absolute_url(self, path: str) -> str:
+        """``path`` ("/suivi/…") as a full link on the public site, for emails built with no request at hand."""
+        base = (self.site_url or settings.SITE_URL).rstrip("/")
+        return path if path.startswith(("http://", "https://")) else f"{base}/{path.lstrip('/')}"
+
+
+class ClosureDay(models.Model):
+    """A closure of the institution (fermeture administrative), one day or a range, excluded from working days."""
+
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"), help_text=_("The same as the first day for a single day."))
+    label = models.CharField(_("label"), max_length=200, help_text=_("For example: Christmas closure."))
+
+    class Meta:
+        verbose_name = _("closure day")
+        verbose_name_plural = _("closure days")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="closure_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["start_date", "end_date"])]
+
+    def __str__(self) -> str:
+        if self.end_date and self.end_date != self.start_date:
+            return f"{self.label} ({self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y})"
+        return f"{self.label} ({self.start_date:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.end_date is None:
+            self.end_date = self.start_date
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.start_date and not self.end_date:
+            self.end_date = self.start_date
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The last day cannot come before the first day.")})
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+
+@receiver([post_save, post_delete], sender=ClosureDay, dispatch_uid="core.closure_day_changed")
+def _closure_days_changed(sender, **kwargs) -> None:
+    # Cache invalidation only: the working-day calendar memoises the closures of each year.
+    from qms.core.calendar import invalidate_calendar
+
+    invalidate_calendar()

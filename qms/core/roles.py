@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 
 from qms.core.choices import Role
 
@@ -32,8 +33,11 @@ _ORGANISATION = ("orgunit", "academicyear", "programme", "course", "teaching", "
 # --- qms.core --------------------------------------------------------------------------------------------
 CORE = {
     Role.QUALITY_MANAGER: [
-        *_crud("core", *_ORGANISATION, "accessgrant"),
+        *_crud("core", *_ORGANISATION, "accessgrant", "closureday"),
         *_view("core", "activitylog", "statuschange", "user"),
+        # Only the quality manager edits the site settings (there is one record: no add, no delete).
+        "core.view_sitesettings",
+        "core.change_sitesettings",
     ],
     Role.QUALITY_REFERENT: [*_view("core", *_ORGANISATION)],
     Role.PROCESS_OWNER: [*_view("core", *_ORGANISATION)],
@@ -54,8 +58,74 @@ PROCESSES = {
     Role.STAFF: [*_view("processes", "process")],
 }
 
+# --- qms.notifications -----------------------------------------------------------------------------------
+# The outbox is read (and retried or given up) in the Django admin by the quality manager.
+NOTIFICATIONS = {
+    Role.QUALITY_MANAGER: ["notifications.view_outboxemail", "notifications.change_outboxemail"],
+}
+
+# --- actionplans -----------------------------------------------------------------------------------------
+# Groups say what may be done; where comes from memberships (see actionplans/selectors.py). Owning a plan, an
+# action or its process gives access to it even without these permissions.
+_ACTIONPLAN_MODELS = (
+    "actionplan",
+    "axis",
+    "objective",
+    "action",
+    "actionsource",
+    "actionupdate",
+    "actionevidence",
+    "effectivenesscheck",
+)
+ACTIONPLANS = {
+    Role.QUALITY_MANAGER: [*_crud("actionplans", *_ACTIONPLAN_MODELS), *_view("actionplans", "planimport")],
+    # A referent reads their units' plans, adds and follows up their actions, and may start a plan for them.
+    Role.QUALITY_REFERENT: [
+        *_view("actionplans", *_ACTIONPLAN_MODELS),
+        "actionplans.add_actionplan",
+        "actionplans.add_action",
+        "actionplans.change_action",
+        "actionplans.add_actionsource",
+        "actionplans.add_actionupdate",
+        "actionplans.add_effectivenesscheck",
+    ],
+    Role.PROCESS_OWNER: [*_view("actionplans", "action", "actionupdate"), "actionplans.add_actionupdate"],
+    Role.DIRECTOR: [*_view("actionplans", *_ACTIONPLAN_MODELS)],
+    Role.AUDITOR: [*_view("actionplans", "actionplan", "axis", "objective", "action", "effectivenesscheck")],
+    Role.STAFF: ["actionplans.add_actionupdate"],
+}
+
+# --- complaints ------------------------------------------------------------------------------------------
+# Where comes from memberships and ownership (see complaints/selectors.py): a referent handles their units'
+# requests, an assignee theirs. Sensitive requests are for the sensitive-cases group only, whatever the rest.
+_COMPLAINT_SETTINGS = ("redirectbody", "rootcausecategory", "deadlinesetting")
+COMPLAINTS = {
+    Role.QUALITY_MANAGER: [
+        "complaints.view_complaint",
+        "complaints.change_complaint",
+        "complaints.view_complaint_ip",
+        *_view("complaints", "complaintmessage", "complaintattachment"),
+        *_crud("complaints", *_COMPLAINT_SETTINGS),
+    ],
+    Role.QUALITY_REFERENT: [
+        "complaints.view_complaint",
+        "complaints.change_complaint",
+        *_view("complaints", "complaintmessage", "complaintattachment", *_COMPLAINT_SETTINGS),
+    ],
+    Role.PROCESS_OWNER: ["complaints.view_complaint"],
+    Role.DIRECTOR: ["complaints.view_complaint", *_view("complaints", "complaintmessage")],
+    Role.AUDITOR: ["complaints.view_complaint"],
+    # Every member of staff may report an internal dysfunction.
+    Role.STAFF: ["complaints.add_complaint"],
+    Role.SENSITIVE_CASES: [
+        "complaints.view_complaint",
+        "complaints.change_complaint",
+        *_view("complaints", "complaintmessage", "complaintattachment"),
+    ],
+}
+
 # Each app adds its own block here; the blocks are merged below.
-BLOCKS: list[dict[str, list[str]]] = [CORE, PROCESSES]
+BLOCKS: list[dict[str, list[str]]] = [CORE, PROCESSES, NOTIFICATIONS, ACTIONPLANS, COMPLAINTS]
 
 
 def role_permissions() -> dict[str, set[str]]:
@@ -66,23 +136,42 @@ def role_permissions() -> dict[str, set[str]]:
     return merged
 
 
-def sync_roles(verbosity: int = 1) -> dict[str, int]:
-    """Create the role groups and set their permissions to the declared map. Returns permissions per role."""
-    wanted = role_permissions()
-    all_perms = {
+def _existing_permissions() -> dict[str, int]:
+    return {
         f"{app}.{codename}": pk
         for pk, app, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
     }
+
+
+def unknown_permissions() -> dict[str, list[str]]:
+    """Declared permissions that do not exist, by role: a typo, or an app whose migrations have not run."""
+    existing = _existing_permissions()
+    unknown = {role: sorted(p for p in perms if p not in existing) for role, perms in role_permissions().items()}
+    return {role: perms for role, perms in unknown.items() if perms}
+
+
+@transaction.atomic
+def sync_roles(verbosity: int = 1) -> dict[str, int]:
+    """Create the role groups and set their permissions to exactly the declared map; idempotent.
+
+    Returns the number of permissions given to each role. Groups that are not roles (made by hand in the admin)
+    are left alone.
+    """
+    wanted = role_permissions()
+    existing = _existing_permissions()
     counts = {}
     for role, perms in wanted.items():
         group, _created = Group.objects.get_or_create(name=role)
-        missing = sorted(p for p in perms if p not in all_perms)
+        missing = sorted(p for p in perms if p not in existing)
         if missing:
             logger.warning("Unknown permissions for role %s: %s", role, ", ".join(missing))
-        group.permissions.set([all_perms[p] for p in perms if p in all_perms])
+        group.permissions.set([existing[p] for p in perms if p in existing])
         counts[role] = len(perms) - len(missing)
+        if verbosity > 1:
+            logger.info("Role %s: %d permissions", role, counts[role])
     return counts
 
 
 def sync_roles_after_migrate(sender, **kwargs) -> None:
+    """post_migrate handler: permissions exist only once every app has migrated, never in a data migration."""
     sync_roles(verbosity=kwargs.get("verbosity", 1))

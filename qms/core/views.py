@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -7,21 +9,87 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
+
+from qms.core.models import SiteSettings
+from qms.core.navigation import nav_items
+
+# The accessibility statement (déclaration d'accessibilité, RGAA). The compliance level, the audit and the contact
+# come from the site settings that the quality manager edits; the level also shows in every page's footer, as the
+# RGAA asks. Update this date when the statement's text changes.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 24)
+RGAA_VERSION = "4.1.2"
+
+# The Défenseur des droits, to whom anyone may refer a lack of accessibility that the institution did not fix.
+DEFENSEUR_DES_DROITS = {
+    "form_url": "https://formulaire.defenseurdesdroits.fr/",
+    "delegates_url": "https://www.defenseurdesdroits.fr/carte-des-delegues",
+    "phone": "09 69 39 00 00",
+    "postal_address": ["Défenseur des droits", "Libre réponse 71120", "75342 Paris CEDEX 07"],
+}
+
+
+def reverse_or_none(url_name: str) -> str | None:
+    """The address of ``url_name``, or None while the page does not exist yet."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
 
 
 @login_not_required
 def landing(request: HttpRequest) -> HttpResponse:
     """The public landing page: file a request, or sign in."""
-    return render(request, "core/landing.html")
+    return render(request, "core/landing.html", {"complaint_url": reverse_or_none("complaints:public-create")})
 
 
 class HomeView(TemplateView):
-    """The signed-in user's start page."""
+    """The signed-in user's start page: a welcome and the modules they may open."""
 
     template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["modules"] = nav_items(self.request.user)
+        return context
+
+
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (déclaration d'accessibilité) that French public bodies must publish."""
+    context = {
+        "site": SiteSettings.get(),
+        "statement_date": ACCESSIBILITY_STATEMENT_DATE,
+        "rgaa_version": RGAA_VERSION,
+        "defenseur": DEFENSEUR_DES_DROITS,
+    }
+    return render(request, "core/accessibility.html", context)
+
+
+@login_not_required
+def legal(request: HttpRequest) -> HttpResponse:
+    """The legal notice (mentions légales)."""
+    return render(request, "core/legal.html", {"site": SiteSettings.get()})
+
+
+@login_not_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The personal-data page (données personnelles): controller, DPO, purposes, legal basis, retention, rights."""
+    return render(request, "core/privacy.html", {"site": SiteSettings.get()})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordLoginRedirectView(RedirectView):
+    """django.contrib.auth's password-only login page, replaced by the two-factor login (the query string, with
+    its ``next``, is kept), so that nobody can sign in without their second factor."""
+
+    pattern_name = "two_factor:login"
+    query_string = True
+    permanent = False
 
 
 @login_not_required
@@ -59,7 +127,9 @@ def _check_broker() -> tuple[bool, str] | None:
     from qms.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # The URL from the settings, so that what is checked is what the settings say (and tests can point it
+        # elsewhere); the transport options keep the check short when the broker is down.
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True, "ok"
     except Exception as exc:  # noqa: BLE001

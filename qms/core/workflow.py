@@ -7,8 +7,8 @@ status of an object at any past date can be read back with ``status_at``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,16 +39,20 @@ class TransitionError(Exception):
 
 @dataclass(frozen=True)
 class Move:
-    """One allowed move: from any of ``sources`` (or ``ANY``) to ``target``, when ``guard`` allows it."""
+    """One allowed move: from any of ``sources`` to ``target``, when ``guard`` allows it, made by one of ``actors``.
+
+    ``sources`` may be ``ANY``: every status except the target itself and the workflow's terminal statuses (a
+    terminal status is only left by a move that names it).
+    """
 
     sources: tuple[str, ...] | str
     target: str
     guard: Guard | None = None
     actors: tuple[str, ...] = (Actor.USER,)
 
-    def starts_from(self, status: str) -> bool:
+    def starts_from(self, status: str, terminal: frozenset[str] = frozenset()) -> bool:
         if self.sources == ANY:
-            return True
+            return status != self.target and status not in terminal
         sources = (self.sources,) if isinstance(self.sources, str) else self.sources
         return status in sources
 
@@ -68,8 +72,22 @@ class Workflow:
         except ValueError:
             return status
 
+    def is_terminal(self, status: str) -> bool:
+        return status in self.terminal
+
     def _moves_to(self, current: str, to: str) -> list[Move]:
-        return [m for m in self.moves if m.target == to and m.starts_from(current)]
+        return [m for m in self.moves if m.target == to and m.starts_from(current, self.terminal)]
+
+    def table(self) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+        """The allowed moves as (sources, target, actors), with ``ANY`` spelled out: for documentation pages."""
+        rows = []
+        for move in self.moves:
+            if move.sources == ANY:
+                sources = tuple(s for s in self.choices.values if move.starts_from(s, self.terminal))
+            else:
+                sources = (move.sources,) if isinstance(move.sources, str) else tuple(move.sources)
+            rows.append((sources, move.target, tuple(move.actors)))
+        return rows
 
     def check(self, obj: Any, to: str, *, actor: str = Actor.USER, **context: Any) -> None:
         """Raise ``TransitionError`` unless ``obj`` may move to ``to`` now."""
@@ -116,7 +134,22 @@ class Workflow:
         update_fields: Iterable[str] = (),
         **context: Any,
     ) -> StatusChange:
-        """Check the move, set the status, save ``obj`` and record the status change."""
+        """Check the move, set the status, save ``obj`` and record the status change.
+
+        The row is locked and its stored status re-read first, so that two concurrent moves (a member of staff
+        and the nightly job, say) cannot both start from the same status: the second is checked against what
+        the first left.
+        """
+        if obj.pk is not None:
+            stored = (
+                type(obj)
+                ._default_manager.select_for_update()
+                .filter(pk=obj.pk)
+                .values_list(self.field, flat=True)
+                .first()
+            )
+            if stored is not None:
+                setattr(obj, self.field, stored)
         self.check(obj, to, actor=actor, by=by, note=note, **context)
         current = getattr(obj, self.field)
         setattr(obj, self.field, to)
@@ -159,3 +192,26 @@ def status_at(obj: models.Model, when: datetime) -> str | None:
     """The status ``obj`` had at ``when``, or None if it did not exist yet."""
     change = status_history(obj).filter(at__lte=when).order_by("-at", "-pk").first()
     return change.to_status if change else None
+
+
+def statuses_at(model: type[models.Model], object_ids: Iterable[int], when: datetime) -> dict[int, str]:
+    """The status each of ``object_ids`` had at ``when``, in one query; objects that did not exist yet are left
+    out. For reports such as "the actions' state on the day of the management review"."""
+    ids = list(object_ids)
+    if not ids:
+        return {}
+    rows = (
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=ids, at__lte=when
+        )
+        .order_by("object_id", "at", "pk")
+        .values_list("object_id", "to_status")
+    )
+    # Ordered oldest first: the last row seen for each object is its status at ``when``.
+    return dict(rows)
+
+
+def entered_at(obj: models.Model, statuses: Iterable[str]) -> datetime | None:
+    """When ``obj`` first reached one of ``statuses``, or None if it never did."""
+    change = status_history(obj).filter(to_status__in=list(statuses)).order_by("at", "pk").first()
+    return change.at if change else None

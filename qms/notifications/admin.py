@@ -1,1 +1,99 @@
-# Admin registrations for qms.notifications.
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from qms.notifications.choices import OUTBOX_STATE_BADGES
+from qms.notifications.models import OutboxEmail
+from qms.notifications.services import give_up, retry_now
+
+HIDDEN_SECRET = _("Hidden until sent: it carries a secret link, and is wiped once sent.")
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: rows are written by ``notify`` and changed only through the actions."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "recipient_email",
+        "subject",
+        "queue",
+        "state_badge",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    )
+    list_filter = ("state", "queue", "kind", "language", "contains_secret")
+    search_fields = ("recipient_email", "subject", "=message_id", "=dedup_key")
+    list_select_related = ("recipient_user",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    actions = ("retry_selected", "give_up_selected")
+    fieldsets = (
+        (None, {"fields": ("kind", "state", "queue", "recipient_email", "recipient_user", "language", "reply_to")}),
+        (_("Message"), {"fields": ("subject", "text_body", "html_body", "message_id")}),
+        (_("Concerns"), {"fields": ("content_type", "object_id", "dedup_key")}),
+        (
+            _("Delivery"),
+            {
+                "fields": (
+                    "attempts",
+                    "next_attempt_at",
+                    "lease_until",
+                    "last_error",
+                    "created_at",
+                    "sent_at",
+                    "contains_secret",
+                    "wiped_at",
+                )
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_badge(self, obj: OutboxEmail):
+        return format_html(
+            '<span class="badge text-bg-{}">{}</span>', OUTBOX_STATE_BADGES[obj.state], obj.get_state_display()
+        )
+
+    def _body(self, obj: OutboxEmail, value: str):
+        # A secret link must not be read off the admin before the email is out.
+        if obj.contains_secret and obj.is_pending:
+            return HIDDEN_SECRET
+        return format_html('<pre style="white-space:pre-wrap;">{}</pre>', value) if value else "—"
+
+    @admin.display(description=_("text body"))
+    def text_body(self, obj: OutboxEmail):
+        return self._body(obj, obj.body_text)
+
+    @admin.display(description=_("HTML body (source)"))
+    def html_body(self, obj: OutboxEmail):
+        return self._body(obj, obj.body_html)
+
+    @admin.action(description=_("Retry now"), permissions=["change"])
+    def retry_selected(self, request, queryset):
+        count = retry_now(emails=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count) % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    @admin.action(description=_("Give up"), permissions=["change"])
+    def give_up_selected(self, request, queryset):
+        count = give_up(emails=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d email given up.", "%(count)d emails given up.", count) % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

@@ -1,0 +1,358 @@
+"""Reads of the action plans, shared by views, tasks, reports and other apps.
+
+Who sees what (shared/DESIGN.md):
+- quality managers and directors see every plan and action;
+- a plan's owner sees the plan and all its actions; an action's owner sees the action; a process owner sees
+  the actions of their processes (owning an object gives access to it, even without a group);
+- a quality referent (or the head or director of a unit) sees the plans and actions of their units and
+  sub-units, when their group lets them view action plans;
+- an auditor sees the plans and actions they hold a current access grant to.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import chain
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from actionplans.choices import OPEN_STATUSES, ActionStatus
+from actionplans.models import (
+    Action,
+    ActionEvidence,
+    ActionPlan,
+    ActionSource,
+    ActionUpdate,
+    Axis,
+    EffectivenessCheck,
+    Objective,
+)
+from qms.core.choices import MembershipRole
+from qms.core.selectors import granted_ids, is_quality_manager, sees_everything, units_in_scope
+from qms.core.workflow import status_history
+
+# The memberships that put a unit's plans and actions in a person's scope.
+SCOPE_ROLES = (MembershipRole.QUALITY_REFERENT, MembershipRole.HEAD, MembershipRole.DIRECTOR)
+
+ACTION_LIST_RELATED = ("plan", "objective", "objective__axis", "owner", "org_unit", "process")
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def scope_units(user, perm: str) -> list[int]:
+    """The units whose plans and actions ``user`` sees through a membership, if their groups grant ``perm``."""
+    if not _signed_in(user) or not user.has_perm(perm):
+        return []
+    return units_in_scope(user, SCOPE_ROLES)
+
+
+# --- Visibility ---------------------------------------------------------------------------------------------
+
+
+def plans_visible_to(user) -> models.QuerySet[ActionPlan]:
+    """The plans ``user`` may open."""
+    plans = ActionPlan.objects.select_related("org_unit", "owner", "programme")
+    if not _signed_in(user):
+        return plans.none()
+    if sees_everything(user):
+        return plans
+    query = Q(owner=user)
+    units = scope_units(user, "actionplans.view_actionplan")
+    if units:
+        query |= Q(org_unit__in=units)
+    grants = granted_ids(user, ActionPlan)
+    if grants:
+        query |= Q(pk__in=grants)
+    return plans.filter(query)
+
+
+def actions_visible_to(user) -> models.QuerySet[Action]:
+    """The actions ``user`` may open, with what a list shows already joined."""
+    actions = Action.objects.select_related(*ACTION_LIST_RELATED)
+    if not _signed_in(user):
+        return actions.none()
+    if sees_everything(user):
+        return actions
+    query = Q(owner=user) | Q(plan__owner=user) | Q(process__owner=user)
+    units = scope_units(user, "actionplans.view_action")
+    if units:
+        query |= Q(org_unit__in=units) | Q(plan__org_unit__in=units)
+    plan_grants = granted_ids(user, ActionPlan)
+    if plan_grants:
+        query |= Q(plan_id__in=plan_grants)
+    action_grants = granted_ids(user, Action)
+    if action_grants:
+        query |= Q(pk__in=action_grants)
+    return actions.filter(query)
+
+
+def plans_user_can_add_actions_to(user) -> models.QuerySet[ActionPlan]:
+    """The plans, not closed, where ``user`` may add an action: every one for a quality manager, the plans they
+    own, and the plans of their units when their group lets them add actions."""
+    plans = ActionPlan.objects.exclude(status="closed").select_related("org_unit")
+    if not _signed_in(user):
+        return plans.none()
+    if is_quality_manager(user):
+        return plans
+    query = Q(owner=user)
+    units = scope_units(user, "actionplans.add_action")
+    if units:
+        query |= Q(org_unit__in=units)
+    return plans.filter(query)
+
+
+# --- Object permissions -------------------------------------------------------------------------------------
+
+
+def can_edit_plan(user, plan: ActionPlan) -> bool:
+    """The plan's owner and quality managers edit a plan, its axes and objectives, and import into it."""
+    return _signed_in(user) and (is_quality_manager(user) or plan.owner_id == user.pk)
+
+
+def can_add_action(user, plan: ActionPlan) -> bool:
+    if plan.is_closed or not _signed_in(user):
+        return False
+    if can_edit_plan(user, plan):
+        return True
+    return plan.org_unit_id is not None and plan.org_unit_id in scope_units(user, "actionplans.add_action")
+
+
+def can_edit_action(user, action: Action) -> bool:
+    """Edit an action's fields (deadline, owner …) and check its effectiveness: the plan's editors, and the
+    referents of its unit or its plan's unit."""
+    if not _signed_in(user):
+        return False
+    if can_edit_plan(user, action.plan):
+        return True
+    units = scope_units(user, "actionplans.change_action")
+    return bool(units) and (action.org_unit_id in units or action.plan.org_unit_id in units)
+
+
+def can_update_action(user, action: Action) -> bool:
+    """Report progress, attach evidence and move the status: the action's owner, the owner of its process,
+    and whoever may edit it."""
+    if not _signed_in(user):
+        return False
+    if action.owner_id == user.pk:
+        return True
+    if action.process_id and action.process.owner_id == user.pk:
+        return True
+    return can_edit_action(user, action)
+
+
+def can_check_effectiveness(user, action: Action) -> bool:
+    return action.status == ActionStatus.DONE and can_edit_action(user, action)
+
+
+# --- Lists --------------------------------------------------------------------------------------------------
+
+
+def plans_with_counts(plans: models.QuerySet[ActionPlan], today: datetime.date | None = None):
+    """``plans`` with ``action_count`` (not cancelled), ``done_count`` and ``late_count`` in the same query."""
+    today = today or timezone.localdate()
+    return plans.annotate(
+        action_count=Count("actions", filter=~Q(actions__status=ActionStatus.CANCELLED)),
+        done_count=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
+        late_count=Count("actions", filter=Q(actions__status__in=OPEN_STATUSES, actions__deadline__lt=today)),
+    )
+
+
+def my_actions(user) -> models.QuerySet[Action]:
+    """The actions ``user`` owns: open ones first, the nearest deadline first."""
+    if not _signed_in(user):
+        return Action.objects.none()
+    return (
+        Action.objects.filter(owner=user)
+        .select_related(*ACTION_LIST_RELATED)
+        .annotate(
+            is_open_rank=models.Case(
+                models.When(status__in=OPEN_STATUSES, then=0), default=1, output_field=models.IntegerField()
+            )
+        )
+        .order_by("is_open_rank", models.F("deadline").asc(nulls_last=True), "pk")
+    )
+
+
+def actions_for_source(obj: models.Model) -> models.QuerySet[Action]:
+    """The actions that answer ``obj`` (a complaint, a finding, a risk …), through the source link table."""
+    content_type = ContentType.objects.get_for_model(obj)
+    return (
+        Action.objects.filter(sources__content_type=content_type, sources__object_id=obj.pk)
+        .select_related(*ACTION_LIST_RELATED)
+        .order_by("created_at", "pk")
+    )
+
+
+def actions_due_between(start: datetime.date, end: datetime.date) -> models.QuerySet[Action]:
+    """Open actions whose deadline falls from ``start`` to ``end`` (for reminders and dashboards)."""
+    return (
+        Action.objects.open()
+        .filter(deadline__gte=start, deadline__lte=end)
+        .select_related(*ACTION_LIST_RELATED)
+        .order_by("deadline", "pk")
+    )
+
+
+def action_detail(user, pk: int) -> Action:
+    """One action visible to ``user``, with its sources, updates (and their evidence) and checks prefetched.
+    Raises ``Action.DoesNotExist`` when it is out of scope."""
+    return (
+        actions_visible_to(user)
+        .select_related("created_by", "process__owner", "plan__owner", "plan__org_unit")
+        .prefetch_related(
+            Prefetch("sources", queryset=ActionSource.objects.select_related("content_type")),
+            "sources__source",
+            Prefetch(
+                "updates",
+                queryset=ActionUpdate.objects.select_related("author").prefetch_related(
+                    Prefetch("evidence", queryset=ActionEvidence.objects.order_by("pk"))
+                ),
+            ),
+            Prefetch(
+                "effectiveness_checks", queryset=EffectivenessCheck.objects.select_related("checked_by", "follow_up")
+            ),
+            Prefetch("started_by_checks", queryset=EffectivenessCheck.objects.select_related("action")),
+        )
+        .get(pk=pk)
+    )
+
+
+# --- The plan tree ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rollup:
+    """Progress rolled up over a set of actions: cancelled ones are left out of every figure."""
+
+    total: int = 0
+    done: int = 0
+    in_progress: int = 0
+    late: int = 0
+    cancelled: int = 0
+    progress_sum: int = 0
+
+    def add(self, action: Action, today: datetime.date) -> None:
+        if action.status == ActionStatus.CANCELLED:
+            self.cancelled += 1
+            return
+        self.total += 1
+        self.progress_sum += action.progress or 0
+        if action.status == ActionStatus.DONE:
+            self.done += 1
+        elif action.status == ActionStatus.IN_PROGRESS:
+            self.in_progress += 1
+        if action.status in OPEN_STATUSES and action.deadline and action.deadline < today:
+            self.late += 1
+
+    def merge(self, other: Rollup) -> None:
+        for name in ("total", "done", "in_progress", "late", "cancelled", "progress_sum"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def done_share(self) -> int | None:
+        """The share of actions done, in whole percent (None when there is none)."""
+        return round(100 * self.done / self.total) if self.total else None
+
+    @property
+    def mean_progress(self) -> int | None:
+        return round(self.progress_sum / self.total) if self.total else None
+
+    @property
+    def badge(self) -> str:
+        if not self.total:
+            return "secondary"
+        if self.late:
+            return "danger"
+        if self.done == self.total:
+            return "success"
+        return "primary" if self.done or self.in_progress else "secondary"
+
+
+@dataclass
+class ObjectiveNode:
+    objective: Objective | None
+    actions: list[Action] = field(default_factory=list)
+    rollup: Rollup = field(default_factory=Rollup)
+
+
+@dataclass
+class AxisNode:
+    axis: Axis | None
+    objectives: list[ObjectiveNode] = field(default_factory=list)
+    rollup: Rollup = field(default_factory=Rollup)
+
+
+@dataclass
+class PlanTree:
+    """A plan as a tree (axis → objective → actions), with progress rolled up at each level."""
+
+    plan: ActionPlan
+    axes: list[AxisNode]
+    unfiled: ObjectiveNode  # actions outside any objective
+    rollup: Rollup
+
+    def __iter__(self):
+        return iter(self.axes)
+
+    @property
+    def actions(self) -> list[Action]:
+        nested = (node.actions for axis in self.axes for node in axis.objectives)
+        return list(chain(*nested, self.unfiled.actions))
+
+
+def plan_tree(
+    plan: ActionPlan, *, today: datetime.date | None = None, actions: Iterable[Action] | None = None
+) -> PlanTree:
+    """The tree of ``plan`` in three queries (axes, objectives, actions), whatever its size. Axes with no
+    objective and objectives with no action are kept, so that a new plan shows its skeleton."""
+    today = today or timezone.localdate()
+    axes = list(plan.axes.all())
+    objectives = list(plan.objectives.all())
+    if actions is None:
+        actions = plan.actions.select_related("owner", "org_unit", "process").order_by("position", "pk")
+    axis_nodes = {axis.pk: AxisNode(axis) for axis in axes}
+    loose_axis = AxisNode(None)  # objectives directly under the plan
+    objective_nodes: dict[int, ObjectiveNode] = {}
+    for objective in objectives:
+        node = ObjectiveNode(objective)
+        objective_nodes[objective.pk] = node
+        axis_nodes.get(objective.axis_id, loose_axis).objectives.append(node)
+    unfiled = ObjectiveNode(None)
+    plan_rollup = Rollup()
+    for action in actions:
+        action.plan = plan  # spare a query per action when the template reads action.plan
+        node = objective_nodes.get(action.objective_id, unfiled)
+        node.actions.append(action)
+        node.rollup.add(action, today)
+        plan_rollup.add(action, today)
+    ordered_axes = list(axis_nodes.values()) + ([loose_axis] if loose_axis.objectives else [])
+    for axis_node in ordered_axes:
+        for objective_node in axis_node.objectives:
+            axis_node.rollup.merge(objective_node.rollup)
+    return PlanTree(plan=plan, axes=ordered_axes, unfiled=unfiled, rollup=plan_rollup)
+
+
+# --- The action page ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime.datetime
+    kind: str  # "status", "update" or "check"
+    item: object
+
+
+def action_timeline(action: Action) -> list[TimelineEntry]:
+    """The updates, status changes and effectiveness checks of ``action``, oldest first (prefetch the updates
+    and checks, as ``action_detail`` does)."""
+    entries = [TimelineEntry(change.at, "status", change) for change in status_history(action)]
+    entries += [TimelineEntry(update.at, "update", update) for update in action.updates.all()]
+    entries += [TimelineEntry(check.created_at, "check", check) for check in action.effectiveness_checks.all()]
+    return sorted(entries, key=lambda entry: entry.at)

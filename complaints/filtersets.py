@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import ComplaintKind, ComplaintStatus, RequesterCategory
+from complaints.models import Complaint, normalise_for_search, overdue_q
+from qms.core.models import OrgUnit, User
+
+
+class ComplaintFilterSet(django_filters.FilterSet):
+    """The inbox's filters: status, kind, category, unit (sub-units included), assignee, overdue, dates, and a
+    search that ignores case and accents."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=ComplaintStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ComplaintKind.choices)
+    requester_category = django_filters.ChoiceFilter(label=_("Requester category"), choices=RequesterCategory.choices)
+    org_unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=OrgUnit.objects.filter(is_active=True).order_by("path"), method="filter_unit"
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Assignee"),
+        queryset=User.objects.filter(assigned_complaints__isnull=False).distinct().order_by("last_name", "username"),
+    )
+    unassigned = django_filters.BooleanFilter(
+        label=_("Unassigned only"), method="filter_unassigned", widget=forms.CheckboxInput
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput)
+    received = django_filters.DateFromToRangeFilter(
+        label=_("Received between"),
+        field_name="received_at",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("received_at", "received"), ("answer_due", "due"), ("reference", "reference")),
+        field_labels={"received_at": _("Date received"), "answer_due": _("Answer deadline"), "reference": _("Reference")},
+    )
+
+    class Meta:
+        model = Complaint
+        fields = ["q", "status", "kind", "requester_category", "org_unit", "assignee", "overdue", "received"]
+
+    def filter_search(self, queryset, name, value):
+        terms = normalise_for_search(value).split()
+        query = Q()
+        for term in terms[:8]:
+            query &= Q(search_text__contains=term)
+        return queryset.filter(query) if terms else queryset
+
+    def filter_unit(self, queryset, name, unit):
+        if unit is None:
+            return queryset
+        return queryset.filter(org_unit__path__startswith=unit.path)
+
+    def filter_unassigned(self, queryset, name, value):
+        return queryset.filter(assignee__isnull=True) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(overdue_q(timezone.localdate()))

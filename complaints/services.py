@@ -1,0 +1,674 @@
+"""Every write of the helpdesk: submission, the moves of the workflow, assignment, qualification, messages,
+the requester's replies and ratings, the tracking links, and the automatic closing.
+
+Services are keyword-only and HTTP-free, run in a transaction and raise ``ComplaintError`` (translated) when
+something cannot be done. Emails go through ``qms.notifications.services.notify``: rows of the outbox written in
+the same transaction, sent after commit, so that nothing here waits for the broker or the mail server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.choices import (
+    BEFORE_ANSWER,
+    BEFORE_TAKE_CHARGE,
+    EMAILED_MESSAGE_KINDS,
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    Channel,
+    ComplaintKind,
+    ComplaintStatus,
+    MessageKind,
+    RequesterCategory,
+)
+from complaints.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintMessage,
+    RedirectBody,
+    ReferenceCounter,
+    RootCauseCategory,
+)
+from complaints.selectors import deadline_days, staff_to_notify
+from complaints.validators import check_attachment, check_attachments
+from complaints.workflow import WORKFLOW
+from qms.core.calendar import WorkingCalendar
+from qms.core.choices import Actor
+from qms.core.models import OrgUnit, Programme, SiteSettings, StatusChange, User
+from qms.core.services import log_activity
+from qms.core.tokens import make_token
+from qms.core.workflow import TransitionError, record_status
+from qms.notifications.services import notify, notify_many
+
+S = ComplaintStatus
+REFERENCE_PREFIX = "REC"
+
+
+class ComplaintError(Exception):
+    """Something the helpdesk cannot do; ``str(error)`` is translated and can be shown as is."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A request just filed, with its tracking token: shown once, never stored (only its hash is)."""
+
+    complaint: Complaint
+    token: str
+
+
+# --- Links -------------------------------------------------------------------------------------------------
+def tracking_url(token: str) -> str:
+    """The full tracking link of ``token`` on the public site (for emails)."""
+    return SiteSettings.get().absolute_url(reverse("complaints:public-track", kwargs={"token": token}))
+
+
+def lost_link_url() -> str:
+    return SiteSettings.get().absolute_url(reverse("complaints:public-lost-link"))
+
+
+def staff_url(complaint: Complaint) -> str:
+    return SiteSettings.get().absolute_url(complaint.get_absolute_url())
+
+
+# --- References and deadlines --------------------------------------------------------------------------------
+def next_reference(*, year: int) -> str:
+    """The next public reference of ``year`` (REC-2026-00042). The year's counter row is locked until the
+    caller's transaction ends, so that concurrent submissions never share a number."""
+    with transaction.atomic():
+        ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year, last=0)], ignore_conflicts=True)
+        counter = ReferenceCounter.objects.select_for_update().get(year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+    return f"{REFERENCE_PREFIX}-{year}-{counter.last:05d}"
+
+
+def refresh_deadlines(complaint: Complaint, *, calendar: WorkingCalendar | None = None) -> list[str]:
+    """Recompute the stored due dates from the clock start, the deadlines of the kind and the paused time.
+
+    The take-charge date stands still once the request is taken in charge, and the answer date once it is
+    answered (or closed otherwise), so that they keep saying what the deadline was. Returns the fields changed.
+    """
+    calendar = calendar or WorkingCalendar()
+    start = complaint.clock_started_on
+    changed = []
+    if complaint.taken_in_charge_at is None and complaint.status in (*BEFORE_TAKE_CHARGE, S.WAITING):
+        due = calendar.add_working_days(start, complaint.take_charge_days + complaint.paused_days)
+        if due != complaint.take_charge_due:
+            complaint.take_charge_due = due
+            changed.append("take_charge_due")
+    if complaint.status in (*BEFORE_ANSWER, S.WAITING):
+        due = calendar.add_working_days(start, complaint.answer_days + complaint.paused_days)
+        if due != complaint.answer_due:
+            complaint.answer_due = due
+            changed.append("answer_due")
+    return changed
+
+
+# --- Submission ------------------------------------------------------------------------------------------------
+@transaction.atomic
+def complaint_submit(
+    *,
+    kind: str,
+    subject: str,
+    description: str,
+    requester_category: str = RequesterCategory.OTHER,
+    name: str = "",
+    email: str = "",
+    language: str | None = None,
+    programme: Programme | None = None,
+    concerned_unit: OrgUnit | None = None,
+    sensitive_nature: str = "",
+    ip_address: str | None = None,
+    files: Sequence = (),
+    submitted_by: User | None = None,
+    channel: str = Channel.PUBLIC_FORM,
+) -> Submission:
+    """File a request: give it a reference and a tracking token, store its files, queue its acknowledgement
+    (new → acknowledged at once) and tell the staff concerned. Nothing waits for the broker or the mail server."""
+    from django.conf import settings
+
+    subject, description = (subject or "").strip(), (description or "").strip()
+    if not subject or not description:
+        raise ComplaintError(_("A subject and a description are required."))
+    if kind not in ComplaintKind.values:
+        raise ComplaintError(_("Unknown kind of request."), field="kind")
+    try:
+        content_types = check_attachments(list(files))
+    except ValidationError as error:
+        raise ComplaintError(" ".join(error.messages), field="attachments")
+
+    now = timezone.now()
+    token, token_hash = make_token()
+    take_charge_days, answer_days = deadline_days(kind)
+    complaint = Complaint(
+        reference=next_reference(year=timezone.localtime(now).year),
+        kind=kind,
+        requester_category=requester_category,
+        sensitive_nature=sensitive_nature or "",
+        channel=channel,
+        name=(name or "").strip(),
+        email=(email or "").strip(),
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        submitted_by=submitted_by if submitted_by is not None and submitted_by.is_authenticated else None,
+        ip_address=ip_address or None,
+        tracking_token_hash=token_hash,
+        programme=programme,
+        concerned_unit=concerned_unit or (programme.org_unit if programme else None),
+        org_unit=programme.org_unit if programme else concerned_unit,
+        subject=subject[:200],
+        description=description,
+        received_at=now,
+        clock_started_on=timezone.localdate(now),
+        take_charge_days=take_charge_days,
+        answer_days=answer_days,
+    )
+    refresh_deadlines(complaint)
+    complaint.save()
+    actor = Actor.USER if complaint.submitted_by else Actor.REQUESTER
+    record_status(complaint, "", S.NEW, by=complaint.submitted_by, actor=actor, at=now)
+    with _files_removed_on_error() as stored:
+        for upload, content_type in zip(files, content_types, strict=True):
+            stored.append(
+                _store_attachment(complaint, upload, content_type=content_type, uploaded_by=complaint.submitted_by)
+            )
+        log_activity(
+            obj=complaint,
+            verb="submitted",
+            by=complaint.submitted_by,
+            actor=actor,
+            details={"channel": channel, "attachments": len(content_types)},
+        )
+        _acknowledge(complaint, token)
+        _notify_staff_of_new(complaint)
+    return Submission(complaint=complaint, token=token)
+
+
+@contextmanager
+def _files_removed_on_error():
+    """Collect the attachments stored in the block; if it fails, delete their files (the rows roll back)."""
+    stored: list[ComplaintAttachment] = []
+    try:
+        yield stored
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+
+
+def _acknowledge(complaint: Complaint, token: str) -> None:
+    """Queue the acknowledgement (when an address is known) and move new → acknowledged, at once.
+
+    An anonymous request is acknowledged by its confirmation page and printable receipt."""
+    if complaint.email:
+        notify(
+            complaint.email,
+            "complaint-acknowledgement",
+            complaint,
+            urgent=True,
+            secret=True,
+            language=complaint.language,
+            dedup_key=f"complaint-ack-{complaint.pk}",
+            context={
+                "complaint": complaint,
+                "tracking_url": tracking_url(token),
+                "lost_link_url": lost_link_url(),
+            },
+        )
+    complaint.acknowledged_at = timezone.now()
+    WORKFLOW.apply(complaint, S.ACKNOWLEDGED, actor=Actor.SYSTEM, update_fields=["acknowledged_at"])
+
+
+def _notify_staff_of_new(complaint: Complaint) -> None:
+    notify_many(
+        staff_to_notify(complaint),
+        "complaint-new",
+        complaint,
+        urgent=True,
+        dedup_key=f"complaint-new-{complaint.pk}",
+        context={"complaint": complaint, "url": staff_url(complaint)},
+    )
+
+
+def _store_attachment(
+    complaint: Complaint,
+    upload,
+    *,
+    content_type: str,
+    message: ComplaintMessage | None = None,
+    uploaded_by: User | None = None,
+) -> ComplaintAttachment:
+    upload.seek(0)
+    attachment = ComplaintAttachment(
+        complaint=complaint,
+        message=message,
+        original_name=(getattr(upload, "name", "") or "file")[-255:],
+        content_type=content_type,
+        size=upload.size,
+        from_requester=True,
+        uploaded_by=uploaded_by,
+    )
+    attachment.file.save(attachment.original_name, upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    # Django has no rollback hook: the services that store files delete them when they fail after this point.
+    return attachment
+
+
+# --- Moves ---------------------------------------------------------------------------------------------------
+def _lock(complaint: Complaint) -> Complaint:
+    """Lock the request's row for the rest of the transaction and read it afresh."""
+    Complaint.objects.select_for_update().filter(pk=complaint.pk).values_list("pk", flat=True).first()
+    complaint.refresh_from_db()
+    return complaint
+
+
+@transaction.atomic
+def complaint_transition(
+    *,
+    complaint: Complaint,
+    to: str,
+    by: User | None = None,
+    actor: str = Actor.USER,
+    note: str = "",
+    **context: Any,
+) -> StatusChange:
+    """Move ``complaint`` to ``to`` through the workflow table: check the move, keep the dates and the paused
+    time right, recompute the due dates, record the status change and log it. Raises ``ComplaintError``."""
+    _lock(complaint)
+    try:
+        WORKFLOW.check(complaint, to, actor=actor, by=by, note=note, **context)
+    except TransitionError as error:
+        raise ComplaintError(error.message)
+    now = timezone.now()
+    previous = complaint.status
+    fields = _dates_for_move(complaint, previous, to, now)
+    complaint.status = to
+    calendar = WorkingCalendar()
+    fields += _close_pause(complaint, previous, now, calendar)
+    if to == S.WAITING:
+        complaint.paused_since = now
+        fields.append("paused_since")
+    fields += refresh_deadlines(complaint, calendar=calendar)
+    complaint.status = previous
+    change = WORKFLOW.apply(
+        complaint, to, by=by, actor=actor, note=note, at=now, update_fields=sorted(set(fields)), **context
+    )
+    log_activity(
+        obj=complaint, verb="moved", by=by, actor=actor, details={"from": previous, "to": to}
+    )
+    return change
+
+
+def _dates_for_move(complaint: Complaint, previous: str, to: str, now: datetime) -> list[str]:
+    fields = []
+    if to == S.IN_PROGRESS and complaint.taken_in_charge_at is None:
+        complaint.taken_in_charge_at = now
+        fields.append("taken_in_charge_at")
+    if to == S.IN_PROGRESS and previous in (S.ANSWERED, S.CLOSED):
+        # Reopened by the requester: a fresh answer clock from today, with the time paused so far forgotten.
+        complaint.reopened_at = now
+        complaint.closed_at = None
+        complaint.clock_started_on = timezone.localdate(now)
+        complaint.paused_days = 0
+        fields += ["reopened_at", "closed_at", "clock_started_on", "paused_days"]
+    if to == S.ANSWERED:
+        complaint.answered_at = now
+        fields.append("answered_at")
+    if to in FINISHED_STATUSES:
+        complaint.closed_at = now
+        fields.append("closed_at")
+    return fields
+
+
+def _close_pause(complaint: Complaint, previous: str, now: datetime, calendar: WorkingCalendar) -> list[str]:
+    """Leaving "waiting": add the working days spent waiting to the paused time."""
+    if previous != S.WAITING or complaint.paused_since is None:
+        return []
+    complaint.paused_days += calendar.working_days_between(complaint.paused_since, now)
+    complaint.paused_since = None
+    return ["paused_days", "paused_since"]
+
+
+def _add_message(
+    complaint: Complaint, *, kind: str, body: str, author: User | None = None, email: bool = True
+) -> ComplaintMessage:
+    message = ComplaintMessage.objects.create(complaint=complaint, kind=kind, body=body.strip(), author=author)
+    if email and kind in EMAILED_MESSAGE_KINDS and complaint.email:
+        notify(
+            complaint.email,
+            "complaint-message",
+            complaint,
+            urgent=True,
+            language=complaint.language,
+            context={
+                "complaint": complaint,
+                "message": message,
+                "status_label": complaint.get_status_display(),
+                "lost_link_url": lost_link_url(),
+            },
+        )
+    return message
+
+
+@transaction.atomic
+def complaint_take_charge(*, complaint: Complaint, by: User) -> Complaint:
+    """acknowledged → in progress (taking in charge stops the take-charge clock), or waiting → in progress."""
+    complaint_transition(complaint=complaint, to=S.IN_PROGRESS, by=by)
+    return complaint
+
+
+@transaction.atomic
+def complaint_ask_requester(*, complaint: Complaint, by: User, question: str) -> ComplaintMessage:
+    """Ask the requester a public question: the request waits for them and its clock pauses."""
+    complaint_transition(complaint=complaint, to=S.WAITING, by=by, message=question)
+    return _add_message(complaint, kind=MessageKind.QUESTION, body=question, author=by)
+
+
+@transaction.atomic
+def complaint_answer(*, complaint: Complaint, by: User, answer: str) -> ComplaintMessage:
+    """Give the final public answer (emailed to the requester): in progress → answered."""
+    complaint_transition(complaint=complaint, to=S.ANSWERED, by=by, message=answer)
+    return _add_message(complaint, kind=MessageKind.FINAL_ANSWER, body=answer, author=by)
+
+
+@transaction.atomic
+def complaint_close(*, complaint: Complaint, by: User, resolution_summary: str) -> Complaint:
+    """answered → closed, with a resolution summary (kept for the register and the management review)."""
+    summary = (resolution_summary or "").strip()
+    complaint_transition(complaint=complaint, to=S.CLOSED, by=by, resolution_summary=summary)
+    complaint.resolution_summary = summary
+    complaint.save(update_fields=["resolution_summary", "updated_at"])
+    return complaint
+
+
+@transaction.atomic
+def complaint_redirect(
+    *, complaint: Complaint, by: User, body: RedirectBody, explanation: str
+) -> ComplaintMessage:
+    """Redirect the request to a body outside the institution's remit; its contact details go into the reply."""
+    complaint_transition(complaint=complaint, to=S.REDIRECTED, by=by, redirect_body=body, message=explanation,
+                         note=body.name)
+    complaint.redirect_body = body
+    complaint.save(update_fields=["redirect_body", "updated_at"])
+    text = f"{explanation.strip()}\n\n{body.contact_block}"
+    return _add_message(complaint, kind=MessageKind.REDIRECTION, body=text, author=by)
+
+
+@transaction.atomic
+def complaint_reject(*, complaint: Complaint, by: User, reason: str) -> ComplaintMessage:
+    """Reject the request as inadmissible, telling the requester why."""
+    complaint_transition(complaint=complaint, to=S.REJECTED, by=by, message=reason)
+    complaint.is_admissible = False
+    complaint.save(update_fields=["is_admissible", "updated_at"])
+    return _add_message(complaint, kind=MessageKind.REJECTION, body=reason, author=by)
+
+
+@transaction.atomic
+def complaint_mark_spam(*, complaint: Complaint, by: User, note: str = "") -> Complaint:
+    """Mark the request as spam: it leaves every figure (the requester is not told)."""
+    complaint_transition(complaint=complaint, to=S.SPAM, by=by, note=note)
+    return complaint
+
+
+@transaction.atomic
+def complaint_mark_duplicate(*, complaint: Complaint, by: User, original: Complaint) -> Complaint:
+    """Mark the request as a duplicate of ``original``: it leaves every figure."""
+    complaint_transition(
+        complaint=complaint, to=S.DUPLICATE, by=by, duplicate_of=original, note=original.reference
+    )
+    complaint.duplicate_of = original
+    complaint.save(update_fields=["duplicate_of", "updated_at"])
+    return complaint
+
+
+# --- Assignment, qualification, notes ------------------------------------------------------------------------
+@transaction.atomic
+def complaint_assign(
+    *,
+    complaint: Complaint,
+    by: User,
+    org_unit: OrgUnit | None = None,
+    process=None,
+    assignee: User | None = None,
+) -> Complaint:
+    """Assign the request to a unit, a process and a person; a new assignee is told at once."""
+    _lock(complaint)
+    if complaint.is_finished:
+        raise ComplaintError(_("A finished request can no longer be assigned."))
+    previous_assignee_id = complaint.assignee_id
+    changes = {}
+    for field, value in (("org_unit", org_unit), ("process", process), ("assignee", assignee)):
+        old = getattr(complaint, f"{field}_id")
+        new = value.pk if value is not None else None
+        if old != new:
+            changes[field] = {"from": old, "to": new}
+            setattr(complaint, field, value)
+    if not changes:
+        return complaint
+    complaint.save(update_fields=[*changes, "updated_at"])
+    log_activity(obj=complaint, verb="assigned", by=by, details=_describe_assignment(complaint, changes))
+    if assignee is not None and assignee.pk != previous_assignee_id and assignee.pk != getattr(by, "pk", None):
+        notify(
+            assignee,
+            "complaint-assigned",
+            complaint,
+            urgent=True,
+            context={"complaint": complaint, "url": staff_url(complaint), "by": by},
+        )
+    return complaint
+
+
+def _describe_assignment(complaint: Complaint, changes: dict) -> dict:
+    details = {}
+    if "org_unit" in changes:
+        details["org_unit"] = str(complaint.org_unit or "")
+    if "process" in changes:
+        details["process"] = str(complaint.process or "")
+    if "assignee" in changes:
+        details["assignee"] = str(complaint.assignee or "")
+    return details
+
+
+@transaction.atomic
+def complaint_qualify(
+    *,
+    complaint: Complaint,
+    by: User,
+    is_admissible: bool | None,
+    is_founded: bool | None,
+    severity: str = "",
+    root_cause: RootCauseCategory | None = None,
+) -> Complaint:
+    """Qualify the request: admissible or not, founded or not, severity, root-cause category."""
+    _lock(complaint)
+    complaint.is_admissible = is_admissible
+    complaint.is_founded = is_founded
+    complaint.severity = severity or ""
+    complaint.root_cause = root_cause
+    complaint.qualified_at = timezone.now()
+    complaint.save(
+        update_fields=["is_admissible", "is_founded", "severity", "root_cause", "qualified_at", "updated_at"]
+    )
+    log_activity(
+        obj=complaint,
+        verb="qualified",
+        by=by,
+        details={
+            "admissible": is_admissible,
+            "founded": is_founded,
+            "severity": severity or "",
+            "root_cause": str(root_cause or ""),
+        },
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_add_note(*, complaint: Complaint, by: User, body: str) -> ComplaintMessage:
+    """An internal note: never shown to the requester."""
+    if not (body or "").strip():
+        raise ComplaintError(_("The note is empty."), field="body")
+    return _add_message(complaint, kind=MessageKind.INTERNAL_NOTE, body=body, author=by, email=False)
+
+
+@transaction.atomic
+def complaint_reply(*, complaint: Complaint, by: User, body: str) -> ComplaintMessage:
+    """A public reply that does not move the request (an interim answer), emailed to the requester."""
+    if not (body or "").strip():
+        raise ComplaintError(_("The reply is empty."), field="body")
+    if complaint.status not in OPEN_STATUSES:
+        raise ComplaintError(_("This request is finished; it can no longer be answered."))
+    return _add_message(complaint, kind=MessageKind.PUBLIC_REPLY, body=body, author=by)
+
+
+# --- The requester, through the tracking link ------------------------------------------------------------
+def requester_can_write(complaint: Complaint) -> bool:
+    """Whether the requester may still add a message or files (open, or answered/closed within the period)."""
+    if complaint.status in (S.NEW, S.ACKNOWLEDGED, S.IN_PROGRESS, S.WAITING):
+        return True
+    if complaint.status in (S.ANSWERED, S.CLOSED):
+        return WORKFLOW.can(complaint, S.IN_PROGRESS, actor=Actor.REQUESTER)
+    return False
+
+
+def requester_can_rate(complaint: Complaint) -> bool:
+    return complaint.status in (S.ANSWERED, S.CLOSED) and complaint.rating is None
+
+
+@transaction.atomic
+def complaint_requester_message(*, complaint: Complaint, body: str, files: Sequence = ()) -> ComplaintMessage:
+    """The requester answers a question or adds information or files from the tracking page.
+
+    waiting → in progress; answered or closed (within the reopening period) → in progress; in the other open
+    statuses the message is simply added. Whoever handles the request is told."""
+    _lock(complaint)
+    body = (body or "").strip()
+    if not body and not files:
+        raise ComplaintError(_("Write a message or join a file."), field="body")
+    if not requester_can_write(complaint):
+        raise ComplaintError(_("This request is finished; please file a new request."))
+    try:
+        content_types = check_attachments(list(files))
+    except ValidationError as error:
+        raise ComplaintError(" ".join(error.messages), field="attachments")
+    if complaint.status in (S.WAITING, S.ANSWERED, S.CLOSED):
+        complaint_transition(complaint=complaint, to=S.IN_PROGRESS, actor=Actor.REQUESTER)
+    message = ComplaintMessage.objects.create(
+        complaint=complaint, kind=MessageKind.REQUESTER, body=body or _("(files joined)")
+    )
+    with _files_removed_on_error() as stored:
+        for upload, content_type in zip(files, content_types, strict=True):
+            stored.append(_store_attachment(complaint, upload, content_type=content_type, message=message))
+    log_activity(obj=complaint, verb="requester-message", actor=Actor.REQUESTER, details={"files": len(files)})
+    notify_many(
+        staff_to_notify(complaint, handling=True),
+        "complaint-requester-message",
+        complaint,
+        urgent=True,
+        context={"complaint": complaint, "url": staff_url(complaint)},
+    )
+    return message
+
+
+@transaction.atomic
+def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> Complaint:
+    """The requester rates the answer (1–5, with a comment), once, after it is answered."""
+    _lock(complaint)
+    if not requester_can_rate(complaint):
+        if complaint.rating is not None:
+            raise ComplaintError(_("This answer has already been rated."))
+        raise ComplaintError(_("The answer can be rated once the request is answered."))
+    if rating not in (1, 2, 3, 4, 5):
+        raise ComplaintError(_("The rating goes from 1 to 5."), field="rating")
+    complaint.rating = rating
+    complaint.rating_comment = (comment or "").strip()
+    complaint.rated_at = timezone.now()
+    complaint.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+    log_activity(obj=complaint, verb="rated", actor=Actor.REQUESTER, details={"rating": rating})
+    return complaint
+
+
+@transaction.atomic
+def complaint_send_tracking_links(*, email: str, language: str) -> int:
+    """Send to ``email`` the tracking links of all its requests ("Lost your link?").
+
+    Only hashes of tokens are stored, so each request gets a new token and its former link stops working.
+    Returns the number of requests found; the caller must answer the same whatever it is."""
+    email = (email or "").strip()
+    if not email:
+        return 0
+    complaints = list(
+        Complaint.objects.select_for_update()
+        .filter(email__iexact=email, tracking_token_hash__isnull=False)
+        .order_by("received_at")
+    )
+    if not complaints:
+        return 0
+    links = []
+    for complaint in complaints:
+        token, token_hash = make_token()
+        complaint.tracking_token_hash = token_hash
+        complaint.save(update_fields=["tracking_token_hash", "updated_at"])
+        log_activity(obj=complaint, verb="links-sent", actor=Actor.REQUESTER)
+        links.append({"complaint": complaint, "url": tracking_url(token)})
+    notify(
+        email,
+        "complaint-links",
+        None,
+        urgent=True,
+        secret=True,
+        language=complaints[-1].language if language is None else language,
+        context={"links": links},
+    )
+    return len(complaints)
+
+
+# --- Background ----------------------------------------------------------------------------------------------
+def complaints_auto_close(*, now: datetime | None = None) -> int:
+    """Close the answered requests whose quiet period is over (the system's answered → closed move).
+
+    Safe to run twice or from two workers at once: each request is locked and checked again before it moves."""
+    now = now or timezone.now()
+    days = SiteSettings.get().auto_close_after_days
+    candidates = Complaint.objects.filter(status=S.ANSWERED, answered_at__lte=now - timedelta(days=days))
+    closed = 0
+    for pk in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            complaint = Complaint.objects.select_for_update().get(pk=pk)
+            if complaint.status != S.ANSWERED:
+                continue
+            try:
+                complaint_transition(
+                    complaint=complaint, to=S.CLOSED, actor=Actor.SYSTEM, note=_("No news from the requester.")
+                )
+            except ComplaintError:
+                continue
+            closed += 1
+    return closed
+
+
+def check_upload(upload) -> str:
+    """The detected content type of one upload, or ``ComplaintError``."""
+    try:
+        return check_attachment(upload)
+    except ValidationError as error:
+        raise ComplaintError(" ".join(error.messages), field="attachments")

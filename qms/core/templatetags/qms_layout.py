@@ -1,0 +1,44 @@
+"""Template helpers of the base layout: message styling and roles, and durations for people."""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django import template
+from django.contrib.messages import constants
+
+register = template.Library()
+
+_ALERT_CLASSES = {
+    constants.DEBUG: "secondary",
+    constants.INFO: "info",
+    constants.SUCCESS: "success",
+    constants.WARNING: "warning",
+    constants.ERROR: "danger",
+}
+
+
+@register.filter
+def alert_class(message) -> str:
+    """The Bootstrap alert colour of a django.contrib.messages message."""
+    return _ALERT_CLASSES.get(getattr(message, "level", constants.INFO), "info")
+
+
+@register.filter
+def message_role(message) -> str:
+    """ARIA role of a message: warnings and errors interrupt (``alert``), the rest is polite (``status``)."""
+    return "alert" if getattr(message, "level", constants.INFO) >= constants.WARNING else "status"
+
+
+@register.filter
+def minutes(value) -> int:
+    """Whole minutes of a timedelta (or of a number of seconds), rounded up so that a wait is never understated."""
+    if isinstance(value, datetime.timedelta):
+        seconds = value.total_seconds()
+    else:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            return 0
+    return max(0, math.ceil(seconds / 60))

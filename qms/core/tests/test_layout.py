@@ -1,0 +1,372 @@
+"""The base layout: skip link, landmarks, navigation, language switcher, user menu, breadcrumbs, messages, footer;
+the landing and home pages built on it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.urls import reverse
+
+from qms.core import navigation
+from qms.core.choices import AccessibilityCompliance
+from qms.core.factories import UserFactory
+from qms.core.models import SiteSettings
+from qms.core.navigation import NavEntry, nav_items, signed_in, with_perm
+from qms.core.templatetags.qms_layout import alert_class, message_role, minutes
+from qms.core.tests.html import parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def test_entries(monkeypatch):
+    """Navigation entries pointing at pages that exist today, in place of the modules of other apps."""
+    entries = [
+        NavEntry("legal", "Legal", "core:legal", signed_in),
+        NavEntry("privacy", "Privacy", "core:privacy", with_perm("core.view_activitylog")),
+        NavEntry("home", "Start", "core:home", signed_in),
+        NavEntry("missing", "Not built yet", "nowhere:page-list", signed_in),
+    ]
+    monkeypatch.setattr(navigation, "ENTRIES", entries)
+    return entries
+
+
+# --- Accessibility of every page --------------------------------------------------------------------------------
+
+
+def test_the_first_focusable_element_is_a_skip_link_to_main(client):
+    page = parse(client.get(reverse("core:landing")))
+
+    first_link = page.all("body a, body button, body input, body select")[0]
+    assert first_link.get("href") == "#main"
+    assert "visually-hidden-focusable" in first_link.get("class")
+    assert page.one("main").get("id") == "main"
+
+
+def test_the_page_has_header_navigation_main_and_footer_landmarks(client):
+    page = parse(client.get(reverse("core:landing")))
+
+    assert len(page.all("header")) == 1
+    assert len(page.all("main")) == 1
+    assert len(page.all("footer")) == 1
+    for nav in page.all("nav"):
+        assert nav.get("aria-label"), "every navigation landmark is named"
+    labels = [nav.get("aria-label") for nav in page.all("nav")]
+    assert len(labels) == len(set(labels)), "navigation landmarks have distinct names"
+
+
+def test_the_page_declares_its_language_and_loads_the_vendored_bootstrap(client):
+    response = client.get(reverse("core:landing"))
+    page = parse(response)
+
+    assert page.one("html").get("lang") == "fr"
+    stylesheets = [link.get("href") for link in page.all("link[rel=stylesheet]")]
+    assert "/static/vendor/bootstrap/css/bootstrap.min.css" in stylesheets
+    assert "/static/css/qms.css" in stylesheets
+    scripts = [script.get("src") for script in page.all("script[src]")]
+    assert scripts[0] == "/static/vendor/bootstrap/js/bootstrap.bundle.min.js"
+    assert all(src.startswith("/static/") for src in stylesheets + scripts), "no CDN"
+
+
+def test_the_vendored_files_are_served(client):
+    for path in (
+        "/static/vendor/bootstrap/css/bootstrap.min.css",
+        "/static/vendor/bootstrap/js/bootstrap.bundle.min.js",
+        "/static/css/qms.css",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        b"".join(response.streaming_content)
+
+
+def test_every_form_control_of_the_layout_has_an_accessible_name(client, staff_member):
+    client.force_login(staff_member)
+    page = parse(client.get(reverse("core:home")))
+
+    for control in page.all("header button, header select, header input:not([type=hidden])"):
+        named = control.text or control.get("aria-label") or control.get("aria-labelledby")
+        assert named, f"unnamed control {control!r}"
+    assert page.one("button.navbar-toggler").get("aria-controls") == "main-menu"
+
+
+# --- Navigation --------------------------------------------------------------------------------------------------
+
+
+def test_navigation_skips_entries_whose_page_does_not_exist_yet(test_entries, staff_member):
+    keys = [item.key for item in nav_items(staff_member, "/")]
+
+    assert "missing" not in keys
+    assert keys == ["legal", "home"]
+
+
+def test_navigation_shows_an_entry_only_to_those_its_check_lets_in(test_entries, staff_member):
+    assert "privacy" not in [item.key for item in nav_items(staff_member)]
+
+    staff_member.user_permissions.add(Permission.objects.get(codename="view_activitylog"))
+    staff_member = type(staff_member).objects.get(pk=staff_member.pk)  # fresh permission cache
+
+    assert "privacy" in [item.key for item in nav_items(staff_member)]
+
+
+def test_navigation_is_empty_for_anonymous_visitors(test_entries, client):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert nav_items(AnonymousUser(), "/") == []
+    page = parse(client.get(reverse("core:landing")))
+    assert page.all("#main-menu a.nav-link[data-nav]") == []
+
+
+def test_the_current_section_is_marked_with_aria_current(test_entries, client, staff_member):
+    client.force_login(staff_member)
+    page = parse(client.get(reverse("core:legal")))
+
+    links = {link.get("data-nav"): link for link in page.all("#main-menu a.nav-link[data-nav]")}
+    assert set(links) == {"legal", "home"}
+    assert links["legal"].get("aria-current") == "page"
+    assert links["home"].get("aria-current") is None
+
+
+def test_the_longest_matching_address_wins_the_current_section(staff_member):
+    entries = [
+        NavEntry("root", "Root", "core:landing", signed_in),
+        NavEntry("legal", "Legal", "core:legal", signed_in),
+    ]
+
+    items = {item.key: item for item in nav_items(staff_member, reverse("core:legal"), entries)}
+
+    assert items["legal"].active
+    assert not items["root"].active
+
+
+def test_the_declared_modules_appear_when_their_page_exists_and_the_user_may_open_them(quality_manager):
+    """Whatever the other apps have built so far: an entry shows exactly when its URL resolves and its check passes."""
+    shown = {item.key for item in nav_items(quality_manager)}
+
+    for entry in navigation.ENTRIES:
+        expected = entry.url() is not None and entry.check(quality_manager)
+        assert (entry.key in shown) == expected, entry.key
+
+
+def test_the_module_urls_are_the_ones_the_apps_will_define():
+    names = {entry.url_name for entry in navigation.ENTRIES}
+    assert {
+        "actionplans:plan-list",
+        "actionplans:my-actions",
+        "complaints:inbox",
+        "processes:process-list",
+    } <= names
+
+
+# --- Language switcher ---------------------------------------------------------------------------------------------
+
+
+def test_the_language_switcher_posts_to_set_language_and_works_signed_out(client):
+    page = parse(client.get(reverse("core:legal")))
+
+    form = page.one("form.qms-language-form")
+    assert form.get("action") == reverse("set_language")
+    assert form.get("method") == "post"
+    assert form.one("input[name=next]").get("value") == reverse("core:legal")
+    assert form.one("input[name=csrfmiddlewaretoken]")
+    buttons = {button.get("value"): button for button in form.all("button[name=language]")}
+    assert set(buttons) == {"fr", "en"}
+    assert buttons["fr"].get("aria-pressed") == "true"
+    assert buttons["en"].get("lang") == "en"
+    assert buttons["en"].text == "English"
+
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("core:legal")})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:legal")
+    page = parse(client.get(reverse("core:legal")))
+    assert page.one("html").get("lang") == "en"
+    assert page.one("a.skip-link").text == "Skip to main content"
+
+
+def test_french_is_the_default_and_the_cookie_switches_to_english(client):
+    french = parse(client.get(reverse("core:landing")))
+    assert french.one("a.skip-link").text == "Passer au contenu principal"
+    assert french.one("header a[data-action=login]").text == "Connexion"
+
+    client.cookies["django_language"] = "en"
+    english = parse(client.get(reverse("core:landing")))
+    assert english.one("html").get("lang") == "en"
+    assert english.one("header a[data-action=login]").text == "Log in"
+
+
+# --- User menu ---------------------------------------------------------------------------------------------------
+
+
+def test_a_visitor_sees_a_login_link_and_no_user_menu(client):
+    page = parse(client.get(reverse("core:landing")))
+
+    assert page.one("header a[data-action=login]").get("href") == reverse("two_factor:login")
+    assert page.all("#user-menu-button") == []
+
+
+def test_the_user_menu_offers_two_factor_password_and_a_logout_form(client, staff_member):
+    client.force_login(staff_member)
+    page = parse(client.get(reverse("core:home")))
+
+    menu = page.one("ul[aria-labelledby=user-menu-button]")
+    hrefs = [link.get("href") for link in menu.all("a")]
+    assert reverse("two_factor:profile") in hrefs
+    assert reverse("password_change") in hrefs
+    assert reverse("admin:index") not in hrefs, "the admin link is for staff accounts only"
+    logout = menu.one("form")
+    assert logout.get("action") == reverse("logout")
+    assert logout.get("method") == "post"
+    assert logout.one("input[name=csrfmiddlewaretoken]")
+    assert str(staff_member) in page.text_of("#user-menu-button")
+
+
+def test_the_user_menu_links_the_admin_for_staff_accounts(client):
+    admin_user = UserFactory(username="gestionnaire", is_staff=True)
+    client.force_login(admin_user)
+    page = parse(client.get(reverse("core:home")))
+
+    assert reverse("admin:index") in [link.get("href") for link in page.all("ul[aria-labelledby=user-menu-button] a")]
+
+
+# --- Breadcrumbs and messages ----------------------------------------------------------------------------------
+
+
+def test_breadcrumbs_are_an_ordered_list_in_a_named_navigation(client):
+    page = parse(client.get(reverse("core:privacy")))
+
+    crumbs = page.one("nav.qms-breadcrumbs")
+    assert crumbs.get("aria-label") == "Fil d'Ariane"
+    items = crumbs.all("ol.breadcrumb > li.breadcrumb-item")
+    assert items[0].one("a").get("href") == reverse("core:landing")
+    assert items[-1].get("aria-current") == "page"
+    assert items[-1].all("a") == []
+
+
+def test_breadcrumbs_start_from_the_home_page_when_signed_in(client, staff_member):
+    client.force_login(staff_member)
+    page = parse(client.get(reverse("core:privacy")))
+
+    assert page.one("nav.qms-breadcrumbs li a").get("href") == reverse("core:home")
+
+
+def test_messages_are_shown_with_a_role_that_matches_their_urgency():
+    assert message_role(Message(constants.ERROR, "x")) == "alert"
+    assert message_role(Message(constants.WARNING, "x")) == "alert"
+    assert message_role(Message(constants.SUCCESS, "x")) == "status"
+    assert message_role(Message(constants.INFO, "x")) == "status"
+    assert alert_class(Message(constants.ERROR, "x")) == "danger"
+    assert alert_class(Message(constants.SUCCESS, "x")) == "success"
+
+
+def test_messages_appear_in_the_messages_area(client, quality_manager, settings):
+    settings.TWO_FACTOR_REQUIRED_FOR_QUALITY_MANAGERS = True
+    client.force_login(quality_manager)
+
+    page = parse(client.get(reverse("core:home"), follow=True))
+
+    alert = page.one("#messages .alert")
+    assert alert.get("role") == "alert"
+    assert "alert-warning" in alert.get("class")
+    assert alert.one("button.btn-close").get("aria-label")
+
+
+def test_minutes_round_a_wait_up():
+    import datetime
+
+    assert minutes(datetime.timedelta(minutes=15)) == 15
+    assert minutes(datetime.timedelta(seconds=61)) == 2
+    assert minutes(None) == 0
+
+
+# --- Footer ------------------------------------------------------------------------------------------------------
+
+
+def test_the_footer_links_the_accessibility_statement_legal_notice_and_personal_data(client):
+    page = parse(client.get(reverse("core:landing")))
+
+    links = {link.get("data-footer"): link for link in page.one("footer").all("a[data-footer]")}
+    assert links["accessibility"].get("href") == reverse("core:accessibility")
+    assert links["legal"].get("href") == reverse("core:legal")
+    assert links["privacy"].get("href") == reverse("core:privacy")
+
+
+def test_the_footer_states_the_accessibility_compliance_level(client):
+    site = SiteSettings.load()
+    site.accessibility_compliance = AccessibilityCompliance.PARTIAL
+    site.save()
+    client.cookies["django_language"] = "en"
+
+    page = parse(client.get(reverse("core:landing")))
+
+    assert page.one("footer a[data-footer=accessibility]").text == "Accessibility: partially compliant"
+
+
+# --- Landing and home pages --------------------------------------------------------------------------------------
+
+
+def test_the_landing_page_is_public_and_names_the_institution(client, settings):
+    response = client.get(reverse("core:landing"))
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.text_of("h1") == SiteSettings.get().institution_name
+    assert page.one("a[data-action=staff-login]").get("href") == reverse("two_factor:login")
+
+
+def test_the_landing_page_hides_the_request_link_until_the_public_form_exists(client, monkeypatch):
+    from qms.core import views
+
+    monkeypatch.setattr(views, "reverse_or_none", lambda name: None)
+    assert parse(client.get(reverse("core:landing"))).all("a[data-action=file-request]") == []
+
+    monkeypatch.setattr(
+        views, "reverse_or_none", lambda name: "/demande/" if name == "complaints:public-create" else None
+    )
+    link = parse(client.get(reverse("core:landing"))).one("a[data-action=file-request]")
+    assert link.get("href") == "/demande/"
+
+
+def test_the_landing_page_links_the_public_request_form_when_it_exists(client):
+    from qms.core.views import reverse_or_none
+
+    page = parse(client.get(reverse("core:landing")))
+    links = page.all("a[data-action=file-request]")
+    expected = reverse_or_none("complaints:public-create")
+    assert [link.get("href") for link in links] == ([expected] if expected else [])
+
+
+def test_the_landing_page_sends_a_signed_in_user_to_their_home(client, staff_member):
+    client.force_login(staff_member)
+    page = parse(client.get(reverse("core:landing")))
+
+    assert page.all("a[data-action=staff-login]") == []
+    assert reverse("core:home") in [link.get("href") for link in page.all("main a")]
+
+
+def test_the_home_page_needs_a_signed_in_user(client):
+    response = client.get(reverse("core:home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor:login"))
+
+
+def test_the_home_page_welcomes_the_user_and_lists_their_modules(test_entries, client, staff_member):
+    client.force_login(staff_member)
+    page = parse(client.get(reverse("core:home")))
+
+    assert staff_member.first_name in page.text_of("h1")
+    modules = [link.get("data-module") for link in page.all("main a[data-module]")]
+    assert modules == ["legal", "home"]
+
+
+def test_the_home_page_runs_a_fixed_number_of_queries(
+    test_entries, client, staff_member, django_assert_max_num_queries
+):
+    client.force_login(staff_member)
+    client.get(reverse("core:home"))
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("core:home"))
+    assert response.status_code == 200

@@ -1,0 +1,366 @@
+"""Configuration: every variable is documented in .env.example, a malformed value stops the start-up naming
+the variable, the embedded default needs no environment, and production values pass ``check --deploy``.
+
+The settings are loaded in a subprocess, with a clean environment, because they are read once per process."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shlex
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from qms.env import DECLARED
+
+BASE_DIR = settings.BASE_DIR
+ENV_EXAMPLE = BASE_DIR / ".env.example"
+
+# What an operator sets in production, as README.md says.
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "qms.example.edu",
+    "SITE_URL": "https://qms.example.edu",
+    "TRUSTED_PROXY_COUNT": "1",
+    "SECURE_SSL_REDIRECT": "true",
+    "SESSION_COOKIE_SECURE": "true",
+    "CSRF_COOKIE_SECURE": "true",
+    "SECURE_HSTS_PRELOAD": "true",
+    "STATIC_MANIFEST": "true",
+    "WHITENOISE_USE_FINDERS": "false",
+    "DATABASE_URL": "postgres://qms:secret@db.example.edu:5432/qms",
+    "REDIS_URL": "redis://redis.example.edu:6379/0",
+    "EMAIL_URL": "smtp+tls://qms:secret@smtp.example.edu:587",
+}
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter whose environment holds none of the settings' variables but ``env``."""
+    clean = {name: value for name, value in os.environ.items() if name not in DECLARED}
+    clean.update(DJANGO_SETTINGS_MODULE="qms.settings", PYTHONDONTWRITEBYTECODE="1", **env)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+SETUP = "import django; django.setup()"
+DUMP = (
+    "import json, django; django.setup(); from django.conf import settings as s; from qms.env import DECLARED; "
+    "print(json.dumps({'DATABASES': s.DATABASES, 'CELERY_TASK_ALWAYS_EAGER': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'CELERY_BROKER_URL': s.CELERY_BROKER_URL, 'CACHES': s.CACHES, 'EMAIL_BACKEND': s.EMAIL_BACKEND, "
+    "'EMAIL_HOST': s.EMAIL_HOST, 'EMAIL_PORT': s.EMAIL_PORT, 'EMAIL_USE_TLS': s.EMAIL_USE_TLS, "
+    "'EMAIL_HOST_USER': s.EMAIL_HOST_USER, 'LANGUAGE_CODE': s.LANGUAGE_CODE, 'TIME_ZONE': s.TIME_ZONE, "
+    "'DEBUG': s.DEBUG, 'MEDIA_ROOT': str(s.MEDIA_ROOT), 'TRUSTED_PROXY_COUNT': s.TRUSTED_PROXY_COUNT, "
+    "'SECURE_PROXY_SSL_HEADER': getattr(s, 'SECURE_PROXY_SSL_HEADER', None), 'DECLARED': DECLARED}))"
+)
+
+
+def dump_settings(**env: str) -> dict:
+    result = run_python(DUMP, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def parse_env_example() -> tuple[dict[str, str], list[str]]:
+    """The variables of .env.example with their values, and the names of those with no comment above them."""
+    values: dict[str, str] = {}
+    undocumented: list[str] = []
+    previous = ""
+    for number, line in enumerate(ENV_EXAMPLE.read_text(encoding="utf-8").splitlines(), start=1):
+        stripped = line.strip()
+        match = re.fullmatch(r"([A-Z][A-Z0-9_]*)=(.*)", stripped)
+        if match:
+            name, raw = match.groups()
+            assert name not in values, f".env.example line {number}: {name} is listed twice"
+            parts = shlex.split(raw, posix=True) if raw else [""]
+            assert len(parts) == 1, f".env.example line {number}: quote the value of {name}"
+            values[name] = parts[0]
+            if not (previous.startswith("#") and previous.strip("# ")):
+                undocumented.append(name)
+        else:
+            assert not stripped or stripped.startswith("#"), (
+                f".env.example line {number} is neither a comment nor NAME=value"
+            )
+        previous = stripped
+    return values, undocumented
+
+
+# --- .env.example ---------------------------------------------------------------------------------------
+
+
+def test_every_variable_read_by_the_settings_is_in_env_example_with_its_default():
+    listed, _undocumented = parse_env_example()
+    missing = sorted(set(DECLARED) - set(listed))
+    assert not missing, f"add these variables to .env.example: {missing}"
+    wrong = {name: (listed[name], default) for name, default in DECLARED.items() if listed[name] != default}
+    assert not wrong, f".env.example gives another default than the settings (listed, actual): {wrong}"
+
+
+def test_env_example_lists_no_variable_the_settings_do_not_read():
+    listed, _undocumented = parse_env_example()
+    assert sorted(set(listed) - set(DECLARED)) == []
+
+
+def test_every_variable_in_env_example_has_a_comment():
+    _listed, undocumented = parse_env_example()
+    assert undocumented == []
+
+
+def test_the_declared_variables_do_not_depend_on_the_environment():
+    """A variable read only under some condition would escape the .env.example check."""
+    declared = dump_settings(**PRODUCTION)["DECLARED"]
+    assert declared == DECLARED
+
+
+def test_env_example_as_it_stands_changes_nothing():
+    listed, _undocumented = parse_env_example()
+    assert dump_settings(**listed) == dump_settings()
+
+
+# --- The embedded default and real components ------------------------------------------------------------
+
+
+def test_with_no_environment_it_runs_on_sqlite_with_eager_tasks_and_console_email():
+    values = dump_settings()
+    assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["DATABASES"]["default"]["NAME"] == str(BASE_DIR / "db.sqlite3")
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is True
+    assert values["CELERY_BROKER_URL"] == ""
+    assert values["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["LANGUAGE_CODE"] == "fr"
+    assert values["TIME_ZONE"] == "Europe/Paris"
+    assert values["DEBUG"] is False
+    assert values["MEDIA_ROOT"] == str(BASE_DIR / "media")
+    assert values["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_database_url_selects_postgresql_and_redis_url_the_broker_and_the_cache():
+    values = dump_settings(
+        DATABASE_URL="postgres://qms:secret@db.example.edu:5432/qms", REDIS_URL="redis://redis.example.edu:6379/0"
+    )
+    database = values["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["HOST"], database["PORT"], database["USER"]) == (
+        "qms",
+        "db.example.edu",
+        5432,
+        "qms",
+    )
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert database["CONN_MAX_AGE"] == 60
+    assert values["CELERY_BROKER_URL"] == "redis://redis.example.edu:6379/0"
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["LOCATION"] == "redis://redis.example.edu:6379/0"
+
+
+def test_a_relative_sqlite_path_is_relative_to_the_project_and_an_absolute_one_is_kept():
+    assert dump_settings(DATABASE_URL="sqlite:///var/qms.sqlite3")["DATABASES"]["default"]["NAME"] == str(
+        BASE_DIR / "var" / "qms.sqlite3"
+    )
+    assert (
+        dump_settings(DATABASE_URL="sqlite:////tmp/qms.sqlite3")["DATABASES"]["default"]["NAME"] == "/tmp/qms.sqlite3"
+    )
+
+
+def test_email_url_selects_smtp():
+    values = dump_settings(EMAIL_URL="smtp+tls://qms:secret@smtp.example.edu:587")
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == ("smtp.example.edu", 587, True)
+    assert values["EMAIL_HOST_USER"] == "qms"
+
+
+def test_email_host_selects_smtp_without_a_url():
+    values = dump_settings(EMAIL_HOST="smtp.example.edu", EMAIL_HOST_USER="qms")
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == ("smtp.example.edu", 587, True)
+
+
+def test_eager_tasks_can_be_forced_with_a_broker():
+    values = dump_settings(REDIS_URL="redis://127.0.0.1:6379/0", CELERY_TASK_ALWAYS_EAGER="true")
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is True
+
+
+def test_trusted_proxies_bring_the_https_header():
+    assert dump_settings(TRUSTED_PROXY_COUNT="1")["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+# --- A malformed value stops the start-up, naming the variable ----------------------------------------------
+
+MALFORMED = [
+    ("DEBUG", "maybe"),
+    ("TRUSTED_PROXY_COUNT", "-1"),
+    ("TRUSTED_PROXY_COUNT", "two"),
+    ("DATABASE_URL", "nonsense"),
+    ("DATABASE_URL", "mysql://qms@db/qms"),
+    ("DATABASE_URL", "postgres://db.example.edu"),
+    ("DATABASE_CONN_MAX_AGE", "forever"),
+    ("LANGUAGE_CODE", "de"),
+    ("TIME_ZONE", "Mars/Olympus_Mons"),
+    ("REDIS_URL", "http://x"),
+    ("REDIS_CACHE_URL", "localhost:6379"),
+    ("CELERY_BROKER_URL", "ftp://x"),
+    ("CELERY_TASK_ALWAYS_EAGER", "sometimes"),
+    ("EMAIL_URL", "bad"),
+    ("EMAIL_URL", "smtp://"),
+    ("EMAIL_PORT", "smtp"),
+    ("EMAIL_USE_TLS", "si"),
+    ("EMAIL_TIMEOUT", "0"),
+    ("DEFAULT_FROM_EMAIL", "not an address"),
+    ("DPO_EMAIL", "dpo"),
+    ("SITE_URL", "qms.example.edu"),
+    ("CSRF_TRUSTED_ORIGINS", "qms.example.edu"),
+    ("SESSION_COOKIE_AGE", "10"),
+    ("SECURE_HSTS_SECONDS", "one year"),
+    ("AXES_FAILURE_LIMIT", "0"),
+    ("HOLIDAYS_COUNTRY", "DE"),
+    ("LOG_LEVEL", "LOUD"),
+    ("LOG_FORMAT", "xml"),
+    ("DATA_UPLOAD_MAX_MEMORY_SIZE", "1k"),
+]
+
+
+def error_line(result: subprocess.CompletedProcess) -> str:
+    """The last line of the traceback: the exception and its message."""
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+@pytest.mark.parametrize(("name", "value"), MALFORMED, ids=[f"{n}={v}" for n, v in MALFORMED])
+def test_a_malformed_value_fails_at_start_up_naming_the_variable(name, value):
+    assert name in DECLARED, f"{name} is not read by the settings any more: update this test"
+    result = run_python(SETUP, **{name: value})
+    assert result.returncode != 0
+    line = error_line(result)
+    assert line.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
+    assert name in line
+    assert "expected" in line
+
+
+def test_email_url_and_email_host_together_are_refused_naming_both():
+    result = run_python(SETUP, EMAIL_URL="smtp+tls://smtp.example.edu:587", EMAIL_HOST="smtp.example.edu")
+    line = error_line(result)
+    assert line.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
+    assert "EMAIL_URL" in line
+    assert "EMAIL_HOST" in line
+
+
+def test_tls_and_ssl_together_are_refused():
+    result = run_python(SETUP, EMAIL_HOST="smtp.example.edu", EMAIL_USE_SSL="true")
+    line = error_line(result)
+    assert line.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
+    assert "EMAIL_USE_SSL" in line
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DEBUG", "TRUE"), ("DEBUG", "0"), ("DEBUG", " yes "), ("LOG_LEVEL", "debug"), ("TIME_ZONE", "Europe/Brussels")],
+)
+def test_well_formed_variants_are_accepted(name, value):
+    result = run_python(SETUP, **{name: value})
+    assert result.returncode == 0, result.stderr
+
+
+# --- Production ----------------------------------------------------------------------------------------------
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = run_python(
+        "import sys; from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_production_values_are_missing():
+    """The previous test is not vacuous: the defaults are for development."""
+    result = run_python(
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
+        ALLOWED_HOSTS="qms.example.edu",
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    for warning in ("security.W008", "security.W009", "security.W012", "security.W016"):
+        assert warning in output
+
+
+# --- The client address behind reverse proxies (qms.core.net) ---------------------------------------------
+
+
+def ip_of(rf, remote: str = "203.0.113.9", forwarded: str | None = None) -> str:
+    from qms.core.net import client_ip
+
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client_ip(rf.get("/", **extra))
+
+
+def test_with_no_trusted_proxy_x_forwarded_for_is_ignored(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert ip_of(rf, "203.0.113.9") == "203.0.113.9"
+    assert ip_of(rf, "203.0.113.9", "198.51.100.1") == "203.0.113.9"
+
+
+def test_behind_one_proxy_the_client_is_the_last_forwarded_address(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # nginx appends the address it saw; REMOTE_ADDR is nginx itself.
+    assert ip_of(rf, "10.0.0.2", "198.51.100.7") == "198.51.100.7"
+
+
+def test_behind_two_proxies_the_client_is_the_second_address_from_the_right(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    # A CDN, then nginx: the CDN wrote the client, nginx wrote the CDN.
+    assert ip_of(rf, "10.0.0.2", "198.51.100.7, 192.0.2.50") == "198.51.100.7"
+
+
+def test_a_spoofed_header_does_not_change_the_client(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client sent "X-Forwarded-For: 1.2.3.4" itself; the proxy appended the real address.
+    assert ip_of(rf, "10.0.0.2", "1.2.3.4, 198.51.100.7") == "198.51.100.7"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert ip_of(rf, "10.0.0.2", "1.2.3.4, 5.6.7.8, 198.51.100.7, 192.0.2.50") == "198.51.100.7"
+
+
+def test_a_request_that_bypassed_the_proxies_falls_back_to_the_peer(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert ip_of(rf, "10.0.0.2") == "10.0.0.2"
+    assert ip_of(rf, "10.0.0.2", "") == "10.0.0.2"
+
+
+def test_garbage_in_the_header_never_becomes_the_client_address(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert ip_of(rf, "10.0.0.2", "<script>") == "10.0.0.2"
+    assert ip_of(rf, "10.0.0.2", "1.2.3.4, unknown") == "10.0.0.2"
+
+
+def test_ports_are_dropped_and_ipv6_is_understood(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert ip_of(rf, "10.0.0.2", "198.51.100.7:51234") == "198.51.100.7"
+    assert ip_of(rf, "10.0.0.2", "[2001:db8::1]:443") == "2001:db8::1"
+    assert ip_of(rf, "10.0.0.2", "2001:DB8::1") == "2001:db8::1"
+
+
+def test_an_empty_peer_address_still_gives_a_valid_address(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert ip_of(rf, "") == "0.0.0.0"
+
+
+def test_the_login_lockout_and_the_rate_limits_read_the_same_address(rf, settings):
+    from axes.helpers import get_client_ip_address
+    from django_ratelimit.core import _get_ip
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
+    assert get_client_ip_address(request) == "198.51.100.7"
+    assert _get_ip(request) == "198.51.100.7"

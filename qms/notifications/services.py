@@ -1,0 +1,577 @@
+"""The outgoing-email outbox, and ``notify``: the one way apps reach people.
+
+Every email is a row of ``OutboxEmail`` written inside the caller's transaction, so an email exists if and only
+if what caused it was committed. After commit, a Celery task on the ``urgent`` or ``bulk`` queue sends it; a
+periodic sweep sends whatever is due (emails whose task was lost because the broker was down, and failed
+emails whose retry time has come). Retries are scheduled in the database (``next_attempt_at``, with a backoff),
+never as delayed broker messages.
+
+How an email is never sent twice: a sender first *claims* the row with one conditional UPDATE (queued or failed
+and due, or sending with an expired lease → sending, with a lease) and goes on only when exactly one row changed.
+The sweep selects its batch with ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so that concurrent sweeps
+share the work instead of queueing on each other's rows. A sent row is never claimed again.
+
+The one gap, which SMTP leaves and no outbox can close: if the process dies after the mail server accepted the
+message but before the row is marked sent, the lease expires and the email is sent a second time. Both copies
+carry the same Message-ID (made once, when the row is written), so mail clients fold the duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from qms.core.models import User
+from qms.notifications.choices import OutboxQueue, OutboxState
+from qms.notifications.models import OutboxEmail, make_message_id
+from qms.notifications.selectors import SiteInfo, sendable_q, site_info
+
+logger = logging.getLogger(__name__)
+
+# Minutes to wait after the 1st, 2nd, … failed attempt; the last value repeats.
+BACKOFF_MINUTES = (1, 5, 15, 60, 240)
+# How long a sender holds a claimed email. It must outlast one SMTP exchange (EMAIL_TIMEOUT) by far.
+LEASE = datetime.timedelta(minutes=5)
+# The sweep leaves emails younger than this to the task queued at commit, so that they go through their queue.
+SWEEP_GRACE = datetime.timedelta(minutes=2)
+SWEEP_BATCH = 100
+# The sweep stops after this many failures in a row: the mail server is down, and the rest can wait.
+SWEEP_FAILURE_BREAKER = 3
+DEFAULT_MAX_ATTEMPTS = 6
+ERROR_MAX_LENGTH = 2000
+
+
+class NotificationError(Exception):
+    """An outbox email cannot be written or sent."""
+
+
+def max_attempts() -> int:
+    """Attempts before an email is given up (setting OUTBOX_MAX_ATTEMPTS, default 6)."""
+    return max(1, int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)))
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """The wait before the next attempt, after ``attempts`` failed attempts."""
+    index = min(max(attempts, 1), len(BACKOFF_MINUTES)) - 1
+    return datetime.timedelta(minutes=BACKOFF_MINUTES[index])
+
+
+# --- Writing: notify ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who an email goes to: an address, the user behind it when known, and the language to write in."""
+
+    email: str
+    language: str
+    user: User | None = None
+
+    @property
+    def key(self) -> str:
+        return f"user:{self.user.pk}" if self.user else f"email:{self.email.lower()}"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def _language(*candidates: str | None) -> str:
+    known = {code for code, _name in settings.LANGUAGES}
+    for candidate in candidates:
+        if candidate:
+            code = candidate.lower().split("-")[0]
+            if code in known:
+                return code
+    return settings.LANGUAGE_CODE
+
+
+def resolve_recipient(recipient: User | str, language: str | None = None) -> Recipient | None:
+    """A ``Recipient`` for a user (their address and preferred language) or a plain address (with ``language``).
+
+    None for a user who is inactive or has no address, and for a malformed address: there is no one to write to.
+    """
+    if isinstance(recipient, User):
+        if not recipient.is_active or not recipient.email:
+            return None
+        return Recipient(email=recipient.email, language=_language(recipient.language, language), user=recipient)
+    if isinstance(recipient, str):
+        address = recipient.strip()
+        try:
+            validate_email(address)
+        except ValidationError:
+            logger.warning("Not writing to a malformed address.")
+            return None
+        return Recipient(email=address, language=_language(language))
+    raise TypeError(f"A recipient is a User or an email address, not {type(recipient).__name__}.")
+
+
+def _delivery_wanted(recipient: Recipient, event: str, *, urgent: bool) -> bool:
+    """The one place where each person's preferences will plug in: muted events, and digests that gather
+    non-urgent notices into one email. Today every notice is written at once."""
+    return True
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _tidy_text(text: str) -> str:
+    # Template tags leave blank lines and trailing spaces behind; keep at most one empty line in a row.
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)) + "\n"
+
+
+def _render_plain(template_name: str, context: dict[str, Any]) -> str:
+    """Render a text template without HTML escaping: "&" stays "&" in a subject or a text body."""
+    template = get_template(template_name)
+    engine_template = getattr(template, "template", None)
+    if engine_template is None:  # not the Django template engine
+        return template.render(context)
+    return engine_template.render(Context(context, autoescape=False))
+
+
+def render_email(event: str, *, language: str, context: dict[str, Any]) -> RenderedEmail:
+    """Render ``emails/<event>-subject.txt``, ``-body.txt`` and ``-body.html`` in ``language``.
+
+    The HTML template is optional: without it, the text body is laid out in ``emails/base.html``.
+    """
+    with translation.override(language):
+        subject = " ".join(_render_plain(f"emails/{event}-subject.txt", context).split())
+        body_text = _tidy_text(_render_plain(f"emails/{event}-body.txt", context))
+        try:
+            html_template = get_template(f"emails/{event}-body.html")
+        except TemplateDoesNotExist:
+            body_html = render_to_string("emails/fallback-body.html", {**context, "body_text": body_text})
+        else:
+            body_html = html_template.render(context)
+    max_length = OutboxEmail._meta.get_field("subject").max_length
+    return RenderedEmail(Truncator(subject).chars(max_length), body_text, body_html.strip())
+
+
+def email_context(
+    recipient: Recipient, event: str, obj: models.Model | None, site: SiteInfo, extra: dict[str, Any] | None
+) -> dict[str, Any]:
+    """What every email template sees, then the caller's own context (which may override it)."""
+    return {
+        "event": event,
+        "obj": obj,
+        # The user, or the address for someone without an account.
+        "recipient": recipient.user or recipient.email,
+        "recipient_user": recipient.user,
+        "recipient_email": recipient.email,
+        "language": recipient.language,
+        "site": site.record or site,
+        "site_url": site.site_url,
+        "institution_name": site.institution_name,
+        **(extra or {}),
+    }
+
+
+def notify(
+    recipient: User | str,
+    event: str,
+    obj: models.Model | None = None,
+    *,
+    urgent: bool = False,
+    context: dict[str, Any] | None = None,
+    dedup_key: str | None = None,
+    secret: bool = False,
+    language: str | None = None,
+    reply_to: str | None = None,
+) -> OutboxEmail | None:
+    """Write the email of ``event`` to ``recipient`` about ``obj`` to the outbox; it is sent after commit.
+
+    ``recipient`` is a User (skipped when inactive or without an address; written to in their preferred
+    language) or an address, for someone without an account (written to in ``language``). The email is
+    rendered from ``emails/<event>-subject.txt``, ``-body.txt`` and ``-body.html``, with ``obj``,
+    ``recipient``, ``site``, ``site_url`` and ``institution_name`` in the context, plus ``context``.
+
+    The row is written in the caller's transaction: rolled back, it is gone and nothing is sent. ``urgent``
+    sends it through the urgent queue (acknowledgements, one-to-one notices) instead of the bulk one. With a
+    ``dedup_key`` already used, the existing row is returned and nothing is written. ``secret`` marks a body
+    carrying a secret link: it is wiped once sent. Returns None when there is no one to write to.
+    """
+    target = resolve_recipient(recipient, language)
+    if target is None:
+        return None
+    if dedup_key:
+        existing = OutboxEmail.objects.filter(dedup_key=dedup_key).first()
+        if existing is not None:
+            return existing
+    if not _delivery_wanted(target, event, urgent=urgent):
+        return None
+    site = site_info()
+    rendered = render_email(event, language=target.language, context=email_context(target, event, obj, site, context))
+    email = OutboxEmail(
+        kind=event,
+        recipient_email=target.email,
+        recipient_user=target.user,
+        language=target.language,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        reply_to=reply_to or "",
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+        dedup_key=dedup_key or None,
+        message_id=make_message_id(site.domain),
+        queue=OutboxQueue.URGENT if urgent else OutboxQueue.BULK,
+        contains_secret=secret,
+    )
+    try:
+        with transaction.atomic():
+            email.save(force_insert=True)
+    except IntegrityError:
+        # Another transaction wrote the same dedup key first: theirs is the one.
+        existing = OutboxEmail.objects.filter(dedup_key=dedup_key).first() if dedup_key else None
+        if existing is None:
+            raise
+        return existing
+    transaction.on_commit(partial(enqueue, email.pk, email.queue), robust=True)
+    logger.info("Outbox email %s written (%s, %s queue).", email.pk, event, email.queue)
+    return email
+
+
+def notify_many(
+    recipients: Iterable[User | str],
+    event: str,
+    obj: models.Model | None = None,
+    *,
+    dedup_key: str | None = None,
+    **options: Any,
+) -> list[OutboxEmail]:
+    """``notify`` each of ``recipients`` once (a person listed twice gets one email).
+
+    A ``dedup_key`` is made personal: ``<dedup_key>:user:<pk>`` or ``<dedup_key>:email:<address>``.
+    Returns the rows written (or found through the key); those with no one to write to are left out.
+    """
+    emails: list[OutboxEmail] = []
+    seen: set[str] = set()
+    for recipient in recipients:
+        target = resolve_recipient(recipient, options.get("language"))
+        if target is None or target.key in seen or target.email.lower() in seen:
+            continue
+        seen.update({target.key, target.email.lower()})
+        key = f"{dedup_key}:{target.key}" if dedup_key else None
+        email = notify(recipient, event, obj, dedup_key=key, **options)
+        if email is not None:
+            emails.append(email)
+    return emails
+
+
+# --- Sending --------------------------------------------------------------------------------------------
+
+
+def enqueue(pk: int, queue: str) -> None:
+    """Queue the sending task of one email. Never raises: when the broker is down, the sweep sends it later."""
+    from qms.celery import app
+    from qms.notifications.tasks import send_email_task
+
+    try:
+        send_email_task.apply_async(args=[pk], queue=queue)
+    except Exception as exc:  # noqa: BLE001 - the caller's work is committed; the sweep is the safety net
+        logger.warning(
+            "Could not queue outbox email %s on the %s queue (%s); the sweep will send it.",
+            pk,
+            queue,
+            type(exc).__name__,
+            # When tasks run in-process, the error is the task's own, not the broker's: show it.
+            exc_info=bool(app.conf.task_always_eager),
+        )
+
+
+def _claim(pk: int, now: datetime.datetime, condition: Q) -> bool:
+    """Take ``pk`` for sending if ``condition`` still holds; True when this caller got it.
+
+    A row taken over from a sender whose lease ran out counts that sender's attempt: it died trying.
+    """
+    changed = OutboxEmail.objects.filter(condition, pk=pk).update(
+        attempts=Case(
+            When(state=OutboxState.SENDING, then=F("attempts") + 1),
+            default=F("attempts"),
+            output_field=models.PositiveSmallIntegerField(),
+        ),
+        state=OutboxState.SENDING,
+        lease_until=now + LEASE,
+    )
+    return changed == 1
+
+
+def _claimable(now: datetime.datetime, *, fresh_after: datetime.datetime | None = None) -> Q:
+    # A row whose sender died on its last allowed attempt is given up by the sweep, not taken over.
+    return sendable_q(now, fresh_after=fresh_after) & ~Q(state=OutboxState.SENDING, attempts__gte=max_attempts())
+
+
+def build_message(email: OutboxEmail, *, connection: Any = None) -> EmailMultiAlternatives:
+    """The message of an outbox row, with its stored Message-ID (the same at every attempt)."""
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.recipient_email] if email.recipient_email else [],
+        reply_to=[email.reply_to] if email.reply_to else None,
+        headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
+        connection=connection,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:ERROR_MAX_LENGTH]
+
+
+def _secret_wipe_fields(email: OutboxEmail, now: datetime.datetime) -> dict[str, Any]:
+    with translation.override(email.language or settings.LANGUAGE_CODE):
+        note = _("This message contained a secret link. Its body was removed once it was sent.")
+    return {"body_text": note, "body_html": f"<p>{escape(note)}</p>", "wiped_at": now}
+
+
+def _record_sent(email: OutboxEmail) -> None:
+    now = timezone.now()
+    values: dict[str, Any] = {"state": OutboxState.SENT, "sent_at": now, "lease_until": None, "last_error": ""}
+    if email.contains_secret:
+        values.update(_secret_wipe_fields(email, now))
+    OutboxEmail.objects.filter(pk=email.pk, state=OutboxState.SENDING).update(**values)
+    logger.info("Outbox email %s sent (%s).", email.pk, email.kind)
+
+
+def _record_failure(email: OutboxEmail, exc: BaseException) -> str:
+    """Schedule the next attempt of a failed email, or give it up after the limit. Returns the new state."""
+    now = timezone.now()
+    attempts = email.attempts + 1
+    error = _error_text(exc)
+    if attempts >= max_attempts():
+        state = OutboxState.GIVEN_UP
+        values: dict[str, Any] = {}
+        logger.error(
+            "Outbox email %s (%s) given up after %s attempts: %s", email.pk, email.kind, attempts, type(exc).__name__
+        )
+    else:
+        state = OutboxState.FAILED
+        values = {"next_attempt_at": now + backoff(attempts)}
+        logger.warning(
+            "Outbox email %s (%s) failed, attempt %s of %s: %s; retried at %s.",
+            email.pk,
+            email.kind,
+            attempts,
+            max_attempts(),
+            type(exc).__name__,
+            values["next_attempt_at"].isoformat(),
+        )
+    OutboxEmail.objects.filter(pk=email.pk, state=OutboxState.SENDING).update(
+        state=state, attempts=attempts, last_error=error, lease_until=None, **values
+    )
+    return state
+
+
+def _deliver(pk: int, *, connection: Any = None) -> str:
+    """Send a row this caller has claimed, and record the outcome. Returns the new state."""
+    email = OutboxEmail.objects.get(pk=pk)
+    try:
+        if not build_message(email, connection=connection).send():
+            raise NotificationError("The email has no recipient address.")
+    except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried; the row must not stay claimed
+        return _record_failure(email, exc)
+    _record_sent(email)
+    return OutboxState.SENT
+
+
+def send_outbox_email(pk: int, *, connection: Any = None) -> bool:
+    """Claim and send one outbox email if it is due; True when this call sent it.
+
+    Safe to call any number of times, from any number of processes: a sent email is never sent again, and
+    an email being sent by someone else (whose lease has not run out) is left alone.
+    """
+    if not _claim(pk, timezone.now(), _claimable(timezone.now())):
+        return False
+    return _deliver(pk, connection=connection) == OutboxState.SENT
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did."""
+
+    sent: int = 0
+    failed: int = 0
+    given_up: int = 0
+    released: int = 0  # claimed, then handed back untried when the sweep stopped on a dead mail server
+    states: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.failed + self.given_up
+
+
+def _give_up_abandoned(now: datetime.datetime) -> int:
+    """Give up the rows whose sender died during their last allowed attempt."""
+    rows = OutboxEmail.objects.filter(state=OutboxState.SENDING, lease_until__lt=now, attempts__gte=max_attempts())
+    count = rows.update(
+        state=OutboxState.GIVEN_UP, lease_until=None, last_error="The sender stopped before finishing its attempt."
+    )
+    if count:
+        logger.error("%s outbox email(s) given up: their sender stopped during the last attempt.", count)
+    return count
+
+
+def _claim_batch(now: datetime.datetime, *, batch_size: int, grace: datetime.timedelta) -> list[int]:
+    condition = _claimable(now, fresh_after=now - grace)
+    with transaction.atomic():
+        candidates = OutboxEmail.objects.filter(condition).order_by(
+            Case(When(queue=OutboxQueue.URGENT, then=Value(0)), default=Value(1)), "next_attempt_at", "pk"
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            # Concurrent sweeps take different rows instead of waiting on each other's.
+            candidates = candidates.select_for_update(skip_locked=True)
+        pks = list(candidates.values_list("pk", flat=True)[:batch_size])
+        return [pk for pk in pks if _claim(pk, now, condition)]
+
+
+def _release(pks: list[int]) -> int:
+    """Hand claimed rows back untried: due at once, for the next sweep."""
+    if not pks:
+        return 0
+    return OutboxEmail.objects.filter(pk__in=pks, state=OutboxState.SENDING).update(
+        state=Case(When(attempts=0, then=Value(OutboxState.QUEUED)), default=Value(OutboxState.FAILED)),
+        lease_until=None,
+    )
+
+
+def sweep_outbox(
+    *,
+    batch_size: int = SWEEP_BATCH,
+    max_batches: int | None = None,
+    grace: datetime.timedelta = SWEEP_GRACE,
+) -> SweepResult:
+    """Send every outbox email that is due, in batches, urgent ones first.
+
+    Due: failed emails whose retry time has come, queued emails older than ``grace`` (their task was lost,
+    say, because the broker was down), and emails whose sender's lease ran out. Running two sweeps at once, or
+    a sweep beside the tasks, sends each email once. After ``SWEEP_FAILURE_BREAKER`` failures in a row the mail
+    server is taken to be down: the sweep hands the rest of its batch back and stops.
+    """
+    result = SweepResult()
+    result.given_up += _give_up_abandoned(timezone.now())
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
+        pks = _claim_batch(timezone.now(), batch_size=batch_size, grace=grace)
+        if not pks:
+            break
+        mail_connection = get_connection()
+        failures_in_a_row = 0
+        try:
+            for index, pk in enumerate(pks):
+                state = _deliver(pk, connection=mail_connection)
+                result.states[pk] = state
+                if state == OutboxState.SENT:
+                    result.sent += 1
+                    failures_in_a_row = 0
+                    continue
+                result.failed += state == OutboxState.FAILED
+                result.given_up += state == OutboxState.GIVEN_UP
+                failures_in_a_row += 1
+                # The connection may be broken: the next message opens a new one.
+                mail_connection.close()
+                if failures_in_a_row >= SWEEP_FAILURE_BREAKER:
+                    result.released += _release(pks[index + 1 :])
+                    logger.warning(
+                        "Outbox sweep stopped after %s failures in a row; %s email(s) left for the next sweep.",
+                        failures_in_a_row,
+                        result.released,
+                    )
+                    return result
+        finally:
+            mail_connection.close()
+        if len(pks) < batch_size:
+            break
+    return result
+
+
+# --- By hand, and data protection ----------------------------------------------------------------------
+
+
+def retry_now(*, emails: models.QuerySet[OutboxEmail]) -> int:
+    """Make ``emails`` due at once and queue them (sent and currently claimed ones are left alone).
+
+    A given-up email gets a fresh allowance of attempts. Returns how many were queued again.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        rows = emails.filter(
+            Q(state__in=[OutboxState.QUEUED, OutboxState.FAILED, OutboxState.GIVEN_UP])
+            | Q(state=OutboxState.SENDING, lease_until__lt=now)
+        )
+        pks = list(rows.values_list("pk", "queue"))
+        OutboxEmail.objects.filter(pk__in=[pk for pk, _queue in pks], state=OutboxState.GIVEN_UP).update(attempts=0)
+        OutboxEmail.objects.filter(pk__in=[pk for pk, _queue in pks]).update(
+            state=OutboxState.QUEUED, next_attempt_at=now, lease_until=None
+        )
+        for pk, queue in pks:
+            transaction.on_commit(partial(enqueue, pk, queue), robust=True)
+    logger.info("%s outbox email(s) queued again by hand.", len(pks))
+    return len(pks)
+
+
+def give_up(*, emails: models.QuerySet[OutboxEmail]) -> int:
+    """Stop trying ``emails`` that are not sent yet (those being sent right now are left alone)."""
+    count = emails.filter(state__in=[OutboxState.QUEUED, OutboxState.FAILED]).update(
+        state=OutboxState.GIVEN_UP, lease_until=None
+    )
+    logger.info("%s outbox email(s) given up by hand.", count)
+    return count
+
+
+def wipe_emails_about(obj: models.Model, *, include_subject: bool = False) -> int:
+    """Blank the bodies and the addresses of the emails about ``obj`` (the data-protection purge).
+
+    The kind, the language, the dates and the state stay, so that the log still shows that an email went out;
+    the subject too, unless ``include_subject``. Emails not sent yet are given up: there is no one left to
+    send them to. Running it twice changes nothing more. Returns the number of rows changed.
+    """
+    rows = OutboxEmail.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+    now = timezone.now()
+    with transaction.atomic():
+        rows.filter(state__in=[OutboxState.QUEUED, OutboxState.FAILED]).update(
+            state=OutboxState.GIVEN_UP, lease_until=None
+        )
+        blank = Q(body_text="", body_html="", recipient_email="", reply_to="", last_error="")
+        if include_subject:
+            blank &= Q(subject="")
+        values: dict[str, Any] = {
+            "body_text": "",
+            "body_html": "",
+            "recipient_email": "",
+            "reply_to": "",
+            "last_error": "",
+            "wiped_at": now,
+        }
+        if include_subject:
+            values["subject"] = ""
+        count = rows.exclude(blank).update(**values)
+    if count:
+        logger.info("Wiped %s outbox email(s) about %s #%s.", count, obj._meta.label, obj.pk)
+    return count

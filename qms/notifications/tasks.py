@@ -1,0 +1,19 @@
+"""Thin Celery wrappers around the outbox services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from qms.notifications import services
+
+
+@shared_task(name="qms.notifications.tasks.send_email_task", ignore_result=True)
+def send_email_task(pk: int) -> bool:
+    """Send one outbox email; queued on commit on the ``urgent`` or ``bulk`` queue by ``notify``."""
+    return services.send_outbox_email(pk)
+
+
+@shared_task(name="qms.notifications.tasks.sweep_outbox", ignore_result=True)
+def sweep_outbox(max_batches: int = 10) -> int:
+    """Send what is due (beat runs it every minute); returns the number of emails sent."""
+    return services.sweep_outbox(max_batches=max_batches).sent
