@@ -47,13 +47,20 @@ lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-# Refresh the .po catalogues: one for the project (qms/, templates/) and one in each domain app.
+# Refresh the .po catalogues: one for the project (qms/, templates/) and one in each domain app's locale/.
+# Tests are left out (their strings are not shown to users); so are vendored files.
+DOMAIN_APPS := processes actionplans complaints surveys certifications
+MAKEMESSAGES_IGNORE := --ignore=tests --ignore=vendor --ignore=staticfiles --ignore=media --ignore=node_modules
 messages: install
-	$(MANAGE) makemessages -l fr -l en --no-obsolete --ignore=$(VENV) --ignore=processes --ignore=actionplans \
-		--ignore=complaints --ignore=surveys --ignore=certifications --ignore=staticfiles --ignore=node_modules
-	$(MANAGE) makemessages -d djangojs -l fr -l en --no-obsolete --ignore=$(VENV) --ignore=staticfiles
-	for app in processes actionplans complaints surveys certifications; do \
-		(cd $$app && ../$(MANAGE) makemessages -l fr -l en --no-obsolete) || exit 1; \
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing: apt-get install gettext"; exit 1; }
+	mkdir -p locale
+	$(MANAGE) makemessages -l fr -l en --no-obsolete $(MAKEMESSAGES_IGNORE) $(addprefix --ignore=,$(DOMAIN_APPS))
+	$(MANAGE) makemessages -d djangojs -l fr -l en --no-obsolete $(MAKEMESSAGES_IGNORE) $(addprefix --ignore=,$(DOMAIN_APPS))
+	for app in $(DOMAIN_APPS); do \
+		mkdir -p $$app/locale; \
+		(cd $$app && $(abspath $(PY)) $(CURDIR)/manage.py makemessages -l fr -l en --no-obsolete $(MAKEMESSAGES_IGNORE) \
+			&& $(abspath $(PY)) $(CURDIR)/manage.py makemessages -d djangojs -l fr -l en --no-obsolete $(MAKEMESSAGES_IGNORE)) \
+			|| exit 1; \
 	done
 
 # A real broker: set REDIS_URL (and DATABASE_URL) first.

@@ -86,6 +86,14 @@ def staff_member(personas):
 # Mark them @pytest.mark.browser and use pytest-django's ``live_server`` with ``transactional_db``.
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last. Playwright's sync API keeps an event loop running in this thread from the start of
+    the session-wide browser to the end of the session, so the ORM needs DJANGO_ALLOW_ASYNC_UNSAFE meanwhile;
+    running them last keeps that loop and that variable away from every other test (and from the subprocesses
+    some tests start)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the session. Skips (or fails under QMS_REQUIRE_SERVICES) when Playwright or

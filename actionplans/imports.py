@@ -435,6 +435,8 @@ class _Analyser:
         if action is None and len(self.preview.errors) and self.preview.errors[-1].line == row.line:
             return None
 
+        if axis and not objective:
+            self.warn(row, _("no strategic objective is given: the action will sit outside the plan's tree."))
         if axis and key[0] not in self.axes:
             self.new_axes.setdefault(key[0], axis)
         objective_key = (key[0] if axis else "", key[1])

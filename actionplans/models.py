@@ -29,6 +29,7 @@ from actionplans.choices import (
     PlanKind,
     PlanStatus,
 )
+from actionplans.storage import evidence_storage
 from qms.core.models import OrgUnit, Programme
 
 
@@ -395,7 +396,9 @@ class ActionEvidence(models.Model):
     update = models.ForeignKey(
         ActionUpdate, verbose_name=_("progress update"), on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=300, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=evidence_upload_to, storage=evidence_storage, max_length=300, blank=True
+    )
     url = models.URLField(_("link"), max_length=500, blank=True)
     label = models.CharField(_("label"), max_length=250, blank=True)
 

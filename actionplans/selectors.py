@@ -36,6 +36,8 @@ from qms.core.choices import MembershipRole
 from qms.core.selectors import granted_ids, is_quality_manager, sees_everything, units_in_scope
 from qms.core.workflow import status_history
 
+ACTION_STATUS_LABELS = dict(ActionStatus.choices)
+
 # The memberships that put a unit's plans and actions in a person's scope.
 SCOPE_ROLES = (MembershipRole.QUALITY_REFERENT, MembershipRole.HEAD, MembershipRole.DIRECTOR)
 
@@ -352,7 +354,10 @@ class TimelineEntry:
 def action_timeline(action: Action) -> list[TimelineEntry]:
     """The updates, status changes and effectiveness checks of ``action``, oldest first (prefetch the updates
     and checks, as ``action_detail`` does)."""
-    entries = [TimelineEntry(change.at, "status", change) for change in status_history(action)]
+    entries = []
+    for change in status_history(action):
+        change.to_label = ACTION_STATUS_LABELS.get(change.to_status, change.to_status)
+        entries.append(TimelineEntry(change.at, "status", change))
     entries += [TimelineEntry(update.at, "update", update) for update in action.updates.all()]
     entries += [TimelineEntry(check.created_at, "check", check) for check in action.effectiveness_checks.all()]
     return sorted(entries, key=lambda entry: entry.at)

@@ -338,6 +338,7 @@ def action_create(
     actor: str = Actor.USER,
     note: str = "",
     notify_owner: bool = True,
+    at: datetime.datetime | None = None,
 ) -> Action:
     """Create an action in ``plan``. ``sources`` are the objects it answers (model instances); the first is its
     origin. Writes the activity log and the initial status change, and tells the owner."""
@@ -376,12 +377,13 @@ def action_create(
         completed_on=completed_on,
         progress=progress,
         created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_at=at or timezone.now(),
     )
     if status == ActionStatus.DONE and action.effectiveness_due is None:
         action.effectiveness_due = completed_on + EFFECTIVENESS_CHECK_DELAY
     _check_action(action)
     action.save()
-    record_status(action, "", status, by=by, actor=actor, note=note)
+    record_status(action, "", status, by=by, actor=actor, note=note, at=action.created_at)
     for source in sources:
         _link_source(action, source, by)
     log_activity(
@@ -456,13 +458,18 @@ def action_transition(
     note: str = "",
     actor: str = Actor.USER,
     completed_on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> Action:
     """Move ``action`` to ``to`` through the workflow table. Done sets the completion date, progress 100 and
-    the date its effectiveness is due; reopening clears the completion date."""
+    the date its effectiveness is due; reopening clears the completion date. ``at`` dates the move (for a
+    history recorded afterwards)."""
     action = Action.objects.select_for_update().select_related("plan").get(pk=action.pk)
+    try:
+        ACTION_WORKFLOW.check(action, to, actor=actor, by=by, note=note)
+    except TransitionError as error:
+        raise ActionPlanError(error.message) from None
     extra: list[str] = ["updated_at"]
     if to == ActionStatus.DONE:
-        ACTION_WORKFLOW.check(action, to, actor=actor, by=by, note=note)
         action.completed_on = completed_on or timezone.localdate()
         if action.completed_on > timezone.localdate():
             raise ActionPlanError(_("The completion date cannot be in the future."))
@@ -475,7 +482,7 @@ def action_transition(
         extra.append("completed_on")
     previous = action.status
     try:
-        ACTION_WORKFLOW.apply(action, to, by=by, actor=actor, note=note, update_fields=extra)
+        ACTION_WORKFLOW.apply(action, to, by=by, actor=actor, note=note, at=at, update_fields=extra)
     except TransitionError as error:
         raise ActionPlanError(error.message) from None
     log_activity(
@@ -540,6 +547,7 @@ def action_add_update(
             to=ActionStatus.IN_PROGRESS,
             by=by,
             note=_("Progress update: %(progress)s %%") % {"progress": progress},
+            at=at,
         )
     log_activity(
         obj=action,

@@ -7,6 +7,7 @@ from complaints.models import (
     DeadlineSetting,
     RedirectBody,
     ReferenceCounter,
+    ReplyTemplate,
     RootCauseCategory,
 )
 
@@ -86,6 +87,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         return queryset if is_sensitive_handler(request.user) else queryset.filter(is_sensitive=False)
 
+
 @admin.register(ReferenceCounter)
 class ReferenceCounterAdmin(admin.ModelAdmin):
     list_display = ["year", "last"]
@@ -95,3 +97,15 @@ class ReferenceCounterAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "order", "is_active", "updated_at"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active", "kind"]
+    search_fields = ["title", "body_fr", "body_en"]
+
+
+# The retention purge's mark is shown, never edited.
+ComplaintAdmin.readonly_fields = [*ComplaintAdmin.readonly_fields, "purged_at"]

@@ -6,3 +6,6 @@ class ComplaintsConfig(AppConfig):
     name = "complaints"
     label = "complaints"
     verbose_name = _("Helpdesk")
+
+    def ready(self) -> None:
+        from complaints import metrics  # noqa: F401 - registers the helpdesk's metrics

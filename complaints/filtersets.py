@@ -40,7 +40,11 @@ class ComplaintFilterSet(django_filters.FilterSet):
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("received_at", "received"), ("answer_due", "due"), ("reference", "reference")),
-        field_labels={"received_at": _("Date received"), "answer_due": _("Answer deadline"), "reference": _("Reference")},
+        field_labels={
+            "received_at": _("Date received"),
+            "answer_due": _("Answer deadline"),
+            "reference": _("Reference"),
+        },
     )
 
     class Meta:

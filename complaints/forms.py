@@ -140,8 +140,9 @@ class PublicComplaintForm(ConcernedMixin, forms.Form):
         label=_("Description"),
         max_length=MAX_DESCRIPTION,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("What happened, when and where. Please do not include health or other sensitive data that "
-                    "is not needed."),
+        help_text=_(
+            "What happened, when and where. Please do not include health or other sensitive data that is not needed."
+        ),
     )
     attachments = MultipleFileField(label=_("Attachments"))
     # Honeypot: hidden from people, filled by robots.
@@ -166,13 +167,11 @@ class PublicComplaintForm(ConcernedMixin, forms.Form):
         else:
             self.initial["started"] = sign_started()
 
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise ValidationError(_("Your request could not be sent. Please try again."), code="honeypot")
-        return ""
-
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("website"):
+            # Said vaguely, on purpose: a robot learns nothing from it.
+            raise ValidationError(_("Your request could not be sent. Please try again."), code="honeypot")
         if self.started_at is None:
             raise ValidationError(
                 _("The form has expired or was altered. Please check your entries and send it again."),
@@ -183,10 +182,6 @@ class PublicComplaintForm(ConcernedMixin, forms.Form):
                 _("The form was sent too quickly. Please check your entries and send it again."), code="too_fast"
             )
         return cleaned
-
-    @property
-    def is_spam_trap(self) -> bool:
-        return self.has_error("website", code="honeypot")
 
 
 class StaffReportForm(ConcernedMixin, forms.Form):
@@ -380,3 +375,53 @@ class CloseForm(forms.Form):
 
 class TakeChargeForm(forms.Form):
     """No field: the button is the decision."""
+
+
+class CreateActionForm(forms.Form):
+    """A corrective action in action plans, with this request as its origin."""
+
+    title = forms.CharField(label=_("Title of the action"), max_length=500)
+    description = _text(_("Description"), required=False, rows=3)
+    plan = forms.ModelChoiceField(
+        label=_("Plan"),
+        queryset=None,
+        required=False,
+        empty_label=_("The continuous-improvement plan of the unit (created if needed)"),
+    )
+    kind = forms.ChoiceField(label=_("Kind of action"), choices=())
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, complaint: Complaint, user, **kwargs):
+        from actionplans.choices import ActionKind
+        from actionplans.selectors import plans_user_can_add_actions_to
+
+        kwargs.setdefault("initial", {"kind": ActionKind.CORRECTIVE})
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans_user_can_add_actions_to(user).order_by("title")
+        self.fields["kind"].choices = ActionKind.choices
+        self.fields["owner"].queryset = assignable_users()
+
+
+class LinkActionsForm(forms.Form):
+    """Existing actions that also answer this request."""
+
+    actions = forms.ModelMultipleChoiceField(
+        label=_("Actions"),
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Open actions you can see; hold Ctrl (or Cmd) to choose several."),
+    )
+
+    def __init__(self, *args, complaint: Complaint, user, **kwargs):
+        from actionplans.choices import OPEN_STATUSES as ACTION_OPEN_STATUSES
+        from actionplans.selectors import actions_for_source, actions_visible_to
+
+        super().__init__(*args, **kwargs)
+        linked = actions_for_source(complaint).values("pk")
+        self.fields["actions"].queryset = (
+            actions_visible_to(user)
+            .filter(status__in=ACTION_OPEN_STATUSES)
+            .exclude(pk__in=linked)
+            .order_by("plan__title", "reference")
+        )

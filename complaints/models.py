@@ -164,9 +164,7 @@ class Complaint(models.Model):
     # The requester: anonymous requests are allowed, so every field may be blank.
     name = models.CharField(_("name"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -292,6 +290,8 @@ class Complaint(models.Model):
     answer_due = models.DateField(_("answer by"), null=True, blank=True, db_index=True)
 
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # Set by the retention purge (complaints/retention.py) once every piece of personal data is removed.
+    purged_at = models.DateTimeField(_("personal data purged at"), null=True, blank=True, editable=False)
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -315,7 +315,8 @@ class Complaint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} — {self.subject}"
+        # A sensitive request's subject never travels (action sources, logs, admin lists): its reference only.
+        return self.reference if self.is_sensitive else f"{self.reference} — {self.subject}"
 
     def save(self, *args, **kwargs) -> None:
         self.is_sensitive = bool(self.sensitive_nature)
@@ -447,3 +448,42 @@ class ComplaintAttachment(models.Model):
         return reverse(
             "complaints:attachment", kwargs={"reference": self.complaint.reference, "attachment_id": self.pk}
         )
+
+
+class ReplyTemplate(models.Model):
+    """A canned public answer that staff pick and adapt, in French and in English."""
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind of request"),
+        max_length=20,
+        choices=ComplaintKind.choices,
+        blank=True,
+        help_text=_("Leave blank to offer it for every kind of request."),
+    )
+    body_fr = models.TextField(
+        _("text in French"), help_text=_("{reference} and {institution} are replaced when the text is used.")
+    )
+    body_en = models.TextField(
+        _("text in English"), blank=True, help_text=_("Leave blank to use the French text for every requester.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["order", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:replytemplate-edit", kwargs={"pk": self.pk})
+
+    def body_for(self, language: str | None) -> str:
+        """The text in ``language`` ("en…" gives English when there is one), else the French text."""
+        if (language or "").lower().startswith("en") and self.body_en.strip():
+            return self.body_en
+        return self.body_fr

@@ -85,12 +85,25 @@ def complaints_visible_to(user, *, sensitive: bool = False) -> models.QuerySet[C
 
 def complaint_visible_to(user, reference: str) -> Complaint | None:
     """The request of ``reference`` if ``user`` may see it (ordinary or sensitive), else None."""
-    related = ("org_unit", "assignee", "programme", "process", "process__owner", "concerned_unit", "submitted_by",
-               "root_cause", "redirect_body", "duplicate_of")
+    related = (
+        "org_unit",
+        "assignee",
+        "programme",
+        "process",
+        "process__owner",
+        "concerned_unit",
+        "submitted_by",
+        "root_cause",
+        "redirect_body",
+        "duplicate_of",
+    )
     for sensitive in (False, True):
-        found = complaints_visible_to(user, sensitive=sensitive).select_related(*related).filter(
-            reference=reference
-        ).first()
+        found = (
+            complaints_visible_to(user, sensitive=sensitive)
+            .select_related(*related)
+            .filter(reference=reference)
+            .first()
+        )
         if found is not None:
             return found
     return None
@@ -144,9 +157,14 @@ def staff_to_notify(complaint: Complaint, *, handling: bool = False) -> list[Use
     With ``handling=True`` (news on a request being handled), the assignee alone when there is one."""
     from qms.notifications.selectors import quality_office_recipients, recipients_for_unit
 
-    if handling and complaint.assignee_id and complaint.assignee.is_active and complaint.assignee.email:
-        if not complaint.is_sensitive or is_sensitive_handler(complaint.assignee):
-            return [complaint.assignee]
+    assignee = complaint.assignee if handling and complaint.assignee_id else None
+    if (
+        assignee is not None
+        and assignee.is_active
+        and assignee.email
+        and (not complaint.is_sensitive or is_sensitive_handler(assignee))
+    ):
+        return [assignee]
     if complaint.is_sensitive:
         handlers = list(
             User.objects.filter(is_active=True, groups__name=Role.SENSITIVE_CASES).exclude(email="").distinct()
@@ -197,9 +215,7 @@ def requester_attachments(complaint: Complaint) -> models.QuerySet[ComplaintAtta
 
 def final_answer(complaint: Complaint) -> ComplaintMessage | None:
     return (
-        complaint.messages.filter(
-            kind__in=(MessageKind.FINAL_ANSWER, MessageKind.REDIRECTION, MessageKind.REJECTION)
-        )
+        complaint.messages.filter(kind__in=(MessageKind.FINAL_ANSWER, MessageKind.REDIRECTION, MessageKind.REJECTION))
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -281,6 +297,13 @@ def _emails_about(complaint: Complaint):
     except ImportError:  # pragma: no cover - the outbox is part of the project; this guards a partial install
         return []
     return emails_about(complaint)
+
+
+def linked_actions(complaint: Complaint):
+    """The actions of action plans that answer ``complaint`` (through their source links), oldest first."""
+    from actionplans.selectors import actions_for_source
+
+    return actions_for_source(complaint)
 
 
 def units_for_choice() -> models.QuerySet[OrgUnit]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -300,21 +300,22 @@ def complaint_transition(
         raise ComplaintError(error.message)
     now = timezone.now()
     previous = complaint.status
-    fields = _dates_for_move(complaint, previous, to, now)
-    complaint.status = to
     calendar = WorkingCalendar()
-    fields += _close_pause(complaint, previous, now, calendar)
+    fields = _close_pause(complaint, previous, now, calendar)
     if to == S.WAITING:
         complaint.paused_since = now
         fields.append("paused_since")
+    # The due dates as they stand at the moment of the move (a pause that just ended counted), before the move
+    # freezes them; then again after it, for a reopened request's fresh clock.
+    fields += refresh_deadlines(complaint, calendar=calendar)
+    fields += _dates_for_move(complaint, previous, to, now)
+    complaint.status = to
     fields += refresh_deadlines(complaint, calendar=calendar)
     complaint.status = previous
     change = WORKFLOW.apply(
         complaint, to, by=by, actor=actor, note=note, at=now, update_fields=sorted(set(fields)), **context
     )
-    log_activity(
-        obj=complaint, verb="moved", by=by, actor=actor, details={"from": previous, "to": to}
-    )
+    log_activity(obj=complaint, verb="moved", by=by, actor=actor, details={"from": previous, "to": to})
     return change
 
 
@@ -401,12 +402,11 @@ def complaint_close(*, complaint: Complaint, by: User, resolution_summary: str) 
 
 
 @transaction.atomic
-def complaint_redirect(
-    *, complaint: Complaint, by: User, body: RedirectBody, explanation: str
-) -> ComplaintMessage:
+def complaint_redirect(*, complaint: Complaint, by: User, body: RedirectBody, explanation: str) -> ComplaintMessage:
     """Redirect the request to a body outside the institution's remit; its contact details go into the reply."""
-    complaint_transition(complaint=complaint, to=S.REDIRECTED, by=by, redirect_body=body, message=explanation,
-                         note=body.name)
+    complaint_transition(
+        complaint=complaint, to=S.REDIRECTED, by=by, redirect_body=body, message=explanation, note=body.name
+    )
     complaint.redirect_body = body
     complaint.save(update_fields=["redirect_body", "updated_at"])
     text = f"{explanation.strip()}\n\n{body.contact_block}"
@@ -432,9 +432,7 @@ def complaint_mark_spam(*, complaint: Complaint, by: User, note: str = "") -> Co
 @transaction.atomic
 def complaint_mark_duplicate(*, complaint: Complaint, by: User, original: Complaint) -> Complaint:
     """Mark the request as a duplicate of ``original``: it leaves every figure."""
-    complaint_transition(
-        complaint=complaint, to=S.DUPLICATE, by=by, duplicate_of=original, note=original.reference
-    )
+    complaint_transition(complaint=complaint, to=S.DUPLICATE, by=by, duplicate_of=original, note=original.reference)
     complaint.duplicate_of = original
     complaint.save(update_fields=["duplicate_of", "updated_at"])
     return complaint
@@ -640,6 +638,75 @@ def complaint_send_tracking_links(*, email: str, language: str) -> int:
         context={"links": links},
     )
     return len(complaints)
+
+
+# --- Corrective actions (action plans) -------------------------------------------------------------------
+@transaction.atomic
+def complaint_create_action(
+    *,
+    complaint: Complaint,
+    by: User,
+    title: str,
+    description: str = "",
+    plan=None,
+    kind: str | None = None,
+    owner: User | None = None,
+    deadline: date | None = None,
+):
+    """Create an action answering ``complaint`` (its origin) in ``plan``; by default in the continuous-improvement
+    plan of the request's unit, created when first needed. Returns the action."""
+    from actionplans.choices import ActionKind
+    from actionplans.services import ActionPlanError, action_create, continuous_improvement_plan_for
+
+    if not (title or "").strip():
+        raise ComplaintError(_("An action needs a title."), field="title")
+    try:
+        if plan is None:
+            plan = continuous_improvement_plan_for(org_unit=complaint.org_unit, by=by)
+        action = action_create(
+            plan=plan,
+            title=title,
+            by=by,
+            description=description,
+            kind=kind or ActionKind.CORRECTIVE,
+            owner=owner,
+            org_unit=complaint.org_unit,
+            process=complaint.process,
+            deadline=deadline,
+            sources=[complaint],
+        )
+    except ActionPlanError as error:
+        raise ComplaintError(str(error))
+    log_activity(
+        obj=complaint,
+        verb="action-created",
+        by=by,
+        details={"action": action.pk, "reference": action.reference, "plan": str(plan)},
+    )
+    return action
+
+
+@transaction.atomic
+def complaint_link_actions(*, complaint: Complaint, by: User, actions: Sequence) -> int:
+    """Record that existing ``actions`` also answer ``complaint`` (one action often answers several requests).
+    Linking an action twice changes nothing. Returns the number of new links."""
+    from actionplans.selectors import actions_for_source
+    from actionplans.services import ActionPlanError, action_add_source
+
+    already = set(actions_for_source(complaint).values_list("pk", flat=True))
+    added = 0
+    for action in actions:
+        if action.pk in already:
+            continue
+        try:
+            action_add_source(action=action, source=complaint, by=by)
+        except ActionPlanError as error:
+            raise ComplaintError(str(error))
+        log_activity(
+            obj=complaint, verb="action-linked", by=by, details={"action": action.pk, "reference": action.reference}
+        )
+        added += 1
+    return added
 
 
 # --- Background ----------------------------------------------------------------------------------------------

@@ -34,7 +34,9 @@ ALLOWED_TYPES: dict[str, str] = {
     "application/vnd.oasis.opendocument.presentation": "odp",
     "application/rtf": "rtf",
 }
-ALLOWED_LABEL = _("PDF, images (JPEG, PNG, GIF, WebP, HEIC) and office documents (Word, Excel, PowerPoint, OpenDocument)")
+ALLOWED_LABEL = _(
+    "PDF, images (JPEG, PNG, GIF, WebP, HEIC) and office documents (Word, Excel, PowerPoint, OpenDocument)"
+)
 
 
 def sniff_content_type(upload) -> str | None:
@@ -75,9 +77,7 @@ def check_attachments(uploads: Sequence, *, already: int = 0) -> list[str]:
     """Check every file and their number; return their detected types in order."""
     if len(uploads) + already > MAX_ATTACHMENTS:
         raise ValidationError(
-            ngettext_lazy(
-                "You can join at most %(max)d file.", "You can join at most %(max)d files.", MAX_ATTACHMENTS
-            ),
+            ngettext_lazy("You can join at most %(max)d file.", "You can join at most %(max)d files.", MAX_ATTACHMENTS),
             code="too_many",
             params={"max": MAX_ATTACHMENTS},
         )

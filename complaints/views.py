@@ -19,13 +19,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import is_ratelimited
 
 from complaints import forms as complaint_forms
 from complaints import services
-from complaints.choices import ComplaintStatus, MessageKind
+from complaints.choices import EXCLUDED_FROM_FIGURES, ComplaintStatus, MessageKind
 from complaints.filtersets import ComplaintFilterSet
 from complaints.models import Complaint, ComplaintAttachment
 from complaints.selectors import (
@@ -36,6 +38,7 @@ from complaints.selectors import (
     final_answer,
     inbox_complaints,
     is_sensitive_handler,
+    linked_actions,
     public_messages,
     requester_attachments,
     status_counts,
@@ -45,7 +48,6 @@ from complaints.services import ComplaintError
 from complaints.validators import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from complaints.workflow import WORKFLOW
 from qms.core.choices import Actor
-from qms.core.models import SiteSettings
 from qms.core.net import client_ip
 from qms.core.tokens import hash_token
 
@@ -100,10 +102,6 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def _site_context() -> dict:
-    return {"site": SiteSettings.get()}
-
-
 # --- Public: the form ------------------------------------------------------------------------------------------
 @method_decorator([login_not_required, never_cache], name="dispatch")
 class PublicCreateView(View):
@@ -117,18 +115,22 @@ class PublicCreateView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if _too_large(request):
-            form = self.form_class()
-            form.add_error(
-                None, _("The files sent are too large. Each file may weigh up to 5 MB, and at most 3 files.")
+            # Refused before the body is read: nothing of it can be shown again.
+            return self.render(
+                request,
+                self.form_class(),
+                status=413,
+                page_error=_("The files sent are too large. Each file may weigh up to 5 MB, and at most 3 files."),
             )
-            return self.render(request, form, status=413)
         form = self.form_class(request.POST, request.FILES)
         if _limited(request, "complaints:public-create", SUBMIT_RATE):
             form.is_valid()
             form.add_error(
                 None,
-                _("Too many requests were sent from your connection. Please wait an hour and try again; nothing "
-                  "you typed is lost."),
+                _(
+                    "Too many requests were sent from your connection. Please wait an hour and try again; nothing "
+                    "you typed is lost."
+                ),
             )
             return self.render(request, form, status=429, files_lost=bool(request.FILES))
         if not form.is_valid():
@@ -154,11 +156,11 @@ class PublicCreateView(View):
             return self.render(request, form, status=400, files_lost=bool(request.FILES))
         return redirect("complaints:public-confirmation", token=submission.token)
 
-    def render(self, request, form, *, status=200, files_lost=False) -> HttpResponse:
+    def render(self, request, form, *, status=200, files_lost=False, page_error="") -> HttpResponse:
         return render(
             request,
             self.template_name,
-            {"form": form, "files_lost": files_lost and not form.is_valid(), **_site_context()},
+            {"form": form, "files_lost": files_lost, "page_error": page_error},
             status=status,
         )
 
@@ -188,7 +190,10 @@ def _tracked(view):
             return _not_found(request)
         return view(request, complaint, token, *args, **kwargs)
 
-    return login_not_required(never_cache(private_page(wrapper)))
+    # No CSRF middleware check here: a page sent with "Referrer-Policy: no-referrer" makes browsers send
+    # "Origin: null" with its forms, which Django's origin check refuses. The secret token in the address does
+    # the same job: a forged cross-site form cannot name a link it does not know.
+    return csrf_exempt(login_not_required(never_cache(private_page(wrapper))))
 
 
 @_tracked
@@ -203,7 +208,6 @@ def public_confirmation(request: HttpRequest, complaint: Complaint, token: str) 
             "token": token,
             "track_url": track_url,
             "qr_svg": _qr_svg(track_url),
-            **_site_context(),
         },
     )
 
@@ -272,7 +276,6 @@ def public_track(request: HttpRequest, complaint: Complaint, token: str) -> Http
         "message_form": message_form,
         "rating_form": rating_form,
         "files_lost": status == 400 and bool(request.FILES),
-        **_site_context(),
     }
     return render(request, "complaints/public_track.html", context, status=status)
 
@@ -298,7 +301,7 @@ def _file_response(attachment: ComplaintAttachment) -> HttpResponse:
     return response
 
 
-@method_decorator([login_not_required, never_cache, private_page], name="dispatch")
+@method_decorator([login_not_required, never_cache], name="dispatch")
 class PublicLookupView(View):
     """Follow a request with its tracking code (the secret part of the link)."""
 
@@ -330,7 +333,7 @@ def queue_tracking_links(email: str, language: str) -> None:
 
 @method_decorator([login_not_required, never_cache], name="dispatch")
 class PublicLostLinkView(View):
-    """"Lost your link?": the links of all the requests of an address go to that address. The page answers the
+    """ "Lost your link?": the links of all the requests of an address go to that address. The page answers the
     same whether the address is known or not."""
 
     template_name = "complaints/public_lost_link.html"
@@ -370,9 +373,12 @@ class StaffReportView(UserPassesTestMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if _too_large(request):
-            form = complaint_forms.StaffReportForm()
-            form.add_error(None, _("The files sent are too large."))
-            return render(request, self.template_name, {"form": form}, status=413)
+            return render(
+                request,
+                self.template_name,
+                {"form": complaint_forms.StaffReportForm(), "page_error": _("The files sent are too large.")},
+                status=413,
+            )
         form = complaint_forms.StaffReportForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
@@ -398,9 +404,7 @@ class StaffReportView(UserPassesTestMixin, View):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 return redirect("complaints:public-confirmation", token=submission.token)
-        return render(
-            request, self.template_name, {"form": form, "files_lost": bool(request.FILES)}, status=400
-        )
+        return render(request, self.template_name, {"form": form, "files_lost": bool(request.FILES)}, status=400)
 
 
 # --- Staff: the inboxes ------------------------------------------------------------------------------------
@@ -459,11 +463,7 @@ class SensitiveInboxView(InboxView):
 # --- Staff: the request page ------------------------------------------------------------------------------
 def staff_moves(complaint: Complaint) -> set[str]:
     """The statuses staff may move ``complaint`` to from its current one (guards aside: forms supply them)."""
-    return {
-        move.target
-        for move in WORKFLOW.moves
-        if move.starts_from(complaint.status) and Actor.USER in move.actors
-    }
+    return {move.target for move in WORKFLOW.moves if move.starts_from(complaint.status) and Actor.USER in move.actors}
 
 
 # action → (its form, the status it moves to, which staff must be able to reach now; None: no move)
@@ -480,6 +480,8 @@ ACTIONS = {
     "qualify": (complaint_forms.QualifyForm, None),
     "note": (complaint_forms.NoteForm, None),
     "reply": (complaint_forms.ReplyForm, None),
+    "action-create": (complaint_forms.CreateActionForm, None),
+    "action-link": (complaint_forms.LinkActionsForm, None),
 }
 
 
@@ -488,7 +490,7 @@ def _build_form(action: str, complaint: Complaint, user, data=None):
     kwargs = {"prefix": action}
     if form_class in (complaint_forms.AssignForm, complaint_forms.QualifyForm):
         kwargs["complaint"] = complaint
-    if form_class is complaint_forms.DuplicateForm:
+    if form_class in (complaint_forms.DuplicateForm, complaint_forms.CreateActionForm, complaint_forms.LinkActionsForm):
         kwargs.update(user=user, complaint=complaint)
     return form_class(data, **kwargs)
 
@@ -504,6 +506,8 @@ def available_actions(complaint: Complaint, user) -> list[str]:
         if action in ("assign", "qualify") and complaint.is_finished:
             continue
         if action == "reply" and not complaint.is_open:
+            continue
+        if action.startswith("action-") and complaint.status in EXCLUDED_FROM_FIGURES:
             continue
         found.append(action)
     return found
@@ -556,6 +560,24 @@ def _perform(action: str, complaint: Complaint, user, data: dict) -> str:
     if action == "reply":
         services.complaint_reply(complaint=complaint, by=user, body=data["body"])
         return _("The reply was sent.")
+    if action == "action-create":
+        created = services.complaint_create_action(
+            complaint=complaint,
+            by=user,
+            title=data["title"],
+            description=data["description"],
+            plan=data["plan"],
+            kind=data["kind"],
+            owner=data["owner"],
+            deadline=data["deadline"],
+        )
+        return _("The action %(reference)s was created in “%(plan)s”.") % {
+            "reference": created.reference,
+            "plan": created.plan,
+        }
+    if action == "action-link":
+        count = services.complaint_link_actions(complaint=complaint, by=user, actions=data["actions"])
+        return ngettext("%(count)d action linked.", "%(count)d actions linked.", count) % {"count": count}
     raise Http404
 
 
@@ -573,6 +595,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, bound: dict | No
         "status_choices": ComplaintStatus,
         "message_kinds": MessageKind,
         "show_ip": request.user.has_perm("complaints.view_complaint_ip"),
+        "linked_actions": linked_actions(complaint),
     }
 
 
@@ -628,4 +651,3 @@ class AttachmentView(View):
         if attachment is None:
             raise Http404
         return _file_response(attachment)
-

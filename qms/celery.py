@@ -1,6 +1,7 @@
 """The Celery application. Queues: ``urgent`` (acknowledgements, one-to-one mail), ``bulk`` (mass mailings),
-``default`` (everything else). Each app declares its periodic jobs in ``CELERY_BEAT_SCHEDULE`` entries below,
-every entry with ``expires`` so that a backlog after an outage does not run stale jobs."""
+``default`` (everything else), declared with the routes in ``CELERY_TASK_QUEUES`` and ``CELERY_TASK_ROUTES``.
+Periodic jobs are the ``CELERY_BEAT_SCHEDULE`` entries of the settings (each app adds its own there), every
+entry with ``expires`` so that a backlog after an outage does not run stale jobs."""
 
 import os
 

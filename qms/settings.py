@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from qms.core.logging import json_formatter_config
 from qms.env import (
     env_bool,
     env_choice,
@@ -155,7 +156,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = env_str("TIME_ZONE", "Europe/Paris")
 # Queues: "urgent" (acknowledgements, one-to-one notices), "bulk" (mass mailings), "default" (everything else).
-# notify() names the queue of each email; these are the defaults of the tasks.
+# All three are declared, so that a worker started without -Q consumes them all; dedicated workers name theirs.
+# notify() names the queue of each email; the routes are the defaults of the tasks.
+CELERY_TASK_QUEUES = {"urgent": {}, "default": {}, "bulk": {}}
 CELERY_TASK_ROUTES = {
     "qms.notifications.tasks.send_email_task": {"queue": "urgent"},
     "qms.notifications.tasks.sweep_outbox": {"queue": "default"},
@@ -167,6 +170,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "qms.notifications.tasks.sweep_outbox",
         "schedule": 60.0,
         "options": {"expires": 50},
+    },
+    # Close the answered requests whose quiet period is over.
+    "complaints-auto-close": {
+        "task": "complaints.tasks.auto_close",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
+    # GDPR: remove the personal data of the requests past their retention period.
+    "complaints-purge": {
+        "task": "complaints.tasks.purge_complaints",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 6 * 3600},
     },
 }
 # Outbox: attempts before a failing email is given up (retries after 1, 5, 15, 60 and 240 minutes).
@@ -246,6 +261,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / env_str("MEDIA_ROOT", "media")  # a relative path is relative to the project
+# Private files (request attachments, action evidence): outside public media, served only through
+# permission-checked views. A relative path is relative to the project.
+PRIVATE_MEDIA_ROOT = BASE_DIR / env_str("PRIVATE_MEDIA_ROOT", "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -299,12 +317,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"redact_tokens": {"()": "qms.core.logging.RedactTokensFilter"}},
     "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(levelname)s %(name)s %(message)s",
-            "rename_fields": {"levelname": "level", "name": "logger"},
-            "timestamp": "time",  # ISO 8601, in UTC
-        },
+        "json": json_formatter_config(),
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {

@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
+        from qms.core import calendar  # noqa: F401 - registers the check of the holiday settings
         from qms.core.roles import sync_roles_after_migrate
 
         # post_migrate is sent once per app; sync once, after the last app with models, when every

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import holidays as holidays_lib
 from django.conf import settings
+from django.core import checks
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from qms.core.choices import HOLIDAY_SUBDIVISION_ALIASES, HOLIDAY_SUBDIVISIONS, HolidayCountry
@@ -63,19 +64,25 @@ def normalise_subdivision(country: str, subdivision: str) -> str:
     raise CalendarError(f"Unknown holiday region {subdivision!r} for country {country!r}.")
 
 
+def holiday_language() -> str:
+    """The language of holiday names that the ``holidays`` package should use for the active language."""
+    return "fr" if (translation.get_language() or settings.LANGUAGE_CODE).startswith("fr") else "en_US"
+
+
 @functools.lru_cache(maxsize=256)
-def public_holidays(country: str, subdivision: str, year: int) -> dict[datetime.date, str]:
-    """The public holidays of one year, with their names (in English, as the package gives them)."""
+def public_holidays(country: str, subdivision: str, year: int, language: str = "en_US") -> dict[datetime.date, str]:
+    """The public holidays of one year, with their names in ``language`` ("fr" or "en_US")."""
     if country not in HolidayCountry.values:
         raise CalendarError(f"Unknown holiday country {country!r}.")
     subdivision = normalise_subdivision(country, subdivision)
     if country == HolidayCountry.BELGIUM:
-        days = dict(holidays_lib.country_holidays("BE", years=year, language="en_US"))
+        days = dict(holidays_lib.country_holidays("BE", years=year, language=language))
         if subdivision in _COMMUNITY_DAYS:
             (month, day), name = _COMMUNITY_DAYS[subdivision]
-            days.setdefault(datetime.date(year, month, day), str(name))
+            with translation.override("fr" if language == "fr" else "en"):
+                days.setdefault(datetime.date(year, month, day), str(name))
         return days
-    return dict(holidays_lib.country_holidays(country, subdiv=subdivision or None, years=year, language="en_US"))
+    return dict(holidays_lib.country_holidays(country, subdiv=subdivision or None, years=year, language=language))
 
 
 def invalidate_calendar() -> None:
@@ -161,6 +168,7 @@ class WorkingCalendar:
         self.country = country or settings.HOLIDAYS_COUNTRY
         self.subdivision = normalise_subdivision(self.country, subdivision or "")
         self._version = _version()
+        self._language = holiday_language()
         self._holidays: dict[datetime.date, str] = {}
         self._closures: dict[datetime.date, str] = {}
         self._years: set[int] = set()
@@ -173,7 +181,7 @@ class WorkingCalendar:
         if not missing:
             return
         for year, closures in closures_of_years(missing, version=self._version).items():
-            self._holidays.update(public_holidays(self.country, self.subdivision, year))
+            self._holidays.update(public_holidays(self.country, self.subdivision, year, self._language))
             self._closures.update(closures)
             self._years.add(year)
 
@@ -279,3 +287,21 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
 def working_days_in(start: datetime.date, end: datetime.date) -> list[datetime.date]:
     """The working days from ``start`` to ``end``, both included."""
     return WorkingCalendar().working_days_in(start, end)
+
+
+@checks.register(checks.Tags.compatibility)
+def check_holiday_settings(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """HOLIDAYS_SUBDIVISION must name a region of HOLIDAYS_COUNTRY, so that a typo stops the start-up."""
+    try:
+        normalise_subdivision(settings.HOLIDAYS_COUNTRY, settings.HOLIDAYS_SUBDIVISION)
+    except CalendarError:
+        known = ", ".join(code for code, _label in HOLIDAY_SUBDIVISIONS.get(settings.HOLIDAYS_COUNTRY, []))
+        return [
+            checks.Error(
+                f"HOLIDAYS_SUBDIVISION={settings.HOLIDAYS_SUBDIVISION!r} is not a region of "
+                f"HOLIDAYS_COUNTRY={settings.HOLIDAYS_COUNTRY!r}.",
+                hint=f"Use one of: {known} (or 67, 68 or Alsace-Moselle for Alsace), or leave it empty.",
+                id="core.E101",
+            )
+        ]
+    return []

@@ -12,8 +12,11 @@ import logging
 import re
 
 # Long URL-safe runs, as made by qms.core.tokens (43 characters), wherever they stand in a message. Shorter
-# runs (identifiers, references such as REC-2026-00042, slugs) are left alone.
-TOKEN_PATTERN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_-])")
+# runs (identifiers, references such as REC-2026-00042, slugs) are left alone, and so are UUIDs (Celery task
+# ids, which say which task a line is about and open nothing).
+_EDGE_BEFORE, _EDGE_AFTER = r"(?<![A-Za-z0-9_-])", r"(?![A-Za-z0-9_-])"
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+TOKEN_PATTERN = re.compile(rf"{_EDGE_BEFORE}(?!{_UUID}{_EDGE_AFTER})[A-Za-z0-9_-]{{32,}}{_EDGE_AFTER}")
 REDACTED = "[redacted]"
 
 # The attributes every LogRecord has; anything else came in through ``extra=``.
@@ -60,3 +63,47 @@ class RedactTokensFilter(logging.Filter):
             if name not in _STANDARD_ATTRIBUTES:
                 setattr(record, name, _redact_value(value))
         return True
+
+
+def json_formatter_config() -> dict:
+    """The JSON formatter of settings.LOGGING: one object a line, ISO 8601 time, level and logger names."""
+    from pythonjsonlogger.core import RESERVED_ATTRS
+
+    return {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "format": "%(levelname)s %(name)s %(message)s",
+        "rename_fields": {"levelname": "level", "name": "logger"},
+        "timestamp": "time",  # ISO 8601, in UTC
+        # Django passes the request (or the development server's socket) in ``extra``: noise that holds the path.
+        "reserved_attrs": [*RESERVED_ATTRS, "request", "server_time"],
+    }
+
+
+def gunicorn_logconfig(level: str = "INFO") -> dict:
+    """``logconfig_dict`` for gunicorn: its error and access logs as JSON lines on stdout, tokens redacted.
+
+    Gunicorn logs before Django starts and outside its logging, so its access log (which holds every path, and
+    so every tracking link) needs the same filter. In ``gunicorn.conf.py``::
+
+        from qms.core.logging import gunicorn_logconfig
+        accesslog = "-"
+        logconfig_dict = gunicorn_logconfig()
+    """
+    handler = {
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stdout",
+        "formatter": "json",
+        "filters": ["redact_tokens"],
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact_tokens": {"()": "qms.core.logging.RedactTokensFilter"}},
+        "formatters": {"json": json_formatter_config()},
+        "handlers": {"stdout": handler},
+        "root": {"handlers": ["stdout"], "level": level},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["stdout"], "level": level, "propagate": False},
+            "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        },
+    }

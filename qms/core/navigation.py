@@ -117,6 +117,13 @@ ENTRIES: list[NavEntry] = [
         check=any_of(with_perm("complaints.view_complaint"), with_role(Role.SENSITIVE_CASES)),
         description=_("Complaints, suggestions and dysfunction reports to handle."),
     ),
+    NavEntry(
+        key="site-settings",
+        label=_("Settings"),
+        url_name="core:site-settings",
+        check=with_perm("core.change_sitesettings"),
+        description=_("The institution, deadlines, retention periods, public holidays and closure days."),
+    ),
 ]
 
 

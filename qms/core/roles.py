@@ -124,8 +124,18 @@ COMPLAINTS = {
     ],
 }
 
+# --- complaints: reply templates ------------------------------------------------------------------------
+# The quality manager writes the canned answers; whoever answers requests reads them.
+COMPLAINT_REPLY_TEMPLATES = {
+    Role.QUALITY_MANAGER: [*_crud("complaints", "replytemplate")],
+    Role.QUALITY_REFERENT: [*_view("complaints", "replytemplate")],
+    Role.SENSITIVE_CASES: [*_view("complaints", "replytemplate")],
+}
+
 # Each app adds its own block here; the blocks are merged below.
-BLOCKS: list[dict[str, list[str]]] = [CORE, PROCESSES, NOTIFICATIONS, ACTIONPLANS, COMPLAINTS]
+BLOCKS: list[dict[str, list[str]]] = [
+    CORE, PROCESSES, NOTIFICATIONS, ACTIONPLANS, COMPLAINTS, COMPLAINT_REPLY_TEMPLATES
+]
 
 
 def role_permissions() -> dict[str, set[str]]:

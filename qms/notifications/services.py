@@ -406,7 +406,8 @@ def send_outbox_email(pk: int, *, connection: Any = None) -> bool:
     Safe to call any number of times, from any number of processes: a sent email is never sent again, and
     an email being sent by someone else (whose lease has not run out) is left alone.
     """
-    if not _claim(pk, timezone.now(), _claimable(timezone.now())):
+    now = timezone.now()
+    if not _claim(pk, now, _claimable(now)):
         return False
     return _deliver(pk, connection=connection) == OutboxState.SENT
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from qms.core import calendar
 from qms.core.calendar import (
@@ -206,3 +207,18 @@ def test_non_working_reasons_say_why():
 def test_an_unknown_country_is_refused():
     with pytest.raises(CalendarError):
         calendar.public_holidays("XX", "", 2025)
+
+
+def test_holiday_names_follow_the_active_language():
+    with translation.override("fr"):
+        assert WorkingCalendar(country="FR").non_working_reason(D(2025, 7, 14)).label == "Fête nationale"
+    with translation.override("en"):
+        assert WorkingCalendar(country="FR").non_working_reason(D(2025, 7, 14)).label == "National Day"
+
+
+def test_a_region_of_another_country_in_the_environment_fails_the_checks(settings):
+    settings.HOLIDAYS_COUNTRY, settings.HOLIDAYS_SUBDIVISION = "BE", "67"
+    errors = calendar.check_holiday_settings()
+    assert [error.id for error in errors] == ["core.E101"]
+    settings.HOLIDAYS_COUNTRY, settings.HOLIDAYS_SUBDIVISION = "FR", "67"
+    assert calendar.check_holiday_settings() == []

@@ -6,8 +6,12 @@ import io
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 from django.conf import settings
@@ -148,5 +152,48 @@ def test_real_tokens_are_redacted_and_ordinary_text_is_not():
         "complaints.answered_on_time_rate",
         "Université de démonstration",
         "2026-11-24T10:00:00+01:00",
+        "Task qms.notifications.tasks.send_email_task[0b7c6a1e-3f5d-4c2a-9e8b-1d2f3a4b5c6d] succeeded",
     ):
         assert redact(text) == text
+
+
+def test_gunicorn_logs_json_lines_with_tokens_redacted(tmp_path):
+    """The logconfig_dict that README.md gives for gunicorn, on a real gunicorn."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = tmp_path / "gunicorn.conf.py"
+    config.write_text(
+        "from qms.core.logging import gunicorn_logconfig\n"
+        f"bind = '127.0.0.1:{port}'\nworkers = 1\naccesslog = '-'\n"
+        "logconfig_dict = gunicorn_logconfig()\n"
+        f"control_socket = '{tmp_path / 'gunicorn.ctl'}'\n"
+    )
+    env = {name: value for name, value in os.environ.items() if name not in DECLARED}
+    env.update(DJANGO_SETTINGS_MODULE="qms.settings", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(config), "qms.wsgi:application"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/suivi/{TOKEN}/", timeout=5)
+            except urllib.error.HTTPError:
+                break  # an answer, whatever its status
+            except OSError:
+                time.sleep(0.1)
+            else:
+                break
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert TOKEN not in output
+    access = [json.loads(line) for line in output.splitlines() if '"gunicorn.access"' in line]
+    assert access, output
+    assert f"GET /suivi/{REDACTED}/ HTTP/1.1" in access[0]["message"]

@@ -318,3 +318,10 @@ def test_a_bad_year_parameter_falls_back_to_this_year(client, quality_manager):
     client.force_login(quality_manager)
     assert client.get(reverse("core:closure-list") + "?year=abc").status_code == 200
     assert client.get(reverse("core:closure-list") + "?year=99999").status_code == 200
+
+
+def test_the_settings_appear_in_the_navigation_of_the_quality_manager_only(quality_manager, referent_sciences):
+    from qms.core.navigation import nav_items
+
+    assert "site-settings" in [item.key for item in nav_items(quality_manager)]
+    assert "site-settings" not in [item.key for item in nav_items(referent_sciences)]

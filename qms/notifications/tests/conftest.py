@@ -29,14 +29,17 @@ def _test_email_templates(settings):
 @contextmanager
 def celery_broker(url: str, *, transport_options: dict | None = None, eager: bool = False):
     """Point the Celery app at ``url`` (eager off), with fresh connection pools; restore everything after."""
+    from kombu import pools
+
     from qms.celery import app
 
     conf = app.conf
     saved = (conf.broker_url, conf.broker_transport_options, conf.task_always_eager)
 
     def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Close the broker connections and forget the pools (kombu keeps them in a registry of its own), so
+        # that the next publication connects with the settings of the moment.
+        pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 
@@ -80,8 +83,8 @@ def require_redis_broker() -> str:
 
 @pytest.fixture
 def celery_worker(transactional_db, monkeypatch):
-    """A real Celery worker, in a thread of this process, consuming the urgent, bulk and default queues from
-    the configured Redis broker, against the test database (PostgreSQL, transactional tests).
+    """A real Celery worker, in a thread of this process, consuming the queues of the configured Redis broker,
+    against the test database (PostgreSQL, transactional tests).
 
     Keys get a prefix of their own, so that nothing from another run (or another suite on the same Redis) is
     consumed. Yields a function that starts the worker with the given queues (a context manager); its ``ran``
@@ -107,14 +110,13 @@ def celery_worker(transactional_db, monkeypatch):
     prefix = f"qms-test-{uuid.uuid4().hex[:12]}:"
 
     @contextmanager
-    def run(queues=("urgent", "bulk", "default")):
-        with (
-            celery_broker(url, transport_options={"global_keyprefix": prefix}) as app,
-            start_worker(
-                app, pool="solo", perform_ping_check=False, queues=list(queues), shutdown_timeout=30
-            ) as worker,
-        ):
-            yield worker
+    def run(queues=None):
+        # Without queues, every declared queue, as `celery worker` without -Q. Always name them: choosing queues
+        # narrows the app's own list, which would otherwise carry over to the next worker.
+        with celery_broker(url, transport_options={"global_keyprefix": prefix}) as app:
+            names = list(queues or app.amqp.queues)
+            with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=names) as worker:
+                yield worker
 
     run.ran = ran  # (task name, thread) of every task the worker ran
     try:

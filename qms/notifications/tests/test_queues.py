@@ -47,6 +47,10 @@ def test_the_router_sends_each_task_to_its_queue():
     assert router.route({}, sweep_outbox_task.name)["queue"].name == "default"
 
 
+def test_a_worker_started_without_queues_consumes_all_three():
+    assert set(app.amqp.queues) == {"urgent", "bulk", "default"}
+
+
 def test_the_sweep_runs_every_minute_and_expires(settings):
     (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == sweep_outbox_task.name]
     assert entry["schedule"] == 60.0

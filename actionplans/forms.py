@@ -1,0 +1,427 @@
+"""Back-office forms of the action plans, laid out with crispy-forms (Bootstrap 5)."""
+
+from __future__ import annotations
+
+import os
+
+import filetype
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from actionplans.choices import ActionStatus, EffectivenessResult
+from actionplans.models import Action, ActionPlan, Axis, Objective
+from actionplans.workflows import ACTION_WORKFLOW
+from qms.core.models import OrgUnit, User
+from qms.core.spreadsheets import DEFAULT_MAX_BYTES
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_MAX_FILES = 5
+# Checked on the content, not on the name.
+EVIDENCE_TYPES = {
+    "pdf",
+    "png",
+    "jpg",
+    "gif",
+    "webp",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+}
+TEXT_EXTENSIONS = {".txt", ".csv", ".md"}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _helper(submit_label, *, form_tag: bool = True) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+def _people():
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+
+
+class PlanForm(forms.ModelForm):
+    """A plan's own fields. Who may choose which unit is decided by the view (``unit_choices``)."""
+
+    class Meta:
+        model = ActionPlan
+        fields = [
+            "title",
+            "kind",
+            "status",
+            "org_unit",
+            "programme",
+            "owner",
+            "period_start",
+            "period_end",
+            "source",
+            "description",
+        ]
+        labels = {
+            "title": _("Title"),
+            "kind": _("Kind"),
+            "status": _("Status"),
+            "org_unit": _("Scope"),
+            "programme": _("Programme"),
+            "owner": _("Plan owner"),
+            "period_start": _("Period start"),
+            "period_end": _("Period end"),
+            "source": _("Source"),
+            "description": _("Description"),
+        }
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, unit_choices=None, unit_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["org_unit"].queryset = (
+            unit_choices if unit_choices is not None else OrgUnit.objects.filter(is_active=True)
+        )
+        self.fields["org_unit"].required = unit_required
+        self.fields["programme"].queryset = self.fields["programme"].queryset.select_related("org_unit")
+        self.helper = _helper(_("Save"))
+        self.helper.layout = Layout(
+            "title",
+            Div(Div("kind", css_class="col-md-6"), Div("status", css_class="col-md-6"), css_class="row"),
+            Div(Div("org_unit", css_class="col-md-6"), Div("programme", css_class="col-md-6"), css_class="row"),
+            "owner",
+            Div(Div("period_start", css_class="col-md-6"), Div("period_end", css_class="col-md-6"), css_class="row"),
+            "source",
+            "description",
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        return data
+
+
+class AxisForm(forms.ModelForm):
+    class Meta:
+        model = Axis
+        fields = ["code", "title", "order"]
+        labels = {"code": _("Code"), "title": _("Title"), "order": _("Order")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
+        self.helper = _helper(_("Save"))
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["axis", "title", "order"]
+        labels = {"axis": _("Axis"), "title": _("Title"), "order": _("Order")}
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["axis"].queryset = plan.axes.all()
+        self.fields["order"].required = False
+        self.helper = _helper(_("Save"))
+
+
+class ObjectiveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Objective) -> str:
+        return f"{obj.axis.title} — {obj.title}" if obj.axis_id else obj.title
+
+
+class ActionForm(forms.ModelForm):
+    """An action's fields; its status moves through the transition form, never here."""
+
+    objective = ObjectiveChoiceField(queryset=Objective.objects.none(), required=False, label=_("Strategic objective"))
+
+    class Meta:
+        model = Action
+        fields = [
+            "objective",
+            "reference",
+            "title",
+            "description",
+            "kind",
+            "priority",
+            "owner",
+            "owner_label",
+            "org_unit",
+            "process",
+            "start_date",
+            "deadline",
+            "expected_result",
+            "indicator",
+            "effectiveness_due",
+        ]
+        labels = {
+            "reference": _("Reference"),
+            "title": _("Title"),
+            "description": _("Description"),
+            "kind": _("Kind"),
+            "priority": _("Priority"),
+            "owner": _("Owner"),
+            "owner_label": _("Owner (as written)"),
+            "org_unit": _("Organisational unit"),
+            "process": _("Process"),
+            "start_date": _("Start date"),
+            "deadline": _("Deadline"),
+            "expected_result": _("Expected result"),
+            "indicator": _("Follow-up indicator"),
+            "effectiveness_due": _("Effectiveness check due"),
+        }
+        widgets = {
+            "start_date": DateInput(),
+            "deadline": DateInput(),
+            "effectiveness_due": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "expected_result": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["objective"].queryset = plan.objectives.select_related("axis").order_by(
+            "axis__order", "order", "pk"
+        )
+        self.fields["reference"].required = False
+        self.fields["owner"].queryset = _people()
+        self.fields["org_unit"].queryset = OrgUnit.objects.filter(is_active=True)
+        self.fields["process"].queryset = self.fields["process"].queryset.filter(is_active=True)
+        self.helper = _helper(_("Save"))
+        self.helper.layout = Layout(
+            Div(Div("objective", css_class="col-md-9"), Div("reference", css_class="col-md-3"), css_class="row"),
+            "title",
+            "description",
+            Div(Div("kind", css_class="col-md-6"), Div("priority", css_class="col-md-6"), css_class="row"),
+            Div(Div("owner", css_class="col-md-6"), Div("owner_label", css_class="col-md-6"), css_class="row"),
+            Div(Div("org_unit", css_class="col-md-6"), Div("process", css_class="col-md-6"), css_class="row"),
+            Div(
+                Div("start_date", css_class="col-md-4"),
+                Div("deadline", css_class="col-md-4"),
+                Div("effectiveness_due", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "expected_result",
+            "indicator",
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, deadline = data.get("start_date"), data.get("deadline")
+        if start and deadline and deadline < start:
+            self.add_error("deadline", _("The deadline cannot come before the start date."))
+        return data
+
+
+class TransitionForm(forms.Form):
+    """Move an action's status: only the moves the workflow allows now are offered."""
+
+    to = forms.ChoiceField(label=_("New status"), choices=())
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to cancel or reopen an action."),
+    )
+    completed_on = forms.DateField(
+        label=_("Completed on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("When the action is done; today if left empty."),
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        super().__init__(*args, **kwargs)
+        targets = [
+            status
+            for status in ActionStatus.values
+            if status != action.status
+            and any(m.target == status and m.starts_from(action.status) for m in ACTION_WORKFLOW.moves)
+        ]
+        self.fields["to"].choices = [(status, ActionStatus(status).label) for status in dict.fromkeys(targets)]
+        self.helper = _helper(_("Change the status"))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def check_evidence_file(upload) -> None:
+    """Refuse a file that is too large or whose content is not a document, an image or plain text."""
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise forms.ValidationError(
+            _("“%(name)s” is too large: the limit is %(limit)s."),
+            params={"name": upload.name, "limit": filesizeformat(EVIDENCE_MAX_BYTES)},
+        )
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is not None and kind.extension in EVIDENCE_TYPES:
+        return
+    extension = os.path.splitext(upload.name)[1].lower()
+    if kind is None and extension in TEXT_EXTENSIONS and b"\x00" not in head:
+        return
+    raise forms.ValidationError(
+        _("“%(name)s” is not an accepted file: send a PDF, an image, an office document or plain text."),
+        params={"name": upload.name},
+    )
+
+
+class ActionUpdateForm(forms.Form):
+    """A progress note, with evidence: files and links."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        required=False,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("PDF, images, office documents or plain text; up to 5 files of 10 MB each."),
+    )
+    links = forms.CharField(
+        label=_("Evidence links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One address per line, optionally followed by a space and a label."),
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if not action.is_open:
+            del self.fields["progress"]
+        self.helper = _helper(_("Add the update"))
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        if len(files) > EVIDENCE_MAX_FILES:
+            raise forms.ValidationError(_("Attach at most %(count)s files."), params={"count": EVIDENCE_MAX_FILES})
+        for upload in files:
+            check_evidence_file(upload)
+        return files
+
+    def clean_links(self):
+        validate = URLValidator(schemes=["http", "https"])
+        links = []
+        for line in (self.cleaned_data.get("links") or "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            url, _sep, label = line.partition(" ")
+            try:
+                validate(url)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("“%(url)s” is not a web address."), params={"url": url}) from None
+            links.append((url, label.strip()))
+        return links
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not (data.get("comment") or "").strip()
+            and data.get("progress") is None
+            and not data.get("files")
+            and not data.get("links")
+        ):
+            raise forms.ValidationError(_("Write a comment, give the progress, or attach some evidence."))
+        return data
+
+
+class EffectivenessForm(forms.Form):
+    """Closing the PDCA loop: was the action effective? If not, a follow-up action may start at once."""
+
+    result = forms.ChoiceField(label=_("Result"), choices=EffectivenessResult.choices, widget=forms.RadioSelect)
+    checked_on = forms.DateField(label=_("Checked on"), required=False, widget=DateInput())
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    start_follow_up = forms.BooleanField(label=_("Start a follow-up action"), required=False)
+    follow_up_title = forms.CharField(label=_("Title of the follow-up action"), required=False, max_length=500)
+    follow_up_owner = forms.ModelChoiceField(
+        label=_("Owner of the follow-up action"), queryset=User.objects.none(), required=False
+    )
+    follow_up_deadline = forms.DateField(
+        label=_("Deadline of the follow-up action"), required=False, widget=DateInput()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up_owner"].queryset = _people()
+        self.helper = _helper(_("Record the check"))
+        self.helper.layout = Layout(
+            Field("result"),
+            "checked_on",
+            "comment",
+            Div(
+                "start_follow_up",
+                "follow_up_title",
+                "follow_up_owner",
+                "follow_up_deadline",
+                css_class="border rounded p-3 mb-3",
+            ),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_follow_up") and data.get("result") != EffectivenessResult.NOT_EFFECTIVE:
+            self.add_error("start_follow_up", _("Only a not-effective check starts a follow-up action."))
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(
+            "An Excel workbook (.xlsx) or a CSV file, with the columns axis, strategic objective, specific "
+            "objective and deadline, and optionally reference, owner, status, description, expected result "
+            "and indicator."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Preview the import"))
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > DEFAULT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large: the limit is %(limit)s."), params={"limit": filesizeformat(DEFAULT_MAX_BYTES)}
+            )
+        return upload

@@ -1,0 +1,194 @@
+"""Reads: the plan tree with its rolled-up progress, the lists, and their fixed query budgets."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from actionplans import services
+from actionplans.choices import ActionStatus
+from actionplans.models import Action
+from actionplans.selectors import my_actions, plan_tree, plans_visible_to, plans_with_counts
+from actionplans.tests.factories import ObjectiveFactory
+from processes.choices import ProcessType
+from processes.models import Process
+
+TODAY = datetime.date(2026, 3, 16)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(datetime.datetime(2026, 3, 16, 10, 0, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def _warm_up(client, url):
+    """A first request creates the site settings row and fills the caches; the budgets are for the next ones."""
+    assert client.get(url).status_code == 200
+
+
+def _bulk_actions(plan, count, *, owner=None, org_unit=None, process=None):
+    """``count`` actions spread over the plan's objectives, a quarter late, a quarter done, one cancelled."""
+    objectives = list(plan.objectives.all())
+    statuses = [ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.PLANNED]
+    rows = []
+    for n in range(count):
+        status = statuses[n % 4] if n else ActionStatus.CANCELLED
+        deadline = TODAY + datetime.timedelta(days=(-30 if n % 4 == 3 else 60) + n % 7)
+        rows.append(
+            Action(
+                plan=plan,
+                objective=objectives[n % len(objectives)] if objectives else None,
+                reference=f"B-{n:04d}",
+                position=n,
+                title=f"Action {n}",
+                status=status,
+                deadline=deadline,
+                progress=100 if status == ActionStatus.DONE else 40,
+                completed_on=TODAY if status == ActionStatus.DONE else None,
+                owner=owner,
+                org_unit=org_unit,
+                process=process,
+            )
+        )
+    Action.objects.bulk_create(rows)
+
+
+# --- The tree -----------------------------------------------------------------------------------------------
+
+
+def test_the_tree_rolls_up_done_share_and_late_count_at_each_level(plan, make_action, quality_manager):
+    governance = plan.axes.get()
+    quality = services.axis_create(plan=plan, title="Qualité", by=quality_manager)
+    first = plan.objectives.get()
+    second = services.objective_create(plan=plan, axis=governance, title="Piloter par les données", by=quality_manager)
+    third = services.objective_create(plan=plan, axis=quality, title="Culture qualité", by=quality_manager)
+    late = make_action(objective=first, deadline=TODAY - datetime.timedelta(days=1))
+    done = make_action(objective=first, title="b")
+    services.action_transition(action=done, to=ActionStatus.DONE, by=quality_manager)
+    make_action(objective=second, title="c")
+    cancelled = make_action(objective=second, title="d", deadline=TODAY - datetime.timedelta(days=9))
+    services.action_transition(action=cancelled, to=ActionStatus.CANCELLED, by=quality_manager, note="doublon")
+    loose = make_action(objective=None, title="hors objectif", deadline=TODAY - datetime.timedelta(days=3))
+
+    tree = plan_tree(plan)
+    by_axis = {node.axis.title: node for node in tree.axes}
+    first_node, second_node = by_axis["Gouvernance"].objectives
+    assert [a.pk for a in first_node.actions] == [late.pk, done.pk]
+    assert (first_node.rollup.total, first_node.rollup.done, first_node.rollup.late) == (2, 1, 1)
+    assert first_node.rollup.done_share == 50
+    assert (second_node.rollup.total, second_node.rollup.cancelled, second_node.rollup.late) == (1, 1, 0)
+    assert second_node.rollup.done_share == 0
+    governance_rollup = by_axis["Gouvernance"].rollup
+    assert (governance_rollup.total, governance_rollup.done, governance_rollup.late) == (3, 1, 1)
+    assert governance_rollup.done_share == 33
+    assert governance_rollup.badge == "danger"
+    assert by_axis["Qualité"].objectives[0].objective == third
+    assert by_axis["Qualité"].rollup.total == 0 and by_axis["Qualité"].rollup.done_share is None
+    assert [a.pk for a in tree.unfiled.actions] == [loose.pk]
+    assert (tree.rollup.total, tree.rollup.done, tree.rollup.late) == (4, 1, 2)
+    assert tree.rollup.done_share == 25
+
+
+def test_an_all_done_branch_is_green(plan, make_action, quality_manager):
+    action = make_action()
+    services.action_transition(action=action, to=ActionStatus.DONE, by=quality_manager)
+    assert plan_tree(plan).axes[0].rollup.badge == "success"
+
+
+def test_the_tree_is_read_in_three_queries_whatever_its_size(plan, django_assert_num_queries):
+    ObjectiveFactory.create_batch(3, axis=plan.axes.get())
+    _bulk_actions(plan, 200)
+    with django_assert_num_queries(3):
+        tree = plan_tree(plan)
+        assert tree.rollup.total == 199
+        for axis in tree.axes:
+            for node in axis.objectives:
+                for action in node.actions:
+                    str(action.owner_display), action.is_late, action.plan.title
+
+
+def test_the_plan_list_counts_actions_in_the_same_query(plan, make_action, quality_manager, django_assert_num_queries):
+    _bulk_actions(plan, 20)
+    plans_visible_to(quality_manager)  # reads the user's roles once
+    with django_assert_num_queries(1):
+        row = plans_with_counts(plans_visible_to(quality_manager)).get(pk=plan.pk)
+    assert (row.action_count, row.done_count, row.late_count) == (19, 5, 5)
+
+
+def test_my_actions_lists_open_ones_first_by_deadline(plan, make_action, teacher, quality_manager):
+    done = make_action(owner=teacher, title="fait", deadline=TODAY - datetime.timedelta(days=100))
+    services.action_transition(action=done, to=ActionStatus.DONE, by=teacher)
+    later = make_action(owner=teacher, title="plus tard", deadline=TODAY + datetime.timedelta(days=30))
+    sooner = make_action(owner=teacher, title="bientôt", deadline=TODAY + datetime.timedelta(days=3))
+    undated = make_action(owner=teacher, title="sans date", deadline=None)
+    make_action(owner=quality_manager, title="pas à moi")
+    assert list(my_actions(teacher)) == [sooner, later, undated, done]
+
+
+# --- Query budgets ------------------------------------------------------------------------------------------
+
+PLAN_PAGE_QUERIES = 12
+ACTION_LIST_QUERIES = 15
+PLAN_LIST_QUERIES = 8
+MY_ACTIONS_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_plan_page_runs_a_fixed_number_of_queries(
+    client, plan, referent_sciences, teacher, org, count, django_assert_max_num_queries
+):
+    ObjectiveFactory.create_batch(4, axis=plan.axes.get())
+    process = Process.objects.create(code="M2", name="Qualité", type=ProcessType.MANAGEMENT)
+    _bulk_actions(plan, count, owner=teacher, org_unit=org.physics, process=process)
+    client.force_login(referent_sciences)
+    url = reverse("actionplans:plan-detail", args=[plan.pk])
+    _warm_up(client, url)
+    with django_assert_max_num_queries(PLAN_PAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.count(b'data-action-id="') == count
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_action_list_runs_a_fixed_number_of_queries(
+    client, plan, referent_sciences, teacher, org, count, django_assert_max_num_queries
+):
+    process = Process.objects.create(code="M2", name="Qualité", type=ProcessType.MANAGEMENT)
+    _bulk_actions(plan, count, owner=teacher, org_unit=org.physics, process=process)
+    client.force_login(referent_sciences)
+    url = reverse("actionplans:action-list")
+    _warm_up(client, url)
+    with django_assert_max_num_queries(ACTION_LIST_QUERIES):
+        response = client.get(url, {"status": "planned", "late": "yes", "q": "Action", "ordering": "deadline"})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(ACTION_LIST_QUERIES):
+        response = client.get(url)
+    assert response.content.count(b'data-action-id="') == min(count, 50)
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_plan_list_runs_a_fixed_number_of_queries(
+    client, org, quality_manager, count, django_assert_max_num_queries
+):
+    for n in range(count // 10):
+        plan = services.plan_create(title=f"Plan {n}", org_unit=org.sciences, by=quality_manager)
+        _bulk_actions(plan, 10)
+    client.force_login(quality_manager)
+    url = reverse("actionplans:plan-list")
+    _warm_up(client, url)
+    with django_assert_max_num_queries(PLAN_LIST_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_my_actions_runs_a_fixed_number_of_queries(client, plan, teacher, count, django_assert_max_num_queries):
+    _bulk_actions(plan, count, owner=teacher)
+    client.force_login(teacher)
+    url = reverse("actionplans:my-actions")
+    _warm_up(client, url)
+    with django_assert_max_num_queries(MY_ACTIONS_QUERIES):
+        response = client.get(url)
+    assert response.content.count(b'data-action-id="') == min(count, 100)

@@ -1,0 +1,136 @@
+"""The inbox: filters, a search that ignores case and accents, counts per status, overdue requests flagged, and a
+number of queries that does not grow with the number of rows."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from complaints.choices import ComplaintKind, ComplaintStatus, RequesterCategory
+from complaints.factories import ComplaintFactory
+
+pytestmark = pytest.mark.django_db
+
+S = ComplaintStatus
+
+
+def inbox(user, **params):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    response = client.get("/demandes/", params)
+    assert response.status_code == 200
+    return response
+
+
+def references(response) -> set[str]:
+    return {complaint.reference for complaint in response.context["complaints"]}
+
+
+def test_filters_by_status_kind_and_category(quality_manager):
+    a = ComplaintFactory(
+        status=S.IN_PROGRESS, kind=ComplaintKind.SUGGESTION, requester_category=RequesterCategory.PARENT
+    )
+    b = ComplaintFactory(status=S.ACKNOWLEDGED, kind=ComplaintKind.COMPLAINT)
+    c = ComplaintFactory(status=S.CLOSED, kind=ComplaintKind.SUGGESTION)
+    assert references(inbox(quality_manager, status=["in_progress", "closed"])) == {a.reference, c.reference}
+    assert references(inbox(quality_manager, kind="suggestion")) == {a.reference, c.reference}
+    assert references(inbox(quality_manager, requester_category="parent")) == {a.reference}
+    assert references(inbox(quality_manager)) == {a.reference, b.reference, c.reference}
+
+
+def test_the_unit_filter_takes_in_the_sub_units(quality_manager, org):
+    physics = ComplaintFactory(org_unit=org.physics)
+    sciences = ComplaintFactory(org_unit=org.sciences)
+    ComplaintFactory(org_unit=org.letters)
+    assert references(inbox(quality_manager, org_unit=org.sciences.pk)) == {physics.reference, sciences.reference}
+    assert references(inbox(quality_manager, org_unit=org.physics.pk)) == {physics.reference}
+
+
+def test_filters_by_assignee_and_unassigned(quality_manager, personas):
+    mine = ComplaintFactory(assignee=personas.teacher)
+    nobodys = ComplaintFactory()
+    assert references(inbox(quality_manager, assignee=personas.teacher.pk)) == {mine.reference}
+    assert references(inbox(quality_manager, unassigned="on")) == {nobodys.reference}
+
+
+def test_filters_by_date_received(quality_manager):
+    old = ComplaintFactory(received_at=timezone.now() - datetime.timedelta(days=40))
+    recent = ComplaintFactory()
+    since = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    assert references(inbox(quality_manager, received_after=since)) == {recent.reference}
+    until = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    assert references(inbox(quality_manager, received_before=until)) == {old.reference}
+
+
+def test_overdue_requests_are_flagged_and_filtered(quality_manager):
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=30)):
+        late = ComplaintFactory(status=S.ACKNOWLEDGED)
+        waiting = ComplaintFactory(status=S.WAITING)  # the clock is paused: never overdue
+    fresh = ComplaintFactory()
+    response = inbox(quality_manager)
+    html = response.content.decode()
+    assert f'data-reference="{late.reference}" class="table-danger" data-overdue' in html
+    assert f'data-reference="{fresh.reference}">' in html and f'data-reference="{waiting.reference}">' in html
+    assert references(inbox(quality_manager, overdue="on")) == {late.reference}
+
+
+@pytest.mark.parametrize("query", ["ecole", "ÉCOLE", "Ecole d'ingé", "problème", "PROBLEME", "  probleme   ecole "])
+def test_the_search_ignores_case_and_accents(quality_manager, query):
+    found = ComplaintFactory(subject="Problème d'accès", description="À l'École d'ingénieurs, le badge ne marche pas.")
+    ComplaintFactory(subject="Cantine", description="Trop de sel.")
+    assert references(inbox(quality_manager, q=query)) == {found.reference}
+
+
+def test_the_search_finds_a_reference_a_name_and_an_email(quality_manager):
+    complaint = ComplaintFactory(name="Zoé Lefèvre", email="zoe.lefevre@example.org")
+    ComplaintFactory()
+    for query in (complaint.reference.lower(), "zoe lefevre", "ZOE.LEFEVRE@"):
+        assert references(inbox(quality_manager, q=query)) == {complaint.reference}, query
+
+
+def test_the_counts_per_status_follow_the_other_filters(quality_manager):
+    ComplaintFactory(status=S.IN_PROGRESS, kind=ComplaintKind.SUGGESTION)
+    ComplaintFactory(status=S.IN_PROGRESS, kind=ComplaintKind.COMPLAINT)
+    ComplaintFactory(status=S.CLOSED, kind=ComplaintKind.COMPLAINT)
+    response = inbox(quality_manager, kind="complaint", status="closed")
+    counts = {value: count for value, _label, count in response.context["counts"]}
+    assert counts["in_progress"] == 1 and counts["closed"] == 1 and counts["new"] == 0
+    assert response.context["total"] == 2
+    assert references(response) == {c.reference for c in response.context["complaints"]}
+    assert len(references(response)) == 1
+
+
+def _rows(count, org, personas):
+    for n in range(count):
+        ComplaintFactory(
+            org_unit=(org.sciences, org.physics, org.letters)[n % 3],
+            assignee=personas.teacher if n % 2 else None,
+            status=(S.ACKNOWLEDGED, S.IN_PROGRESS, S.WAITING, S.ANSWERED)[n % 4],
+        )
+
+
+@pytest.mark.parametrize("user_name", ["quality_manager", "referent_sciences"])
+def test_the_inbox_runs_a_fixed_number_of_queries(personas, org, django_assert_max_num_queries, user_name):
+    user = getattr(personas, user_name)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    _rows(3, org, personas)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get("/demandes/", {"q": "a", "overdue": ""}).status_code == 200
+    _rows(80, org, personas)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get("/demandes/", {"q": "a", "overdue": ""})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/demandes/").status_code == 200
+
+
+def test_the_inbox_is_paginated(quality_manager):
+    for _ in range(55):
+        ComplaintFactory()
+    assert len(inbox(quality_manager).context["complaints"]) == 50
+    assert len(inbox(quality_manager, page=2).context["complaints"]) == 5

@@ -1,0 +1,279 @@
+"""The public form: the happy path, and every bad input (malformed email, bad file type or size, spoofed content
+type, too many files, honeypot, minimum fill time, rate limit, CSRF), with nothing typed lost."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils.html import escape
+
+from complaints import views
+from complaints.choices import ComplaintStatus
+from complaints.forms import sign_started
+from complaints.models import Complaint, ComplaintAttachment
+from complaints.tests.conftest import EXE_BYTES, docx_bytes, pdf_file, png_file
+from complaints.validators import MAX_ATTACHMENT_BYTES
+from qms.core.factories import OrgUnitFactory, ProgrammeFactory
+from qms.core.models import SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+URL = "/signaler/"
+
+
+def form_data(**overrides):
+    data = {
+        "kind": "complaint",
+        "requester_category": "student",
+        "sensitive_nature": "",
+        "name": "Camille Martin",
+        "email": "camille@example.org",
+        "concerned": "",
+        "subject": "Salle de TP sans chauffage",
+        "description": "La salle B204 n'est pas chauffée depuis lundi.",
+        "website": "",
+        "started": sign_started(time.time() - 20),
+    }
+    data.update(overrides)
+    return data
+
+
+def post(client, **overrides):
+    files = overrides.pop("attachments", None)
+    data = form_data(**overrides)
+    if files is not None:
+        data["attachments"] = files
+    return client.post(URL, data)
+
+
+def test_the_form_is_public_with_its_notices(client):
+    site = SiteSettings.load()
+    site.dpo_email = "dpo@univ-demo.fr"
+    site.save()
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-notice="gdpr"' in html and "dpo@univ-demo.fr" in html and "6(1)(e)" in html
+    assert 'data-notice="not-an-appeal"' in html
+    assert 'name="website"' in html and 'aria-hidden="true"' in html  # the honeypot, hidden from people
+    assert 'name="started"' in html and "csrfmiddlewaretoken" in html
+    assert "consent" not in html.lower() or "not asked" in html  # no consent checkbox
+    assert 'type="checkbox"' not in html
+
+
+def test_the_happy_path_files_the_request_and_confirms_it(client):
+    response = post(client)
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.status == ComplaintStatus.ACKNOWLEDGED
+    assert (complaint.name, complaint.email, complaint.language) == ("Camille Martin", "camille@example.org", "en")
+    assert complaint.ip_address == "127.0.0.1"
+    assert response["Location"].startswith("/suivi/") and response["Location"].endswith("/confirmation/")
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert complaint.reference in html and "data-receipt" in html and "data-tracking-code" in html
+    token = response["Location"].split("/")[2]
+    assert token in html and f"/suivi/{token}/" in html  # the link and the code
+    assert "<svg" in html  # the QR code of the printable receipt
+
+
+def test_the_submitters_language_is_recorded(db):
+    post(Client(HTTP_ACCEPT_LANGUAGE="fr"))
+    post(Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8"))
+    assert list(Complaint.objects.order_by("pk").values_list("language", flat=True)) == ["fr", "en"]
+
+
+def test_an_anonymous_request_still_gets_a_tracking_code(client):
+    response = post(client, name="", email="", requester_category="other")
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert complaint.is_anonymous
+    html = client.get(response["Location"]).content.decode()
+    assert "data-tracking-code" in html and "You gave no email" in html
+
+
+def test_the_programme_concerned_gives_the_unit_in_charge(client):
+    unit = OrgUnitFactory(code="iae", name="IAE")
+    programme = ProgrammeFactory(code="MAE", name="Master MAE", org_unit=unit)
+    post(client, concerned=f"p:{programme.pk}")
+    complaint = Complaint.objects.get()
+    assert (complaint.programme, complaint.org_unit, complaint.concerned_unit) == (programme, unit, unit)
+
+
+def test_a_service_can_be_chosen_instead(client):
+    library = OrgUnitFactory(code="bu", name="Bibliothèque")
+    post(client, concerned=f"u:{library.pk}")
+    complaint = Complaint.objects.get()
+    assert (complaint.programme, complaint.org_unit) == (None, library)
+
+
+def test_files_are_checked_on_their_content_and_stored_outside_public_media(client, settings):
+    word = SimpleUploadedFile("compte-rendu.docx", docx_bytes(), content_type="application/octet-stream")
+    response = post(client, attachments=[pdf_file(), png_file(), word])
+    assert response.status_code == 302
+    attachments = ComplaintAttachment.objects.order_by("pk")
+    assert [a.content_type for a in attachments] == [
+        "application/pdf",
+        "image/png",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ]
+    assert [a.original_name for a in attachments] == ["justificatif.pdf", "photo.png", "compte-rendu.docx"]
+    for attachment in attachments:
+        path = Path(attachment.file.path)
+        assert path.is_file() and Path(settings.PRIVATE_MEDIA_ROOT) in path.parents
+        assert Path(settings.MEDIA_ROOT) not in path.parents
+        assert attachment.original_name not in path.name  # stored under a random name
+
+
+def _assert_refused_and_kept(response, field, code):
+    assert response.status_code == 400
+    assert not Complaint.objects.exists()
+    html = response.content.decode()
+    # Everything typed is kept, with the message beside the field.
+    assert "Salle de TP sans chauffage" in html and "La salle B204 n&#x27;est pas chauffée depuis lundi." in html
+    errors = response.context["form"].errors.as_data().get(field, [])
+    codes = {error.code for error in errors} | {e.code for error in errors for e in getattr(error, "error_list", [])}
+    assert code in codes, errors
+    for message in response.context["form"].errors[field]:
+        assert escape(message) in html  # beside the field
+    return html
+
+
+def test_a_malformed_email_is_refused_beside_its_field_in_the_users_language(db):
+    response = post(Client(HTTP_ACCEPT_LANGUAGE="fr"), email="camille@@example")
+    html = _assert_refused_and_kept(response, "email", "invalid")
+    assert 'value="camille@@example"' in html
+    assert "Saisissez une adresse de courriel valide." in html
+
+
+def test_a_file_of_a_forbidden_type_is_refused(client):
+    exe = SimpleUploadedFile("programme.exe", EXE_BYTES, content_type="application/x-msdownload")
+    html = _assert_refused_and_kept(post(client, attachments=[exe]), "attachments", "bad_type")
+    assert "data-files-lost" in html  # files must be joined again, and the page says so
+
+
+def test_a_spoofed_name_and_content_type_do_not_fool_the_check(client):
+    disguised = SimpleUploadedFile("releve.pdf", EXE_BYTES, content_type="application/pdf")
+    _assert_refused_and_kept(post(client, attachments=[disguised]), "attachments", "bad_type")
+
+
+def test_a_text_file_named_like_a_picture_is_refused(client):
+    script = SimpleUploadedFile("photo.png", b"<script>alert(1)</script>" * 10, content_type="image/png")
+    _assert_refused_and_kept(post(client, attachments=[script]), "attachments", "bad_type")
+
+
+def test_a_file_over_5_mb_is_refused(client):
+    big = pdf_file(content=b"%PDF-1.4\n" + b"0" * MAX_ATTACHMENT_BYTES)
+    _assert_refused_and_kept(post(client, attachments=[big]), "attachments", "too_large")
+
+
+def test_more_than_3_files_are_refused(client):
+    files = [pdf_file(name=f"piece{n}.pdf") for n in range(4)]
+    _assert_refused_and_kept(post(client, attachments=files), "attachments", "too_many")
+
+
+def test_an_oversized_request_is_refused_before_it_is_read(client, monkeypatch):
+    monkeypatch.setattr(views, "MAX_REQUEST_BYTES", 10_000)
+    response = post(client, attachments=[pdf_file(content=b"%PDF-1.4\n" + b"0" * 20_000)])
+    assert response.status_code == 413 and not Complaint.objects.exists()
+    assert "data-page-error" in response.content.decode()
+
+
+def test_required_fields_are_asked_for_in_the_users_language(client):
+    response = Client(HTTP_ACCEPT_LANGUAGE="fr").post(URL, form_data(subject="", requester_category=""))
+    assert response.status_code == 400
+    assert response.context["form"].errors["subject"] == ["Ce champ est obligatoire."]
+
+
+def test_the_honeypot_stops_a_robot(client):
+    response = post(client, website="http://spam.example")
+    assert response.status_code == 400 and not Complaint.objects.exists()
+    assert "could not be sent" in response.content.decode()
+
+
+def test_a_form_sent_too_quickly_is_refused(client):
+    response = post(client, started=sign_started(time.time() - 1))
+    assert response.status_code == 400 and not Complaint.objects.exists()
+    assert "too quickly" in response.content.decode()
+    # The stamp is kept: once the person has read the message and sends again, it goes through.
+    kept = response.context["form"]["started"].value()
+    with time_machine.travel(time.time() + 5):
+        assert post(client, started=kept).status_code == 302
+
+
+def test_a_missing_or_forged_timestamp_is_refused_and_replaced(client):
+    for started in ("", "1700000000", sign_started(time.time() - 60) + "x"):
+        response = post(client, started=started)
+        assert response.status_code == 400 and not Complaint.objects.exists()
+        assert "expired or was altered" in response.content.decode()
+        fresh = response.context["form"].data["started"]
+        assert fresh != started and fresh
+
+
+def test_the_rate_limit_stops_a_flood_with_a_clear_message(client, monkeypatch):
+    monkeypatch.setattr(views, "SUBMIT_RATE", "2/h")
+    assert post(client).status_code == 302
+    assert post(client).status_code == 302
+    response = post(client, subject="Troisième envoi")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many requests were sent from your connection" in html
+    assert "Troisième envoi" in html  # nothing typed is lost
+    assert Complaint.objects.count() == 2
+    # Another address is not affected.
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    assert post(other).status_code == 302
+
+
+def test_a_forged_forwarded_address_does_not_dodge_the_rate_limit(client, monkeypatch):
+    monkeypatch.setattr(views, "SUBMIT_RATE", "1/h")
+    assert post(client, started=sign_started(time.time() - 20)).status_code == 302
+    spoofing = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert post(spoofing).status_code == 429
+
+
+def test_csrf_is_enforced(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(URL, form_data())
+    assert response.status_code == 403 and not Complaint.objects.exists()
+
+
+def test_a_sensitive_report_shows_the_teams_direct_contacts(client):
+    site = SiteSettings.load()
+    site.sensitive_cases_contact = "Cellule d'écoute : ecoute@univ-demo.fr, 01 02 03 04 05"
+    site.save()
+    form_page = client.get(URL).content.decode()
+    assert "ecoute@univ-demo.fr" in form_page  # shown as soon as the category is chosen
+    response = post(client, sensitive_nature="sexual_violence")
+    complaint = Complaint.objects.get()
+    assert complaint.is_sensitive and complaint.sensitive_nature == "sexual_violence"
+    html = client.get(response["Location"]).content.decode()
+    assert "data-sensitive-contacts" in html and "ecoute@univ-demo.fr" in html
+
+
+def test_an_ordinary_confirmation_does_not_show_the_sensitive_contacts(client):
+    response = post(client)
+    assert "data-sensitive-contacts" not in client.get(response["Location"]).content.decode()
+
+
+def test_an_xss_payload_is_shown_escaped_to_staff(client, quality_manager):
+    payload = "<script>alert('xss')</script>"
+    post(
+        client,
+        subject=f"Sujet {payload}",
+        description=f'<img src=x onerror="alert(1)"> {payload}',
+        name=f"<b>{payload}</b>",
+    )
+    complaint = Complaint.objects.get()
+    staff = Client()
+    staff.force_login(quality_manager)
+    for url in ("/demandes/", complaint.get_absolute_url()):
+        html = staff.get(url).content.decode()
+        assert payload not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;" in html
