@@ -48,20 +48,17 @@ lint: install-dev
 	$(PY) -m ruff format --check .
 
 # Refresh the .po catalogues: one for the project (qms/, templates/) and one in each domain app's locale/.
+# One run from the top: makemessages files each string in the nearest locale/ directory, so the app directories
+# are created first. (Not from inside an app directory: Celery's Django fixup puts the working directory first
+# on sys.path, where an app module such as statistics.py would shadow the standard library.)
 # Tests are left out (their strings are not shown to users); so are vendored files.
 DOMAIN_APPS := processes actionplans complaints surveys certifications
 MAKEMESSAGES_IGNORE := --ignore=tests --ignore=vendor --ignore=staticfiles --ignore=media --ignore=node_modules
 messages: install
 	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing: apt-get install gettext"; exit 1; }
-	mkdir -p locale
-	$(MANAGE) makemessages -l fr -l en --no-obsolete $(MAKEMESSAGES_IGNORE) $(addprefix --ignore=,$(DOMAIN_APPS))
-	$(MANAGE) makemessages -d djangojs -l fr -l en --no-obsolete $(MAKEMESSAGES_IGNORE) $(addprefix --ignore=,$(DOMAIN_APPS))
-	for app in $(DOMAIN_APPS); do \
-		mkdir -p $$app/locale; \
-		(cd $$app && $(abspath $(PY)) $(CURDIR)/manage.py makemessages -l fr -l en --no-obsolete $(MAKEMESSAGES_IGNORE) \
-			&& $(abspath $(PY)) $(CURDIR)/manage.py makemessages -d djangojs -l fr -l en --no-obsolete $(MAKEMESSAGES_IGNORE)) \
-			|| exit 1; \
-	done
+	mkdir -p locale $(addsuffix /locale,$(DOMAIN_APPS))
+	$(MANAGE) makemessages -l fr -l en --no-obsolete $(MAKEMESSAGES_IGNORE)
+	$(MANAGE) makemessages -d djangojs -l fr -l en --no-obsolete $(MAKEMESSAGES_IGNORE)
 
 # A real broker: set REDIS_URL (and DATABASE_URL) first.
 worker: install

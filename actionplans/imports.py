@@ -469,7 +469,7 @@ class _Analyser:
                 )
             elif final_status == ActionStatus.DONE and progress != 100:
                 self.warn(row, _("a done action is complete: the progress given is ignored."))
-            elif final_status != ActionStatus.CANCELLED:
+            elif final_status != ActionStatus.DONE:
                 values["progress"] = progress
 
         plan_row = RowPlan(
@@ -502,7 +502,8 @@ class _Analyser:
         if "owner" in self.present:
             text = row.text("owner")
             user, warning = _owner_for(text, self.owners)
-            if warning:
+            already_a_label = action is not None and action.owner_id is None and action.owner_label == text
+            if warning and not already_a_label:
                 self.warn(row, warning)
             values["owner"] = user
             # A known person keeps the label that an action may carry beside them; an unknown one becomes it.

@@ -360,4 +360,6 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
         entries.append(TimelineEntry(change.at, "status", change))
     entries += [TimelineEntry(update.at, "update", update) for update in action.updates.all()]
     entries += [TimelineEntry(check.created_at, "check", check) for check in action.effectiveness_checks.all()]
-    return sorted(entries, key=lambda entry: entry.at)
+    # On a tie (one request writes an update and the status move it causes), the update comes first.
+    rank = {"update": 0, "status": 1, "check": 2}
+    return sorted(entries, key=lambda entry: (entry.at, rank[entry.kind]))

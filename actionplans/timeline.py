@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from actionplans.choices import ActionStatus
 from actionplans.models import Action
@@ -76,9 +77,15 @@ def timeline_svg(
     dated = sorted((a for a in actions if a.deadline), key=lambda a: (a.deadline, a.reference, a.pk))
     undated = len(actions) - len(dated)
     late = sum(1 for a in dated if _state(a, today) == "late")
-    desc = _("%(count)s actions by deadline, %(late)s late.") % {"count": len(dated), "late": late}
+    desc = ngettext(
+        "%(count)s action by deadline, %(late)s late.", "%(count)s actions by deadline, %(late)s late.", len(dated)
+    ) % {"count": len(dated), "late": late}
     if undated:
-        desc += " " + _("%(count)s actions without a deadline are not shown.") % {"count": undated}
+        desc += " " + ngettext(
+            "%(count)s action without a deadline is not shown.",
+            "%(count)s actions without a deadline are not shown.",
+            undated,
+        ) % {"count": undated}
     uid = "t" + uuid.uuid4().hex[:10]
     height = TOP + max(1, len(dated)) * ROW_HEIGHT + BOTTOM
     body: list[str] = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -41,7 +42,7 @@ from complaints.models import (
     RootCauseCategory,
 )
 from complaints.selectors import deadline_days, staff_to_notify
-from complaints.validators import check_attachment, check_attachments
+from complaints.validators import check_attachments
 from complaints.workflow import WORKFLOW
 from qms.core.calendar import WorkingCalendar
 from qms.core.choices import Actor
@@ -141,8 +142,6 @@ def complaint_submit(
 ) -> Submission:
     """File a request: give it a reference and a tracking token, store its files, queue its acknowledgement
     (new → acknowledged at once) and tell the staff concerned. Nothing waits for the broker or the mail server."""
-    from django.conf import settings
-
     subject, description = (subject or "").strip(), (description or "").strip()
     if not subject or not description:
         raise ComplaintError(_("A subject and a description are required."))
@@ -606,7 +605,7 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> C
 
 
 @transaction.atomic
-def complaint_send_tracking_links(*, email: str, language: str) -> int:
+def complaint_send_tracking_links(*, email: str, language: str | None = None) -> int:
     """Send to ``email`` the tracking links of all its requests ("Lost your link?").
 
     Only hashes of tokens are stored, so each request gets a new token and its former link stops working.
@@ -731,11 +730,3 @@ def complaints_auto_close(*, now: datetime | None = None) -> int:
                 continue
             closed += 1
     return closed
-
-
-def check_upload(upload) -> str:
-    """The detected content type of one upload, or ``ComplaintError``."""
-    try:
-        return check_attachment(upload)
-    except ValidationError as error:
-        raise ComplaintError(" ".join(error.messages), field="attachments")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include(two_factor_urls)),
     # Password-only login is replaced by the two-factor login; the rest of the account pages are Django's.
     path("compte/login/", core_views.PasswordLoginRedirectView.as_view()),
+    path("compte/password_reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
     path("compte/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("processus/", include("processes.urls")),

@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils.html import escape
 
-from complaints import views
 from complaints.choices import ComplaintStatus
 from complaints.forms import sign_started
 from complaints.models import Complaint, ComplaintAttachment
 from complaints.tests.conftest import EXE_BYTES, docx_bytes, pdf_file, png_file
 from complaints.validators import MAX_ATTACHMENT_BYTES
+from complaints.views import public as views
 from qms.core.factories import OrgUnitFactory, ProgrammeFactory
 from qms.core.models import SiteSettings
 

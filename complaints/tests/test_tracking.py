@@ -12,12 +12,12 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from complaints import views
 from complaints.choices import ComplaintStatus, MessageKind
 from complaints.factories import ComplaintFactory, ComplaintMessageFactory
 from complaints.models import ComplaintAttachment
 from complaints.services import complaint_answer, complaint_ask_requester
 from complaints.tests.conftest import EXE_BYTES, pdf_file
+from complaints.views import public as views
 from qms.core.tokens import make_token
 from qms.notifications.models import OutboxEmail
 
@@ -251,3 +251,17 @@ def test_lost_link_does_not_flood_one_mailbox(client, monkeypatch, django_captur
 def test_an_invalid_address_is_asked_again(client):
     response = client.post("/suivi/lien-perdu/", {"email": "pas-une-adresse"})
     assert response.status_code == 400
+
+
+def test_the_tracking_forms_work_from_a_page_sent_without_referrer(tracked):
+    # Browsers post the forms of a "no-referrer" page with "Origin: null"; the secret link guards them instead.
+    complaint, token = tracked
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(url(token), {"action": "message", "body": "Merci"}, HTTP_ORIGIN="null")
+    assert response.status_code == 302
+    assert complaint.messages.filter(body="Merci").exists()
+
+
+def test_the_lookup_form_keeps_its_csrf_check(db):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/suivi/", {"code": "x" * 43}).status_code == 403

@@ -162,15 +162,18 @@ class MetricRegistry:
 
 
 def expand_units(units: Iterable | None) -> list[int] | None:
-    """The ids of ``units`` and of all their sub-units; None (everything) when no unit is given."""
+    """The ids of ``units`` and of all their sub-units; None (everything) when ``units`` is None.
+
+    An empty selection stays empty: a caller with no unit (a referent of none, say) must not get the figures of
+    the whole institution."""
     if units is None:
         return None
     from qms.core.models import OrgUnit
 
     ids = [getattr(u, "pk", u) for u in units]
-    if not ids:
-        return None
-    paths = OrgUnit.objects.filter(pk__in=ids).values_list("path", flat=True)
+    paths = list(OrgUnit.objects.filter(pk__in=ids).values_list("path", flat=True)) if ids else []
+    if not paths:
+        return []
     query = models.Q()
     for path in paths:
         query |= models.Q(path__startswith=path)

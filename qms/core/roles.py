@@ -134,7 +134,12 @@ COMPLAINT_REPLY_TEMPLATES = {
 
 # Each app adds its own block here; the blocks are merged below.
 BLOCKS: list[dict[str, list[str]]] = [
-    CORE, PROCESSES, NOTIFICATIONS, ACTIONPLANS, COMPLAINTS, COMPLAINT_REPLY_TEMPLATES
+    CORE,
+    PROCESSES,
+    NOTIFICATIONS,
+    ACTIONPLANS,
+    COMPLAINTS,
+    COMPLAINT_REPLY_TEMPLATES,
 ]
 
 

@@ -90,6 +90,9 @@ def test_expand_units(org):
     assert set(expand_units([org.sciences])) == {org.sciences.pk, org.physics.pk}
     assert set(expand_units([org.physics.pk, org.letters.pk])) == {org.physics.pk, org.letters.pk}
     assert expand_units(None) is None
+    # An empty selection, or units that do not exist, select nothing rather than everything.
+    assert expand_units([]) == []
+    assert expand_units([987654]) == []
 
 
 def test_an_unknown_key_is_a_clear_error(registry):

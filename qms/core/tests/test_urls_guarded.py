@@ -122,6 +122,19 @@ def project_urls() -> list[tuple[str, str]]:
 URLS = project_urls()
 
 
+def resolves(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def test_every_generated_path_resolves():
+    """A converter that refuses the sample value would hide its view from the checks below: give it a value."""
+    assert [f"{path} ({description})" for path, description in URLS if not resolves(path)] == []
+
+
 def test_the_walk_finds_the_urls_of_every_part_of_the_project():
     names = {resolve(path).view_name for path, _description in URLS}
     assert {"core:landing", "core:home", "healthz", "two_factor:login", "admin:index"} <= names
@@ -179,14 +192,15 @@ def anonymous_problems(path: str, description: str = "") -> list[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "description"), URLS, ids=[path for path, _ in URLS])
+@pytest.mark.parametrize(("path", "description"), [url for url in URLS if resolves(url[0])], ids=str)
 def test_an_anonymous_visitor_cannot_open_a_non_public_view(path, description):
     assert anonymous_problems(path, description) == []
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "path", [path for path, _ in URLS if is_public(resolve(path).view_name) and not resolve(path).kwargs]
+    "path",
+    [path for path, _ in URLS if resolves(path) and is_public(resolve(path).view_name) and not resolve(path).kwargs],
 )
 def test_public_pages_open_without_signing_in(client, path):
     response = client.get(path)

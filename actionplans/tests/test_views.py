@@ -1,0 +1,350 @@
+"""The pages: lists and their filters, the plan tree, the action page, and the forms behind them."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from actionplans import services
+from actionplans.choices import ActionKind, ActionStatus, EffectivenessResult, PlanStatus
+from actionplans.models import Action, ActionPlan
+from processes.choices import ProcessType
+from processes.models import Process
+
+TODAY = datetime.date(2026, 3, 16)
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with time_machine.travel(datetime.datetime(2026, 3, 16, 10, 0, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def _ids(response):
+    return [int(pk) for pk in response.content.decode().split('data-action-id="')[1:] for pk in [pk.split('"')[0]]]
+
+
+# --- Plans --------------------------------------------------------------------------------------------------
+
+
+def test_the_plan_list_shows_progress_and_filters(client, plan, make_action, quality_manager, org):
+    make_action(deadline=TODAY - datetime.timedelta(days=3))
+    other = services.plan_create(
+        title="Plan stratégique Lettres", org_unit=org.letters, by=quality_manager, status=PlanStatus.DRAFT
+    )
+    client.force_login(quality_manager)
+    page = client.get(reverse("actionplans:plan-list")).content.decode()
+    assert f'data-plan="{plan.pk}"' in page and f'data-plan="{other.pk}"' in page
+    assert "0 / 1" in page
+    filtered = client.get(reverse("actionplans:plan-list"), {"status": "draft"}).content.decode()
+    assert f'data-plan="{other.pk}"' in filtered and f'data-plan="{plan.pk}"' not in filtered
+    by_unit = client.get(reverse("actionplans:plan-list"), {"org_unit": org.sciences.pk}).content.decode()
+    assert f'data-plan="{plan.pk}"' in by_unit and f'data-plan="{other.pk}"' not in by_unit
+
+
+def test_the_plan_page_shows_the_tree_with_badges(client, plan, make_action, quality_manager):
+    make_action(title="<script>alert(1)</script>", deadline=TODAY - datetime.timedelta(days=1))
+    client.force_login(quality_manager)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Gouvernance" in page
+    assert "Poursuivre la formalisation du système d&#x27;assurance qualité" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+    assert 'data-late="1"' in page
+    assert 'data-total="1" data-done="0" data-late="1"' in page
+
+
+def test_a_quality_manager_creates_a_plan_for_any_unit(client, quality_manager, org):
+    client.force_login(quality_manager)
+    response = client.post(
+        reverse("actionplans:plan-create"),
+        {
+            "title": "Plan qualité Lettres",
+            "kind": "quality",
+            "status": "active",
+            "org_unit": org.letters.pk,
+            "owner": quality_manager.pk,
+            "source": "Audit 2025",
+        },
+    )
+    plan = ActionPlan.objects.get(title="Plan qualité Lettres")
+    assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    assert (plan.org_unit, plan.created_by) == (org.letters, quality_manager)
+
+
+def test_a_referent_creates_plans_only_for_their_units(client, referent_sciences, org):
+    client.force_login(referent_sciences)
+    data = {"title": "Plan Lettres", "kind": "programme", "status": "active", "org_unit": org.letters.pk}
+    response = client.post(reverse("actionplans:plan-create"), data)
+    assert response.status_code == 200 and not ActionPlan.objects.exists()
+    response = client.post(reverse("actionplans:plan-create"), {**data, "org_unit": org.physics.pk, "title": "P"})
+    plan = ActionPlan.objects.get()
+    assert (plan.org_unit, plan.owner) == (org.physics, referent_sciences)
+    assert client.get(plan.get_absolute_url()).status_code == 200
+    assert client.get(reverse("actionplans:plan-edit", args=[plan.pk])).status_code == 200
+
+
+def test_editing_a_plan(client, plan, quality_manager, director):
+    client.force_login(quality_manager)
+    response = client.post(
+        reverse("actionplans:plan-edit", args=[plan.pk]),
+        {
+            "title": "Plan AEQES Sciences 2026",
+            "kind": plan.kind,
+            "status": "closed",
+            "org_unit": plan.org_unit_id,
+            "owner": director.pk,
+            "period_start": "2026-01-01",
+            "period_end": "2025-01-01",
+        },
+    )
+    assert response.status_code == 200  # the period ends before it starts
+    response = client.post(
+        reverse("actionplans:plan-edit", args=[plan.pk]),
+        {
+            "title": "Plan AEQES Sciences 2026",
+            "kind": plan.kind,
+            "status": "closed",
+            "org_unit": plan.org_unit_id,
+            "owner": director.pk,
+        },
+    )
+    plan.refresh_from_db()
+    assert (plan.title, plan.status, plan.owner) == ("Plan AEQES Sciences 2026", PlanStatus.CLOSED, director)
+
+
+def test_the_tree_is_edited_from_its_pages(client, plan, quality_manager):
+    client.force_login(quality_manager)
+    client.post(reverse("actionplans:axis-create", args=[plan.pk]), {"code": "Q", "title": "Qualité"})
+    axis = plan.axes.get(title="Qualité")
+    client.post(
+        reverse("actionplans:axis-edit", args=[plan.pk, axis.pk]), {"code": "2", "title": "Qualité ", "order": 5}
+    )
+    axis.refresh_from_db()
+    assert (axis.code, axis.order) == ("2", 5)
+    client.post(reverse("actionplans:objective-create", args=[plan.pk]), {"axis": axis.pk, "title": "Culture"})
+    objective = plan.objectives.get(title="Culture")
+    assert objective.axis == axis
+    client.post(
+        reverse("actionplans:objective-edit", args=[plan.pk, objective.pk]), {"axis": "", "title": "Culture qualité"}
+    )
+    objective.refresh_from_db()
+    assert (objective.axis, objective.title) == (None, "Culture qualité")
+    response = client.post(reverse("actionplans:axis-create", args=[plan.pk]), {"title": "gouvernance"})
+    assert response.status_code == 200 and plan.axes.count() == 2
+
+
+def test_an_objective_of_another_plan_is_not_found(client, plan, quality_manager):
+    other = services.plan_create(title="Autre", by=quality_manager)
+    client.force_login(quality_manager)
+    objective = plan.objectives.get()
+    url = reverse("actionplans:objective-edit", args=[other.pk, objective.pk])
+    assert client.get(url).status_code == 404
+
+
+# --- Actions ------------------------------------------------------------------------------------------------
+
+
+def test_creating_an_action_from_its_plan(client, plan, objective, quality_manager, teacher):
+    client.force_login(quality_manager)
+    url = reverse("actionplans:action-create", args=[plan.pk])
+    assert f'value="{objective.pk}" selected' in client.get(url, {"objective": objective.pk}).content.decode()
+    response = client.post(
+        url,
+        {
+            "objective": objective.pk,
+            "title": "Former les pilotes",
+            "kind": "improvement",
+            "priority": "high",
+            "owner": teacher.pk,
+            "deadline": "2026-06-30",
+            "org_unit": plan.org_unit_id,
+        },
+    )
+    action = Action.objects.get()
+    assert response["Location"] == action.get_absolute_url()
+    assert (action.reference, action.objective, action.owner, action.kind) == (
+        "A-001",
+        objective,
+        teacher,
+        ActionKind.IMPROVEMENT,
+    )
+
+
+def test_the_action_form_refuses_a_deadline_before_the_start(client, plan, quality_manager):
+    client.force_login(quality_manager)
+    response = client.post(
+        reverse("actionplans:action-create", args=[plan.pk]),
+        {
+            "title": "X",
+            "kind": "improvement",
+            "priority": "normal",
+            "start_date": "2026-06-30",
+            "deadline": "2026-01-01",
+        },
+    )
+    assert response.status_code == 200 and not Action.objects.exists()
+
+
+def test_editing_an_action(client, make_action, quality_manager):
+    action = make_action()
+    client.force_login(quality_manager)
+    response = client.post(
+        reverse("actionplans:action-edit", args=[action.pk]),
+        {
+            "objective": action.objective_id,
+            "reference": "1.1.1",
+            "title": "Nouveau titre",
+            "kind": "corrective",
+            "priority": "normal",
+            "deadline": "2026-12-31",
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.reference, action.title, action.deadline) == ("1.1.1", "Nouveau titre", datetime.date(2026, 12, 31))
+
+
+def test_the_owner_reports_progress_with_evidence(client, make_action, teacher):
+    action = make_action(owner=teacher)
+    client.force_login(teacher)
+    pdf = SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    response = client.post(
+        reverse("actionplans:action-update-add", args=[action.pk]),
+        {
+            "comment": "Réunion tenue",
+            "progress": 40,
+            "files": [pdf],
+            "links": "https://intranet.example.edu/cr Compte rendu\nhttps://example.edu/annexe",
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.progress) == (ActionStatus.IN_PROGRESS, 40)
+    evidence = list(action.updates.get().evidence.all())
+    assert [e.label for e in evidence] == ["compte-rendu.pdf", "Compte rendu", ""]
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert reverse("actionplans:evidence-download", args=[evidence[0].pk]) in page
+    assert 'href="https://intranet.example.edu/cr"' in page
+
+
+def test_a_file_whose_content_is_not_a_document_is_refused(client, make_action, teacher):
+    action = make_action(owner=teacher)
+    client.force_login(teacher)
+    fake = SimpleUploadedFile("rapport.pdf", b"MZ\x90\x00\x03 this is an executable", content_type="application/pdf")
+    response = client.post(reverse("actionplans:action-update-add", args=[action.pk]), {"files": [fake]})
+    assert response.status_code == 200
+    assert not action.updates.exists()
+
+
+def test_a_link_must_be_a_web_address(client, make_action, teacher):
+    action = make_action(owner=teacher)
+    client.force_login(teacher)
+    response = client.post(reverse("actionplans:action-update-add", args=[action.pk]), {"links": "javascript:alert(1)"})
+    assert response.status_code == 200 and not action.updates.exists()
+
+
+def test_moving_the_status_from_the_action_page(client, make_action, quality_manager):
+    action = make_action()
+    client.force_login(quality_manager)
+    url = reverse("actionplans:action-transition", args=[action.pk])
+    response = client.post(url, {"to": "cancelled"})
+    assert response.status_code == 200  # a reason is required
+    response = client.post(url, {"to": "done", "completed_on": "2026-03-10"})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.completed_on) == (ActionStatus.DONE, datetime.date(2026, 3, 10))
+    response = client.post(url, {"to": "planned"})
+    assert response.status_code == 200  # not offered from "done"
+
+
+def test_a_not_effective_check_starts_a_follow_up_from_its_page(client, make_action, quality_manager, teacher):
+    action = make_action(owner=teacher)
+    services.action_transition(action=action, to=ActionStatus.DONE, by=teacher)
+    client.force_login(quality_manager)
+    response = client.post(
+        reverse("actionplans:action-effectiveness", args=[action.pk]),
+        {
+            "result": EffectivenessResult.NOT_EFFECTIVE,
+            "comment": "Pas d'effet",
+            "start_follow_up": "on",
+            "follow_up_deadline": "2026-09-30",
+        },
+    )
+    follow_up = Action.objects.exclude(pk=action.pk).get()
+    assert response["Location"] == follow_up.get_absolute_url()
+    page = client.get(follow_up.get_absolute_url()).content.decode()
+    assert f'<a href="{action.get_absolute_url()}">{action}</a>' in page  # the origin, linked
+
+
+def test_the_effectiveness_page_is_only_for_done_actions(client, make_action, quality_manager):
+    client.force_login(quality_manager)
+    assert client.get(reverse("actionplans:action-effectiveness", args=[make_action().pk])).status_code == 403
+
+
+def test_the_action_page_shows_its_timeline_and_its_origin(client, make_action, quality_manager, teacher, org):
+    def at(day):
+        return time_machine.travel(datetime.datetime(2026, 3, day, 10, 0, tzinfo=datetime.UTC), tick=False)
+
+    with at(1):
+        action = make_action(owner=teacher, sources=[org.letters])
+    with at(2):
+        services.action_add_update(action=action, by=teacher, comment="Premier jet", progress=20)
+    with at(3):
+        services.action_transition(action=action, to=ActionStatus.DONE, by=teacher)
+    with at(4):
+        services.action_check_effectiveness(action=action, by=quality_manager, result=EffectivenessResult.EFFECTIVE)
+    client.force_login(quality_manager)
+    page = client.get(action.get_absolute_url()).content.decode()
+    timeline = page.split('id="timeline"')[1]
+    assert [part.split('"')[0] for part in timeline.split('data-kind="')[1:]] == [
+        "status",  # created, planned
+        "update",
+        "status",  # moved in progress by the update
+        "status",  # done
+        "check",
+    ]
+    assert "Premier jet" in timeline
+    origin = page.split('id="origin"')[1].split("</dd>")[0]
+    assert "UFR Lettres" in origin and "<a " not in origin  # an org unit has no page: shown as text
+
+
+def test_the_action_list_filters(client, plan, make_action, quality_manager, teacher, org):
+    process = Process.objects.create(code="M2", name="Qualité", type=ProcessType.MANAGEMENT)
+    late = make_action(title="En retard", deadline=TODAY - datetime.timedelta(days=2), owner=teacher)
+    soon = make_action(title="Bientôt due", deadline=TODAY + datetime.timedelta(days=5), org_unit=org.physics)
+    later = make_action(
+        title="Plus tard", deadline=TODAY + datetime.timedelta(days=60), process=process, kind=ActionKind.PREVENTIVE
+    )
+    done = make_action(title="Terminée", deadline=TODAY - datetime.timedelta(days=20))
+    services.action_transition(action=done, to=ActionStatus.DONE, by=quality_manager)
+    other_plan = services.plan_create(title="Autre", org_unit=org.letters, by=quality_manager)
+    elsewhere = make_action(plan=other_plan, title="Ailleurs", deadline=None)
+    client.force_login(quality_manager)
+    url = reverse("actionplans:action-list")
+
+    def ids(**params):
+        return set(_ids(client.get(url, params)))
+
+    assert ids() == {late.pk, soon.pk, later.pk, done.pk, elsewhere.pk}
+    assert ids(plan=other_plan.pk) == {elsewhere.pk}
+    assert ids(status="done") == {done.pk}
+    assert ids(owner=teacher.pk) == {late.pk}
+    assert ids(org_unit=org.sciences.pk) == {late.pk, soon.pk, later.pk, done.pk}  # sub-units and plan's unit
+    assert ids(org_unit=org.physics.pk) == {soon.pk}
+    assert ids(process=process.pk) == {later.pk}
+    assert ids(kind="preventive") == {later.pk}
+    assert ids(late="yes") == {late.pk}
+    assert ids(late="no") == {soon.pk, later.pk, done.pk, elsewhere.pk}
+    assert ids(due_within=7) == {soon.pk}
+    assert ids(q="retard") == {late.pk}
+    assert ids(q=later.reference) == {later.pk}
+    assert _ids(client.get(url)) == [done.pk, late.pk, soon.pk, later.pk, elsewhere.pk]  # by deadline
+
+
+def test_my_actions_shows_only_mine(client, make_action, teacher, quality_manager):
+    mine = make_action(owner=teacher)
+    make_action(owner=quality_manager, title="pas à moi")
+    client.force_login(teacher)
+    assert _ids(client.get(reverse("actionplans:my-actions"))) == [mine.pk]
