@@ -285,7 +285,7 @@ def _next_reference(plan: ActionPlan) -> str:
 
 
 def _lock_plan(plan: ActionPlan) -> ActionPlan:
-    return ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    return ActionPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
 
 
 def _check_action(action: Action) -> None:
@@ -402,7 +402,7 @@ def action_create(
 def action_update(*, action: Action, by: User | None, notify_owner: bool = True, **changes: Any) -> Action:
     """Change the fields of ``action`` named in ``changes`` (not its status: see ``action_transition``); a new
     owner is told, unless ``notify_owner`` is false."""
-    action = Action.objects.select_for_update().select_related("plan").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("plan").get(pk=action.pk)
     if "reference" in changes:
         changes["reference"] = (changes["reference"] or "").strip() or action.reference
     old_owner = action.owner_id
@@ -463,7 +463,7 @@ def action_transition(
     """Move ``action`` to ``to`` through the workflow table. Done sets the completion date, progress 100 and
     the date its effectiveness is due; reopening clears the completion date. ``at`` dates the move (for a
     history recorded afterwards)."""
-    action = Action.objects.select_for_update().select_related("plan").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("plan").get(pk=action.pk)
     try:
         ACTION_WORKFLOW.check(action, to, actor=actor, by=by, note=note)
     except TransitionError as error:
@@ -513,7 +513,7 @@ def action_add_update(
 ) -> ActionUpdate:
     """Add a dated progress note with its evidence (files, links as URLs or (URL, label) pairs). A new progress
     moves a planned action to "in progress"; done and cancelled actions keep their progress."""
-    action = Action.objects.select_for_update().select_related("plan").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("plan").get(pk=action.pk)
     links = _clean_links(links)
     comment = comment.strip()
     if not comment and progress is None and not files and not links:
@@ -573,7 +573,7 @@ def action_check_effectiveness(
 ) -> EffectivenessCheck:
     """Record whether a done action proved effective (closing the PDCA loop). A not-effective check may start a
     follow-up action in the same plan and objective, whose origin is the action checked."""
-    action = Action.objects.select_for_update().select_related("plan", "objective").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("plan", "objective").get(pk=action.pk)
     if action.status != ActionStatus.DONE:
         raise ActionPlanError(_("Only a done action can have its effectiveness checked."))
     if result not in EffectivenessResult.values:
@@ -743,7 +743,7 @@ def plan_import_start(*, plan: ActionPlan, by: User, source: Any, filename: str 
 def plan_import_confirm(*, plan_import: PlanImport, by: User) -> ImportResult:
     """Apply a previewed import: only its owner may, once, before it expires. The rows applied are those kept
     on the server at upload time, analysed again now."""
-    plan_import = PlanImport.objects.select_for_update().select_related("plan").get(pk=plan_import.pk)
+    plan_import = PlanImport.objects.select_for_update(of=("self",)).select_related("plan").get(pk=plan_import.pk)
     if plan_import.created_by_id != by.pk:
         raise ActionPlanError(_("This import belongs to someone else."))
     if plan_import.applied_at is not None:

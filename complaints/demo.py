@@ -563,10 +563,10 @@ class Builder:
             table = [(S.ACKNOWLEDGED, 0.08), (S.IN_PROGRESS, 0.4), (S.WAITING, 0.12), (S.ANSWERED, 0.3),
                      (S.SPAM, 0.05), (S.DUPLICATE, 0.05)]  # fmt: skip
         elif age < 30:
-            table = [(S.IN_PROGRESS, 0.14), (S.WAITING, 0.05), (S.CLOSED, 0.66), (S.REJECTED, 0.05),
+            table = [(S.IN_PROGRESS, 0.14), (S.WAITING, 0.05), (S.CLOSED, 0.68), (S.REJECTED, 0.03),
                      (S.SPAM, 0.05), (S.DUPLICATE, 0.05)]  # fmt: skip
         else:
-            table = [(S.CLOSED, 0.83), (S.REJECTED, 0.04), (S.SPAM, 0.05), (S.DUPLICATE, 0.04),
+            table = [(S.CLOSED, 0.85), (S.REJECTED, 0.02), (S.SPAM, 0.05), (S.DUPLICATE, 0.04),
                      (S.IN_PROGRESS, 0.03), (S.ACKNOWLEDGED, 0.01)]  # fmt: skip
         roll, total = rng.random(), 0.0
         for status, share in table:

@@ -194,7 +194,7 @@ class MonthRow:
 
     @property
     def label(self) -> str:
-        return date_format(self.month, "M Y")
+        return date_format(self.month, "N Y")
 
     @property
     def total(self) -> int:
