@@ -253,13 +253,9 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, action: Action, **kwargs):
         super().__init__(*args, **kwargs)
-        targets = [
-            status
-            for status in ActionStatus.values
-            if status != action.status
-            and any(m.target == status and m.starts_from(action.status) for m in ACTION_WORKFLOW.moves)
-        ]
-        self.fields["to"].choices = [(status, ActionStatus(status).label) for status in dict.fromkeys(targets)]
+        # The note is typed afterwards: offer the moves that a note would allow.
+        targets = ACTION_WORKFLOW.allowed_targets(action, note="-")
+        self.fields["to"].choices = [(status, ActionStatus(status).label) for status in targets]
         self.helper = _helper(_("Change the status"))
 
 

@@ -359,7 +359,12 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
         change.to_label = ACTION_STATUS_LABELS.get(change.to_status, change.to_status)
         entries.append(TimelineEntry(change.at, "status", change))
     entries += [TimelineEntry(update.at, "update", update) for update in action.updates.all()]
-    entries += [TimelineEntry(check.created_at, "check", check) for check in action.effectiveness_checks.all()]
+    for check in action.effectiveness_checks.all():
+        # A check recorded after the day it was made sits on that day.
+        at = check.created_at
+        if check.checked_on < timezone.localdate(at):
+            at = timezone.make_aware(datetime.datetime.combine(check.checked_on, datetime.time(12, 0)))
+        entries.append(TimelineEntry(at, "check", check))
     # On a tie (one request writes an update and the status move it causes), the update comes first.
     rank = {"update": 0, "status": 1, "check": 2}
     return sorted(entries, key=lambda entry: (entry.at, rank[entry.kind]))

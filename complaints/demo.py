@@ -631,7 +631,7 @@ class Builder:
             complaint.assignee = handler
             draft.log("assigned", taken, handler, assignee=str(handler))
         draft.move(S.IN_PROGRESS, taken, handler)
-        if rng.random() < 0.3 and handler is not None:
+        if complaint.kind in (K.COMPLAINT, K.DYSFUNCTION) and rng.random() < 0.3 and handler is not None:
             draft.say(MessageKind.INTERNAL_NOTE, rng.choice(NOTES), taken + datetime.timedelta(minutes=30), handler)
         self.qualify(draft, topic, handler, taken)
         if target == S.REDIRECTED:

@@ -16,7 +16,7 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
@@ -27,7 +27,7 @@ from complaints.models import Complaint, ReplyTemplate
 from complaints.reply_templates import can_manage_reply_templates
 from complaints.report_forms import ReplyTemplateForm, StatisticsFilterForm
 from complaints.selectors import inbox_complaints, is_sensitive_handler
-from complaints.statistics import ComplaintStatistics, complaint_statistics
+from complaints.statistics import ComplaintStatistics, complaint_statistics, default_period
 from qms.core.charts import bar_chart, progress_bar
 from qms.core.metrics import expand_units
 from qms.core.models import OrgUnit
@@ -59,9 +59,14 @@ class StatisticsMixin(UserPassesTestMixin):
 
     def get_statistics(self) -> tuple[StatisticsFilterForm, ComplaintStatistics]:
         user = self.request.user
-        form = StatisticsFilterForm(
-            self.request.GET, units=statistics_units(user), whole_institution=sees_everything(user)
-        )
+        # The period shown in the form is the one counted, the default one included.
+        data = self.request.GET.copy()
+        default = default_period()
+        if not data.get("start"):
+            data["start"] = default.start.isoformat()
+        if not data.get("end"):
+            data["end"] = default.end.isoformat()
+        form = StatisticsFilterForm(data, units=statistics_units(user), whole_institution=sees_everything(user))
         unit = form.chosen_unit
         stats = complaint_statistics(period=form.period, unit=unit, unit_ids=statistics_scope(user, unit))
         return form, stats
@@ -239,9 +244,3 @@ class ReplyTemplateUpdateView(ReplyTemplateMixin, UpdateView):
         response = super().form_valid(form)
         messages.success(self.request, _("The reply template “%(title)s” was saved.") % {"title": self.object.title})
         return response
-
-
-def register_export_url(fmt: str, query: str = "") -> str:
-    """The address of the register export in ``fmt`` ("csv" or "xlsx") with the query string of the inbox."""
-    url = reverse(f"complaints:export-{fmt}")
-    return f"{url}?{query}" if query else url

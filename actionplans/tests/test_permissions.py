@@ -242,3 +242,23 @@ def test_an_import_belongs_to_its_sender(client, plan, quality_manager, director
 def test_a_deadline_in_the_past_does_not_hide_an_action(make_action, teacher):
     action = make_action(owner=teacher, deadline=datetime.date(2000, 1, 1))
     assert action in actions_visible_to(teacher)
+
+
+def test_the_action_list_of_a_referent_holds_only_their_units_actions(
+    client, teachers_action, letters_plan, make_action, referent_letters
+):
+    letters_action = make_action(plan=letters_plan, title="Lettres")
+    client.force_login(referent_letters)
+    page = client.get(reverse("actionplans:action-list")).content.decode()
+    assert f'data-action-id="{letters_action.pk}"' in page
+    assert f'data-action-id="{teachers_action.pk}"' not in page
+    # A filter cannot reach past the scope either.
+    page = client.get(reverse("actionplans:action-list"), {"plan": teachers_action.plan_id}).content.decode()
+    assert f'data-action-id="{teachers_action.pk}"' not in page
+
+
+def test_bad_filter_values_do_not_break_the_lists(client, teachers_action, quality_manager):
+    client.force_login(quality_manager)
+    for params in ({"org_unit": "abc"}, {"due_within": "-3"}, {"status": "late"}, {"plan": "999999"}):
+        assert client.get(reverse("actionplans:action-list"), params).status_code == 200
+        assert client.get(reverse("actionplans:plan-list"), {"org_unit": "abc", "kind": "x"}).status_code == 200

@@ -222,3 +222,20 @@ def test_a_complaint_like_caller_files_a_corrective_action_in_the_units_plan(org
     assert action.origin == staff_member
     assert list(actions_for_source(staff_member)) == [action]
     assert Action.objects.get(pk=action.pk).get_absolute_url() == f"/plans/actions/{action.pk}/"
+
+
+def test_a_race_to_create_the_continuous_improvement_plan_returns_the_winners_plan(org, quality_manager, monkeypatch):
+    """Two requests ask at once: the loser's insert hits the unique constraint and it returns the winner's plan."""
+    winner = ActionPlan.objects.create(
+        title="Amélioration continue", kind=PlanKind.CONTINUOUS_IMPROVEMENT, org_unit=org.sciences
+    )
+    calls = []
+    original_first = type(ActionPlan.objects.all()).first
+
+    def first_sees_nothing_the_first_time(queryset):
+        calls.append(1)
+        return None if len(calls) == 1 else original_first(queryset)
+
+    monkeypatch.setattr(type(ActionPlan.objects.all()), "first", first_sees_nothing_the_first_time)
+    assert services.continuous_improvement_plan_for(org_unit=org.sciences, by=quality_manager) == winner
+    assert ActionPlan.objects.filter(kind=PlanKind.CONTINUOUS_IMPROVEMENT).count() == 1

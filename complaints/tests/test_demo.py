@@ -112,9 +112,7 @@ def test_each_request_has_the_history_and_deadlines_the_services_would_have_give
     history: dict[int, list[StatusChange]] = {}
     for change in StatusChange.objects.filter(content_type=content_type).order_by("at", "pk"):
         history.setdefault(change.object_id, []).append(change)
-    finals = set(
-        ComplaintMessage.objects.filter(kind=MessageKind.FINAL_ANSWER).values_list("complaint_id", flat=True)
-    )
+    finals = set(ComplaintMessage.objects.filter(kind=MessageKind.FINAL_ANSWER).values_list("complaint_id", flat=True))
     calendar = WorkingCalendar()
     references = set()
     for complaint in Complaint.objects.order_by("received_at"):

@@ -120,8 +120,13 @@ def test_the_csv_has_one_row_per_request_without_the_requester_personal_data(qua
 def test_the_register_flags_overdue_requests_and_names_redirect_bodies_and_linked_actions(quality_manager, org):
     late = ComplaintFactory(org_unit=org.sciences, received_at=at(2026, 2, 2), status=S.ACKNOWLEDGED)
     body = RedirectBodyFactory(name="CROUS de l'académie")
-    redirected = ComplaintFactory(org_unit=org.sciences, received_at=at(2026, 2, 3), status=S.REDIRECTED,
-                                  redirect_body=body, closed_at=at(2026, 2, 4))
+    redirected = ComplaintFactory(
+        org_unit=org.sciences,
+        received_at=at(2026, 2, 3),
+        status=S.REDIRECTED,
+        redirect_body=body,
+        closed_at=at(2026, 2, 4),
+    )
     plan = actionplan_services.continuous_improvement_plan_for(org_unit=org.sciences, by=quality_manager)
     action = actionplan_services.action_create(
         plan=plan, title="Revoir l'affichage", by=quality_manager, sources=[late, redirected], notify_owner=False
@@ -163,8 +168,12 @@ def test_numbers_and_dates_are_not_mistaken_for_formulas():
 
 
 def test_the_xlsx_has_real_dates_and_the_same_rows(quality_manager, org):
-    complaint = ComplaintFactory(org_unit=org.sciences, received_at=at(2026, 2, 2, 9), status=S.IN_PROGRESS,
-                                 taken_in_charge_at=at(2026, 2, 3, 14))
+    complaint = ComplaintFactory(
+        org_unit=org.sciences,
+        received_at=at(2026, 2, 2, 9),
+        status=S.IN_PROGRESS,
+        taken_in_charge_at=at(2026, 2, 3, 14),
+    )
     response = client_for(quality_manager).get("/registre-demandes/export.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -207,8 +216,9 @@ def test_a_referent_exports_their_units_requests_only(referent_sciences, org):
 
 def test_sensitive_requests_are_only_in_the_sensitive_register_for_the_sensitive_cases_group(quality_manager, org):
     ordinary = ComplaintFactory(org_unit=org.sciences, received_at=at(2026, 2, 2))
-    sensitive = ComplaintFactory(org_unit=org.sciences, received_at=at(2026, 2, 3),
-                                 sensitive_nature=SensitiveNature.HARASSMENT)
+    sensitive = ComplaintFactory(
+        org_unit=org.sciences, received_at=at(2026, 2, 3), sensitive_nature=SensitiveNature.HARASSMENT
+    )
     handler = UserFactory(username="cellule", roles=[Role.STAFF, Role.SENSITIVE_CASES])
 
     lines = csv_lines(client_for(quality_manager).get("/registre-demandes/export.csv"))
@@ -261,9 +271,12 @@ def test_the_export_runs_a_fixed_number_of_queries(quality_manager, org, django_
 
     def make(count):
         for index in range(count):
-            ComplaintFactory(org_unit=[org.sciences, org.physics, org.letters][index % 3], received_at=at(2026, 2, 2),
-                             redirect_body=RedirectBodyFactory(name=f"Organisme {index % 2}"),
-                             root_cause=RootCauseCategoryFactory(name=f"Cause {index % 2}"))
+            ComplaintFactory(
+                org_unit=[org.sciences, org.physics, org.letters][index % 3],
+                received_at=at(2026, 2, 2),
+                redirect_body=RedirectBodyFactory(name=f"Organisme {index % 2}"),
+                root_cause=RootCauseCategoryFactory(name=f"Cause {index % 2}"),
+            )
 
     make(3)
     with django_assert_max_num_queries(20) as few:

@@ -42,17 +42,29 @@ def test_the_three_metrics_are_registered_as_percentages_where_higher_is_better(
 @pytest.mark.parametrize("key", KEYS)
 def test_with_no_data_a_metric_cannot_be_computed(key):
     # A request of another year does not count either.
-    ComplaintFactory(received_at=at(2024, 5, 5), status=S.CLOSED, taken_in_charge_at=at(2024, 5, 6),
-                     answered_at=at(2024, 5, 7), answer_due=datetime.date(2024, 5, 27), rating=5,
-                     rated_at=at(2024, 5, 8), closed_at=at(2024, 5, 20))
+    ComplaintFactory(
+        received_at=at(2024, 5, 5),
+        status=S.CLOSED,
+        taken_in_charge_at=at(2024, 5, 6),
+        answered_at=at(2024, 5, 7),
+        answer_due=datetime.date(2024, 5, 27),
+        rating=5,
+        rated_at=at(2024, 5, 8),
+        closed_at=at(2024, 5, 20),
+    )
     assert metrics.compute(key, YEAR) is None
 
 
 def test_handled_rate_is_the_share_of_requests_received_that_were_taken_in_charge(org):
     ComplaintFactory(received_at=at(2025, 3, 3), status=S.IN_PROGRESS, taken_in_charge_at=at(2025, 3, 4))
     ComplaintFactory(received_at=at(2025, 4, 3), status=S.REDIRECTED, closed_at=at(2025, 4, 3))
-    ComplaintFactory(received_at=at(2025, 5, 3), status=S.ANSWERED, taken_in_charge_at=at(2025, 5, 4),
-                     answered_at=at(2025, 5, 10), answer_due=datetime.date(2025, 5, 23))
+    ComplaintFactory(
+        received_at=at(2025, 5, 3),
+        status=S.ANSWERED,
+        taken_in_charge_at=at(2025, 5, 4),
+        answered_at=at(2025, 5, 10),
+        answer_due=datetime.date(2025, 5, 23),
+    )
     ComplaintFactory(received_at=at(2025, 6, 3), status=S.ACKNOWLEDGED)
     ComplaintFactory(received_at=at(2025, 6, 3), status=S.SPAM)
     ComplaintFactory(received_at=at(2025, 6, 3), status=S.DUPLICATE, taken_in_charge_at=at(2025, 6, 4))
@@ -64,12 +76,26 @@ def test_handled_rate_is_the_share_of_requests_received_that_were_taken_in_charg
 
 
 def test_answered_on_time_rate_counts_the_answers_given_in_the_period():
-    ComplaintFactory(received_at=at(2025, 3, 3), status=S.CLOSED, answered_at=at(2025, 3, 20),
-                     answer_due=datetime.date(2025, 3, 24), closed_at=at(2025, 4, 1))
-    ComplaintFactory(received_at=at(2025, 3, 3), status=S.ANSWERED, answered_at=at(2025, 3, 28),
-                     answer_due=datetime.date(2025, 3, 24))
-    ComplaintFactory(received_at=at(2024, 12, 1), status=S.ANSWERED, answered_at=at(2025, 1, 6),
-                     answer_due=datetime.date(2025, 1, 8), paused_days=5)
+    ComplaintFactory(
+        received_at=at(2025, 3, 3),
+        status=S.CLOSED,
+        answered_at=at(2025, 3, 20),
+        answer_due=datetime.date(2025, 3, 24),
+        closed_at=at(2025, 4, 1),
+    )
+    ComplaintFactory(
+        received_at=at(2025, 3, 3),
+        status=S.ANSWERED,
+        answered_at=at(2025, 3, 28),
+        answer_due=datetime.date(2025, 3, 24),
+    )
+    ComplaintFactory(
+        received_at=at(2024, 12, 1),
+        status=S.ANSWERED,
+        answered_at=at(2025, 1, 6),
+        answer_due=datetime.date(2025, 1, 8),
+        paused_days=5,
+    )
 
     value = metrics.compute("complaints.answered_on_time_rate", YEAR)
 
@@ -79,9 +105,15 @@ def test_answered_on_time_rate_counts_the_answers_given_in_the_period():
 
 def test_satisfaction_is_the_share_of_4_and_5_with_the_mean_in_extra():
     for rating in (5, 5, 4, 3, 1):
-        ComplaintFactory(received_at=at(2025, 2, 3), status=S.CLOSED, answered_at=at(2025, 2, 10),
-                         answer_due=datetime.date(2025, 2, 24), rating=rating, rated_at=at(2025, 2, 12),
-                         closed_at=at(2025, 2, 22))
+        ComplaintFactory(
+            received_at=at(2025, 2, 3),
+            status=S.CLOSED,
+            answered_at=at(2025, 2, 10),
+            answer_due=datetime.date(2025, 2, 24),
+            rating=rating,
+            rated_at=at(2025, 2, 12),
+            closed_at=at(2025, 2, 22),
+        )
 
     value = metrics.compute("complaints.satisfaction", YEAR)
 
@@ -92,8 +124,9 @@ def test_satisfaction_is_the_share_of_4_and_5_with_the_mean_in_extra():
 
 def test_units_leave_out_sensitive_requests_and_other_units(org):
     def handled(unit, **kwargs):
-        return ComplaintFactory(received_at=at(2025, 3, 3), status=S.IN_PROGRESS, taken_in_charge_at=at(2025, 3, 4),
-                                org_unit=unit, **kwargs)
+        return ComplaintFactory(
+            received_at=at(2025, 3, 3), status=S.IN_PROGRESS, taken_in_charge_at=at(2025, 3, 4), org_unit=unit, **kwargs
+        )
 
     handled(org.physics)
     ComplaintFactory(received_at=at(2025, 3, 3), status=S.ACKNOWLEDGED, org_unit=org.sciences)

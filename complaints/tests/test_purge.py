@@ -102,7 +102,9 @@ def snapshot(complaint: Complaint) -> dict:
     return {
         "complaint": model_to_dict(complaint, exclude=["updated_at"])
         | {k: getattr(complaint, k) for k in ("received_at", "closed_at", "purged_at", "search_text")},
-        "messages": list(ComplaintMessage.objects.filter(complaint=complaint).values_list("kind", "body", "created_at")),
+        "messages": list(
+            ComplaintMessage.objects.filter(complaint=complaint).values_list("kind", "body", "created_at")
+        ),
         "attachments": ComplaintAttachment.objects.filter(complaint=complaint).count(),
         "changes": list(
             StatusChange.objects.filter(content_type=content_type, object_id=complaint.pk).values_list(
@@ -149,7 +151,9 @@ def test_every_piece_of_personal_data_is_removed_after_the_retention_period(clos
     # Every free text: messages, notes, replies, status-change notes.
     assert set(ComplaintMessage.objects.filter(complaint=complaint).values_list("body", flat=True)) == {""}
     assert ComplaintMessage.objects.filter(complaint=complaint).count() == 4
-    assert set(StatusChange.objects.filter(content_type=content_type, object_id=complaint.pk).values_list("note", flat=True)) == {""}
+    assert set(
+        StatusChange.objects.filter(content_type=content_type, object_id=complaint.pk).values_list("note", flat=True)
+    ) == {""}
     # The activity log keeps who did what and when, not the details; the purge itself is logged with counts.
     log = ActivityLog.objects.filter(content_type=content_type, object_id=complaint.pk)
     assert all(entry.details == {} for entry in log.exclude(verb="purged"))
@@ -173,12 +177,37 @@ def test_every_piece_of_personal_data_is_removed_after_the_retention_period(clos
 def test_what_the_figures_need_is_kept_and_the_figures_do_not_change(closed, clock, org):
     def figures():
         stats = complaint_statistics(period=Period.year(2023))
-        return (stats.received, stats.handled, stats.answered, stats.answered_on_time,
-                stats.median_take_charge_days, stats.median_answer_days, stats.satisfaction)
+        return (
+            stats.received,
+            stats.handled,
+            stats.answered,
+            stats.answered_on_time,
+            stats.median_take_charge_days,
+            stats.median_answer_days,
+            stats.satisfaction,
+        )
 
-    kept = ("reference", "kind", "requester_category", "channel", "language", "status", "org_unit_id",
-            "concerned_unit_id", "received_at", "acknowledged_at", "taken_in_charge_at", "answered_at", "closed_at",
-            "take_charge_due", "answer_due", "paused_days", "clock_started_on", "rating", "rated_at")
+    kept = (
+        "reference",
+        "kind",
+        "requester_category",
+        "channel",
+        "language",
+        "status",
+        "org_unit_id",
+        "concerned_unit_id",
+        "received_at",
+        "acknowledged_at",
+        "taken_in_charge_at",
+        "answered_at",
+        "closed_at",
+        "take_charge_due",
+        "answer_due",
+        "paused_days",
+        "clock_started_on",
+        "rating",
+        "rated_at",
+    )
     before = {field: getattr(closed, field) for field in kept}
     before_figures = figures()
     assert before["org_unit_id"] == org.sciences.pk and before["rating"] == 4

@@ -36,7 +36,9 @@ def templates(db):
             body_en="Thank you for your message about request {reference}.",
             order=1,
         ),
-        "french_only": ReplyTemplate.objects.create(title="Réponse CROUS", body_fr="Le CROUS gère les bourses.", order=2),
+        "french_only": ReplyTemplate.objects.create(
+            title="Réponse CROUS", body_fr="Le CROUS gère les bourses.", order=2
+        ),
         "suggestions": ReplyTemplate.objects.create(
             title="Suggestion retenue", kind=ComplaintKind.SUGGESTION, body_fr="Votre suggestion est retenue.", order=3
         ),
@@ -100,7 +102,7 @@ def test_without_javascript_a_use_link_pre_fills_the_answer(quality_manager, tem
     complaint = ComplaintFactory(status=S.IN_PROGRESS, language="fr")
     client = client_for(quality_manager)
     html = client.get(complaint.get_absolute_url()).content.decode()
-    link = f'?template={templates["thanks"].pk}&amp;for=answer#panel-answer'
+    link = f"?template={templates['thanks'].pk}&amp;for=answer#panel-answer"
     assert link in html
 
     response = client.get(complaint.get_absolute_url(), {"template": templates["thanks"].pk, "for": "answer"})
@@ -151,14 +153,24 @@ def test_the_quality_manager_lists_creates_and_edits_templates(quality_manager, 
 
     response = client.post(
         "/modeles-de-reponse/nouveau/",
-        {"title": "Accusé", "kind": "complaint", "body_fr": "Bonjour,", "body_en": "Hello,", "order": 5,
-         "is_active": "on"},
+        {
+            "title": "Accusé",
+            "kind": "complaint",
+            "body_fr": "Bonjour,",
+            "body_en": "Hello,",
+            "order": 5,
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "/modeles-de-reponse/"
     created = ReplyTemplate.objects.get(title="Accusé")
     assert (created.kind, created.body_fr, created.body_en, created.order, created.is_active) == (
-        "complaint", "Bonjour,", "Hello,", 5, True,
+        "complaint",
+        "Bonjour,",
+        "Hello,",
+        5,
+        True,
     )
 
     assert client.get(f"/modeles-de-reponse/{created.pk}/modifier/").status_code == 200
@@ -172,7 +184,9 @@ def test_the_quality_manager_lists_creates_and_edits_templates(quality_manager, 
 
 
 def test_a_template_needs_a_title_and_a_french_text(quality_manager):
-    response = client_for(quality_manager).post("/modeles-de-reponse/nouveau/", {"title": "", "body_fr": "", "order": 0})
+    response = client_for(quality_manager).post(
+        "/modeles-de-reponse/nouveau/", {"title": "", "body_fr": "", "order": 0}
+    )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"title", "body_fr"}
     assert not ReplyTemplate.objects.exists()
@@ -188,7 +202,10 @@ def test_others_may_not_edit_templates(personas, templates, name):
     pk = templates["thanks"].pk
     assert client.get("/modeles-de-reponse/").status_code == 403
     assert client.get("/modeles-de-reponse/nouveau/").status_code == 403
-    assert client.post(f"/modeles-de-reponse/{pk}/modifier/", {"title": "x", "body_fr": "y", "order": 0}).status_code == 403
+    assert (
+        client.post(f"/modeles-de-reponse/{pk}/modifier/", {"title": "x", "body_fr": "y", "order": 0}).status_code
+        == 403
+    )
     assert ReplyTemplate.objects.get(pk=pk).title == "Remerciement"
 
 
@@ -202,3 +219,46 @@ def test_reply_templates_are_in_the_admin():
     assert admin.site.is_registered(ReplyTemplate)
     model_admin = admin.site._registry[ReplyTemplate]
     assert "title" in model_admin.search_fields and "is_active" in model_admin.list_filter
+
+
+# --- In a real browser ------------------------------------------------------------------------------------------------
+@pytest.mark.browser
+def test_in_chromium_choosing_a_template_fills_the_answer_in_the_requester_language(
+    page, live_server, transactional_db
+):
+    from django.conf import settings
+    from playwright.sync_api import expect
+
+    from qms.core.choices import Role
+    from qms.core.factories import UserFactory
+
+    manager = UserFactory(username="qualite-navigateur", roles=[Role.STAFF, Role.QUALITY_MANAGER], language="en")
+    template = ReplyTemplate.objects.create(
+        title="Remerciement", body_fr="Merci ({reference}).", body_en="Thank you ({reference})."
+    )
+    complaint = ComplaintFactory(status=S.IN_PROGRESS, language="en")
+    client = Client()
+    client.force_login(manager)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+    page.goto(live_server.url + complaint.get_absolute_url())
+    page.locator("#heading-answer button").click()
+    picker = page.locator("#reply-template-answer")
+    expect(picker).to_be_visible()
+    picker.select_option(str(template.pk))
+    expect(page.locator("#id_answer-answer")).to_have_value(f"Thank you ({complaint.reference}).")
+
+    # Typed text is replaced only once the user agrees.
+    page.locator("#id_answer-answer").fill("My own words")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    picker.select_option("")
+    picker.select_option(str(template.pk))
+    expect(page.locator("#id_answer-answer")).to_have_value("My own words")

@@ -81,7 +81,11 @@ def test_it_counts_the_requests_received_by_kind_and_month_leaving_out_spam_and_
 
     months = received_by_month_and_kind(Q1, None)
 
-    assert [month.month for month in months] == [datetime.date(2026, 1, 1), datetime.date(2026, 2, 1), datetime.date(2026, 3, 1)]
+    assert [month.month for month in months] == [
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 2, 1),
+        datetime.date(2026, 3, 1),
+    ]
     assert [month.of(K.COMPLAINT) for month in months] == [2, 0, 0]
     assert [month.of(K.SUGGESTION) for month in months] == [0, 0, 1]
     assert [month.total for month in months] == [2, 0, 1]
@@ -201,13 +205,19 @@ def test_a_public_holiday_is_not_a_working_day():
 def test_satisfaction_is_the_share_of_4_and_5_with_the_mean_beside_it():
     for rating in (5, 4, 2):
         answered(
-            received=at(2026, 1, 5), answered_at=at(2026, 1, 20), due=datetime.date(2026, 1, 26),
-            rating=rating, rated_at=at(2026, 2, 1),
+            received=at(2026, 1, 5),
+            answered_at=at(2026, 1, 20),
+            due=datetime.date(2026, 1, 26),
+            rating=rating,
+            rated_at=at(2026, 2, 1),
         )
     # Rated before the period: left out.
     answered(
-        received=at(2025, 11, 3), answered_at=at(2025, 11, 10), due=datetime.date(2025, 11, 24),
-        rating=1, rated_at=at(2025, 11, 12),
+        received=at(2025, 11, 3),
+        answered_at=at(2025, 11, 10),
+        due=datetime.date(2025, 11, 24),
+        rating=1,
+        rated_at=at(2025, 11, 12),
     )
 
     satisfaction = satisfaction_counts(Q1, None)
@@ -278,7 +288,12 @@ def test_the_period_and_unit_are_read_from_the_query(quality_manager, org):
     stats = response.context["stats"]
     assert stats.period == Period(datetime.date(2025, 6, 1), datetime.date(2025, 6, 30))
     assert stats.received == 1
-    assert client_for(quality_manager).get("/statistiques-demandes/", {"start": "2025-06-30", "end": "2025-06-01"}).status_code == 400
+    assert (
+        client_for(quality_manager)
+        .get("/statistiques-demandes/", {"start": "2025-06-30", "end": "2025-06-01"})
+        .status_code
+        == 400
+    )
 
 
 @pytest.mark.parametrize("name", ["teacher", "staff_member", "process_owner", "auditor"])
@@ -327,9 +342,16 @@ def test_the_page_runs_a_fixed_number_of_queries(personas, org, django_assert_ma
 
 def test_the_figures_export_to_csv(quality_manager, org):
     request(org_unit=org.sciences, kind=K.SUGGESTION, received_at=at(2026, 2, 2))
-    answered(received=at(2026, 2, 2), answered_at=at(2026, 2, 5), due=datetime.date(2026, 2, 23), rating=5,
-             rated_at=at(2026, 2, 6))
-    response = client_for(quality_manager).get("/statistiques-demandes/export.csv", {"start": "2026-01-01", "end": "2026-03-31"})
+    answered(
+        received=at(2026, 2, 2),
+        answered_at=at(2026, 2, 5),
+        due=datetime.date(2026, 2, 23),
+        rating=5,
+        rated_at=at(2026, 2, 6),
+    )
+    response = client_for(quality_manager).get(
+        "/statistiques-demandes/export.csv", {"start": "2026-01-01", "end": "2026-03-31"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
