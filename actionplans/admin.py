@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import (
     Action,
@@ -82,7 +85,15 @@ class ActionAdmin(admin.ModelAdmin):
 class ActionEvidenceInline(admin.TabularInline):
     model = ActionEvidence
     extra = 0
-    fields = ["file", "url", "label"]
+    # Files live in private storage, with no URL: they are read through the permission-checked view.
+    fields = ["file_link", "url", "label"]
+    readonly_fields = ["file_link"]
+
+    @admin.display(description=_("file"))
+    def file_link(self, obj: ActionEvidence) -> str:
+        if not obj.pk or not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("actionplans:evidence-download", args=[obj.pk]), obj.filename)
 
 
 @admin.register(ActionUpdate)

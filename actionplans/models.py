@@ -133,7 +133,7 @@ class Axis(models.Model):
     class Meta:
         verbose_name = _("axis")
         verbose_name_plural = _("axes")
-        ordering = ["plan", "order", "pk"]
+        ordering = ["plan_id", "order", "pk"]
         constraints = [models.UniqueConstraint(fields=["plan", "title"], name="unique_axis_title_in_plan")]
 
     def __str__(self) -> str:
@@ -153,7 +153,7 @@ class Objective(models.Model):
     class Meta:
         verbose_name = _("strategic objective")
         verbose_name_plural = _("strategic objectives")
-        ordering = ["plan", "order", "pk"]
+        ordering = ["plan_id", "order", "pk"]
 
     def __str__(self) -> str:
         return self.title
@@ -265,7 +265,7 @@ class Action(models.Model):
     class Meta:
         verbose_name = _("action")
         verbose_name_plural = _("actions")
-        ordering = ["plan", "position", "pk"]
+        ordering = ["plan_id", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "reference"], name="unique_action_reference_in_plan"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_at_most_100"),

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -492,11 +494,19 @@ def action_transition(
 
 
 def _clean_links(links: Iterable[Any]) -> list[tuple[str, str]]:
+    """Links as (URL, label) pairs; only web addresses, so that a link can never run script in the page."""
+    validate = URLValidator(schemes=["http", "https"])
     cleaned = []
     for link in links:
         url, label = (link, "") if isinstance(link, str) else (link[0], link[1] if len(link) > 1 else "")
-        if url and url.strip():
-            cleaned.append((url.strip(), (label or "").strip()))
+        url = (url or "").strip()
+        if not url:
+            continue
+        try:
+            validate(url)
+        except ValidationError:
+            raise ActionPlanError(_("“%(url)s” is not a web address.") % {"url": url}) from None
+        cleaned.append((url, (label or "").strip()))
     return cleaned
 
 

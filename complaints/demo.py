@@ -131,10 +131,12 @@ REPLY_TEMPLATES = [
 # --- What requests are about -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Topic:
+    """A kind of request that comes back: what requesters write (subject and description, in pairs), where, and
+    how it usually ends."""
+
     kind: str
     units: tuple[str, ...]
-    subjects: tuple[str, ...]
-    descriptions: tuple[str, ...]
+    cases: tuple[tuple[str, str], ...]
     answer: str
     categories: tuple[str, ...] = (C.STUDENT,)
     root_cause: str = ""
@@ -145,185 +147,227 @@ class Topic:
     english: tuple[str, str] | None = None  # (subject, description) for requesters writing in English
     weight: int = 3
 
+    @property
+    def subjects(self) -> list[str]:
+        return [subject for subject, _description in self.cases]
+
 
 TOPICS: list[Topic] = [
-    Topic(K.COMPLAINT, ("svc-vie-etudiante",),
-          ("Cafétéria : prix en hausse et choix réduit", "Cafétéria du campus : plus de formule à 3,30 €",
-           "Files d'attente interminables à la cafétéria"),
-          ("Depuis la rentrée, la formule étudiante n'est plus proposée le midi et les sandwichs ont augmenté. "
-           "Entre deux cours il est impossible de manger pour moins de 6 €.",
-           "Il faut attendre plus de 25 minutes à la cafétéria entre 12 h et 13 h 30, alors que nous n'avons "
-           "qu'une heure de pause. Beaucoup d'étudiants renoncent à déjeuner."),
-          "Le prestataire de la cafétéria a été reçu : la formule à tarif social est rétablie dès lundi et une "
-          "seconde caisse ouvrira aux heures de pointe.", root_cause="Prestataire externe", founded=0.7,
-          redirect="CROUS de l'académie", redirect_share=0.2, action="Renégocier le cahier des charges de la "
-          "cafétéria (tarif social, caisses aux heures de pointe)", weight=5),
-    Topic(K.COMPLAINT, ("dept-informatique", "dept-mathematiques", "dept-droit", "dept-lettres", "dept-iut-info"),
-          ("Emploi du temps modifié la veille sans prévenir", "Cours déplacé sans information",
-           "Emploi du temps du semestre toujours pas publié"),
-          ("Le TD du mardi a été déplacé au lundi 8 h la veille au soir, sans message sur l'ENT. Une partie du "
-           "groupe était absente et a été comptée comme défaillante.",
-           "À une semaine de la reprise, l'emploi du temps du S2 n'est toujours pas en ligne ; les étudiants "
-           "salariés ne peuvent pas prévenir leur employeur."),
-          "Le département s'engage à publier toute modification d'emploi du temps au moins 48 h à l'avance sur "
-          "l'ENT, avec une notification ; les absences de ce jour ont été annulées.",
-          root_cause="Organisation des enseignements", founded=0.8,
-          action="Publier les modifications d'emploi du temps 48 h à l'avance avec notification ENT", weight=7),
-    Topic(K.COMPLAINT, ("ufr-lettres", "ufr-droit", "ufr-sciences", "dept-psychologie"),
-          ("Notes du semestre publiées en retard", "Relevé de notes toujours pas disponible",
-           "Délibération du jury repoussée sans explication"),
-          ("Les notes du premier semestre devaient être publiées le 15 février ; nous sommes le 10 mars et rien "
-           "n'est en ligne. Je ne peux pas candidater en master sans relevé.",
-           "Le jury a été repoussé deux fois. Personne ne sait quand les résultats seront connus, alors que les "
-           "candidatures pour l'an prochain ferment bientôt."),
-          "Un relevé provisoire a été édité pour vos candidatures. La composante a revu son calendrier de saisie "
-          "des notes afin de tenir les dates annoncées.", root_cause="Organisation des examens", founded=0.75,
-          action="Fixer un calendrier de saisie des notes et l'afficher en début de semestre", weight=6),
-    Topic(K.DYSFUNCTION, ("bu", "bu-sciences", "bu-lettres", "dsi"),
-          ("Wi-Fi inutilisable à la BU", "Réseau eduroam coupé au 2e étage de la BU",
-           "Connexion Wi-Fi très lente en salle de travail"),
-          ("Depuis une semaine, le Wi-Fi de la bibliothèque se déconnecte toutes les cinq minutes au 2e étage. "
-           "Impossible de travailler sur l'ENT ou de déposer un devoir.",
-           "eduroam affiche « connecté, pas d'internet » dans les salles de travail en groupe."),
-          "Deux bornes défectueuses ont été remplacées et la capacité du réseau de la BU a été doublée.",
-          categories=(C.STUDENT, C.STUDENT, C.STAFF), root_cause="Systèmes d'information", founded=0.9,
-          action="Renforcer la couverture Wi-Fi des bibliothèques", weight=6),
-    Topic(K.COMPLAINT, ("iae", "ecole-ingenieurs", "svc-scolarite", "dept-iut-gea"),
-          ("Convention de stage toujours pas signée", "Stage : convention bloquée dans le circuit de signature",
-           "Pas de tuteur pédagogique pour mon stage"),
-          ("Mon stage commence lundi et la convention attend la signature de la composante depuis trois semaines. "
-           "L'entreprise menace d'annuler.",
-           "Je n'ai toujours pas de tuteur pédagogique alors que le stage a commencé il y a un mois."),
-          "La convention a été signée le jour même. Le circuit de signature est désormais dématérialisé et suivi "
-          "chaque semaine par le bureau des stages.", categories=(C.STUDENT, C.STUDENT, C.PARTNER_COMPANY),
-          root_cause="Procédures administratives", founded=0.8,
-          action="Dématérialiser le circuit de signature des conventions de stage", weight=5),
-    Topic(K.COMPLAINT, ("svc-scolarite", "ufr-sciences", "ufr-lettres"),
-          ("Inscription pédagogique bloquée", "Impossible de choisir mes options en ligne",
-           "Inscription pédagogique refusée sans motif"),
-          ("L'application d'inscription pédagogique refuse mon choix d'option et affiche une erreur. La date "
-           "limite est vendredi.",
-           "Mon inscription pédagogique est refusée alors que j'ai validé les prérequis ; le secrétariat ne répond "
-           "pas au téléphone."),
-          "Votre inscription pédagogique a été saisie par la scolarité. L'anomalie de l'application est corrigée.",
-          root_cause="Procédures administratives", founded=0.6, weight=4),
-    Topic(K.COMPLAINT, ("svc-handicap", "ufr-droit", "ufr-sante"),
-          ("Aménagement d'examen non appliqué (tiers-temps)", "Accessibilité : salle d'examen à l'étage sans "
-           "ascenseur", "Supports de cours non adaptés malgré mon PAEH"),
-          ("Mon tiers-temps, validé par la mission handicap, n'a pas été appliqué lors de l'examen de vendredi : "
-           "la copie a été ramassée avec celles des autres.",
-           "L'examen avait lieu au 3e étage et l'ascenseur était en panne ; je n'ai pas pu composer."),
-          "Une session de remplacement vous est proposée avec l'aménagement prévu. Les listes d'aménagements sont "
-          "désormais transmises aux surveillants avant chaque épreuve.",
-          root_cause="Organisation des examens", founded=0.9,
-          action="Transmettre les aménagements d'examen aux surveillants avant chaque épreuve", weight=3),
-    Topic(K.COMPLAINT, ("svc-vie-etudiante",),
-          ("Bourse CROUS non versée", "Bourse sur critères sociaux : versement en retard",
-           "Logement CROUS : moisissures dans la chambre"),
-          ("Je n'ai reçu aucun versement de ma bourse depuis septembre et je ne peux plus payer mon loyer.",
-           "Ma chambre en résidence est envahie de moisissures ; le gestionnaire ne répond pas."),
-          "Votre demande relève du CROUS ; ses coordonnées vous ont été transmises.", root_cause="Prestataire externe",
-          founded=0.5, redirect="CROUS de l'académie", redirect_share=0.85,
-          english=("CROUS grant not paid", "I have not received any payment of my grant since September."),
-          weight=5),
-    Topic(K.COMPLAINT, ("svc-ri",),
-          ("Mobilité Erasmus : crédits ECTS non reconnus", "Contrat pédagogique Erasmus non validé",
-           "Accueil des étudiants internationaux"),
-          ("Les crédits obtenus pendant mon semestre à l'étranger n'apparaissent pas sur mon relevé.",
-           "Mon contrat pédagogique attend la signature du responsable depuis six semaines."),
-          "Les crédits ont été reportés après validation par le responsable des relations internationales.",
-          categories=(C.STUDENT, C.STUDENT, C.ALUMNUS), root_cause="Procédures administratives", founded=0.7,
-          english=("Erasmus credits not recognised",
-                   "The credits I earned during my semester abroad do not appear on my transcript."), weight=3),
-    Topic(K.COMPLAINT, ("svc-formation-continue", "iae", "dept-iut-gea"),
-          ("Frais de formation facturés deux fois", "Facture de formation continue erronée",
-           "Rythme de l'alternance incompatible avec les missions"),
-          ("L'entreprise a reçu deux factures pour la même session de formation continue.",
-           "Le calendrier d'alternance a été changé en cours d'année sans concertation avec l'entreprise."),
-          "La facture en double a été annulée et un avoir émis. Le calendrier d'alternance est désormais validé "
-          "avec les entreprises avant la rentrée.", categories=(C.TRAINEE, C.PARTNER_COMPANY),
-          root_cause="Procédures administratives", founded=0.8, weight=3),
-    Topic(K.DYSFUNCTION, ("ufr-sciences", "dept-physique-chimie", "dept-biologie", "ufr-droit"),
-          ("Salle de TP sans chauffage", "Ascenseur du bâtiment B en panne", "Toilettes hors service au 1er étage"),
-          ("La salle B204 n'est pas chauffée depuis lundi ; il fait 13 °C pendant les TP.",
-           "L'ascenseur du bâtiment B est en panne depuis dix jours ; les étudiants en fauteuil ne peuvent pas "
-           "accéder aux salles du 2e étage."),
-          "Le service patrimoine est intervenu ; la réparation a été faite et un contrat de maintenance renforcé.",
-          categories=(C.STUDENT, C.STAFF), root_cause="Locaux et équipements", founded=0.9,
-          action="Mettre en place un suivi des pannes des bâtiments d'enseignement", weight=5),
-    Topic(K.DYSFUNCTION, ("dsi", "ufr-sciences"),
-          ("Plateforme pédagogique indisponible la veille d'un rendu", "ENT inaccessible pendant les inscriptions",
-           "Messagerie étudiante saturée"),
-          ("Moodle était inaccessible dimanche soir entre 20 h et minuit alors que le rendu du projet était fixé "
-           "à minuit.",
-           "L'ENT renvoie une erreur 502 depuis ce matin, impossible de consulter les notes."),
-          "L'incident est résolu ; les rendus ont été rouverts 24 h et une supervision a été mise en place.",
-          root_cause="Systèmes d'information", founded=0.85, weight=4),
-    Topic(K.COMPLAINT, ("dept-droit", "dept-economie", "dept-histoire", "dept-langues"),
-          ("Cours annulé sans rattrapage", "Trois séances de CM annulées ce semestre",
-           "Sujet d'examen comportant des erreurs"),
-          ("Trois séances du cours magistral ont été annulées sans rattrapage ; le programme de l'examen reste "
-           "le même.",
-           "Le sujet de l'examen comportait deux exercices portant sur des notions non traitées en cours."),
-          "Deux séances de rattrapage ont été programmées et l'examen portera sur les chapitres traités.",
-          root_cause="Organisation des enseignements", founded=0.6, weight=4),
-    Topic(K.COMPLAINT, ("svc-scolarite", "ufr-droit", "ufr-sciences"),
-          ("Dossier de candidature en master sans réponse", "Attestation de réussite non délivrée",
-           "Carte étudiante toujours pas reçue"),
-          ("J'ai candidaté en master il y a deux mois et je n'ai reçu aucune réponse, ni accusé de réception.",
-           "J'ai obtenu ma licence en juin et je n'ai toujours pas d'attestation de réussite pour mon employeur."),
-          "Votre attestation vous a été envoyée par courriel ; les délais de délivrance ont été réduits.",
-          categories=(C.PROSPECTIVE_STUDENT, C.ALUMNUS, C.STUDENT, C.PARENT),
-          root_cause="Communication et information", founded=0.6, weight=4),
-    Topic(K.COMPLAINT, ("svc-scolarite", "ufr-lettres"),
-          ("Secrétariat injoignable", "Aucune réponse à mes courriels depuis trois semaines",
-           "Accueil désagréable au guichet"),
-          ("Le secrétariat pédagogique ne répond ni au téléphone ni aux courriels depuis trois semaines.",
-           "J'ai été reçu de manière très désagréable au guichet de la scolarité."),
-          "Une permanence téléphonique a été mise en place et une adresse fonctionnelle unique est suivie "
-          "chaque jour.", categories=(C.STUDENT, C.PARENT), root_cause="Comportement et relations", founded=0.5,
-          weight=3),
-    Topic(K.SUGGESTION, ("bu", "bu-lettres", "bu-sciences"),
-          ("Ouvrir la BU le dimanche en période d'examens", "Prolonger les horaires de la BU jusqu'à 22 h",
-           "Plus de salles de travail en groupe à la BU"),
-          ("En période d'examens, il manque un lieu calme pour réviser le dimanche.",
-           "Les salles de travail en groupe sont toujours complètes ; un système de réservation aiderait."),
-          "Votre suggestion a été retenue : la BU Sciences ouvrira le dimanche pendant les deux semaines "
-          "d'examens, à titre expérimental.", root_cause="", weight=5),
-    Topic(K.SUGGESTION, ("svc-vie-etudiante", "dsi", "ufr-sciences", "iut"),
-          ("Proposer des menus végétariens à la cafétéria", "Emplois du temps au format agenda dans l'ENT",
-           "Installer des prises électriques dans l'amphi A", "Créer un tutorat entre L3 et L1",
-           "Plus de places de parking vélo", "Enregistrer les cours magistraux"),
-          ("Ce serait pratique de pouvoir synchroniser l'emploi du temps avec l'agenda du téléphone.",
-           "Beaucoup d'étudiants de L1 décrochent au premier semestre ; un tutorat par des L3 aiderait.",
-           "Les prises de l'amphi A ne suffisent pas, les ordinateurs s'éteignent pendant les cours."),
-          "Merci pour votre suggestion : elle a été présentée au conseil de perfectionnement et sera mise en "
-          "œuvre à la rentrée prochaine.", categories=(C.STUDENT, C.STUDENT, C.STAFF, C.PARENT), weight=6),
-    Topic(K.SUGGESTION, ("svc-ri",),
-          ("Traduire le livret d'accueil en anglais", "Un parrainage pour les étudiants internationaux"),
-          ("Le livret d'accueil n'existe qu'en français ; les étudiants internationaux sont perdus à l'arrivée.",),
-          "Le livret d'accueil est en cours de traduction et un programme de parrainage démarre en septembre.",
-          english=("Translate the welcome booklet into English",
-                   "The welcome booklet only exists in French; international students are lost when they arrive."),
-          weight=2),
-    Topic(K.COMPLIMENT, ("svc-scolarite", "svc-handicap", "bu", "svc-ri", "dept-informatique"),
-          ("Merci au service de la scolarité pour sa réactivité", "Remerciements à la mission handicap",
-           "Bravo pour la journée portes ouvertes", "Merci pour les ateliers de méthodologie de la BU"),
-          ("Je tenais à remercier l'équipe pour son aide rapide lors de mon changement de parcours.",
-           "L'accompagnement de la mission handicap a été exemplaire tout au long de l'année."),
-          "Merci pour votre message, transmis à l'équipe concernée qui y a été très sensible.",
-          categories=(C.STUDENT, C.PARENT, C.ALUMNUS, C.PROSPECTIVE_STUDENT), weight=4),
+    Topic(K.COMPLAINT, ("svc-vie-etudiante",), (
+        ("Cafétéria : prix en hausse et choix réduit",
+         "Depuis la rentrée, les sandwichs ont augmenté de 80 centimes et il n'y a plus de plat chaud après 13 h. "
+         "Entre deux cours il est impossible de manger pour moins de 6 €."),
+        ("Cafétéria du campus : plus de formule à 3,30 €",
+         "La formule étudiante à tarif social n'est plus proposée le midi à la cafétéria du bâtiment A, alors "
+         "qu'elle l'était l'an dernier."),
+        ("Files d'attente interminables à la cafétéria",
+         "Il faut attendre plus de 25 minutes à la cafétéria entre 12 h et 13 h 30, alors que nous n'avons qu'une "
+         "heure de pause. Beaucoup d'étudiants renoncent à déjeuner."),
+    ), "Le prestataire de la cafétéria a été reçu : la formule à tarif social est rétablie dès lundi et une seconde "
+       "caisse ouvrira aux heures de pointe.", root_cause="Prestataire externe", founded=0.7,
+       redirect="CROUS de l'académie", redirect_share=0.2,
+       action="Renégocier le cahier des charges de la cafétéria (tarif social, caisses aux heures de pointe)",
+       weight=5),
+    Topic(K.COMPLAINT, ("dept-informatique", "dept-mathematiques", "dept-droit", "dept-lettres", "dept-iut-info"), (
+        ("Emploi du temps modifié la veille sans prévenir",
+         "Le TD du mardi a été déplacé au lundi 8 h la veille au soir, sans message sur l'ENT. Une partie du groupe "
+         "était absente et a été comptée comme défaillante."),
+        ("Emploi du temps du semestre toujours pas publié",
+         "À une semaine de la reprise, l'emploi du temps du S2 n'est toujours pas en ligne ; les étudiants "
+         "salariés ne peuvent pas prévenir leur employeur."),
+        ("Cours déplacé sans information",
+         "Le cours de jeudi a changé de salle et d'horaire ; l'information n'a été donnée qu'oralement à ceux qui "
+         "étaient présents la semaine précédente."),
+    ), "Le département s'engage à publier toute modification d'emploi du temps au moins 48 h à l'avance sur l'ENT, "
+       "avec une notification ; les absences de ce jour ont été annulées.",
+       root_cause="Organisation des enseignements", founded=0.8,
+       action="Publier les modifications d'emploi du temps 48 h à l'avance avec notification ENT", weight=7),
+    Topic(K.COMPLAINT, ("ufr-lettres", "ufr-droit", "ufr-sciences", "dept-psychologie"), (
+        ("Notes du semestre publiées en retard",
+         "Les notes du premier semestre devaient être publiées le 15 février ; rien n'est en ligne un mois plus "
+         "tard. Je ne peux pas candidater en master sans relevé."),
+        ("Relevé de notes toujours pas disponible",
+         "Mon relevé de notes de L3 n'est pas téléchargeable sur l'ENT alors que les résultats ont été affichés."),
+        ("Délibération du jury repoussée sans explication",
+         "Le jury a été repoussé deux fois. Personne ne sait quand les résultats seront connus, alors que les "
+         "candidatures pour l'an prochain ferment bientôt."),
+    ), "Un relevé provisoire a été édité pour vos candidatures. La composante a revu son calendrier de saisie des "
+       "notes afin de tenir les dates annoncées.", root_cause="Organisation des examens", founded=0.75,
+       action="Fixer un calendrier de saisie des notes et l'afficher en début de semestre", weight=6),
+    Topic(K.DYSFUNCTION, ("bu", "bu-sciences", "bu-lettres", "dsi"), (
+        ("Wi-Fi inutilisable à la BU",
+         "Depuis une semaine, le Wi-Fi de la bibliothèque se déconnecte toutes les cinq minutes. Impossible de "
+         "travailler sur l'ENT ou de déposer un devoir."),
+        ("Réseau eduroam coupé au 2e étage de la BU",
+         "eduroam affiche « connecté, pas d'internet » dans les salles de travail en groupe du 2e étage."),
+        ("Connexion Wi-Fi très lente en salle de travail",
+         "Le débit est si faible en salle de travail que les visioconférences de projet coupent sans arrêt."),
+    ), "Deux bornes défectueuses ont été remplacées et la capacité du réseau de la BU a été doublée.",
+       categories=(C.STUDENT, C.STUDENT, C.STAFF), root_cause="Systèmes d'information", founded=0.9,
+       action="Renforcer la couverture Wi-Fi des bibliothèques", weight=6),
+    Topic(K.COMPLAINT, ("iae", "ecole-ingenieurs", "svc-scolarite", "dept-iut-gea"), (
+        ("Convention de stage toujours pas signée",
+         "Mon stage commence lundi et la convention attend la signature de la composante depuis trois semaines. "
+         "L'entreprise menace d'annuler."),
+        ("Stage : convention bloquée dans le circuit de signature",
+         "La convention de notre stagiaire est bloquée dans l'application depuis quinze jours, sans que nous "
+         "sachions qui doit la valider."),
+        ("Pas de tuteur pédagogique pour mon stage",
+         "Je n'ai toujours pas de tuteur pédagogique alors que mon stage a commencé il y a un mois."),
+    ), "La convention a été signée le jour même. Le circuit de signature est désormais dématérialisé et suivi chaque "
+       "semaine par le bureau des stages.", categories=(C.STUDENT, C.STUDENT, C.PARTNER_COMPANY),
+       root_cause="Procédures administratives", founded=0.8,
+       action="Dématérialiser le circuit de signature des conventions de stage", weight=5),
+    Topic(K.COMPLAINT, ("svc-scolarite", "ufr-sciences", "ufr-lettres"), (
+        ("Inscription pédagogique bloquée",
+         "L'application d'inscription pédagogique refuse mon choix d'option et affiche une erreur. La date limite "
+         "est vendredi."),
+        ("Impossible de choisir mes options en ligne",
+         "Les options de S4 n'apparaissent pas dans l'application ; je ne peux pas finaliser mon inscription."),
+        ("Inscription pédagogique refusée sans motif",
+         "Mon inscription pédagogique est refusée alors que j'ai validé les prérequis ; le secrétariat ne répond "
+         "pas au téléphone."),
+    ), "Votre inscription pédagogique a été saisie par la scolarité. L'anomalie de l'application est corrigée.",
+       root_cause="Procédures administratives", founded=0.6, weight=4),
+    Topic(K.COMPLAINT, ("svc-handicap", "ufr-droit", "ufr-sante"), (
+        ("Aménagement d'examen non appliqué (tiers-temps)",
+         "Mon tiers-temps, validé par la mission handicap, n'a pas été appliqué lors de l'examen de vendredi : la "
+         "copie a été ramassée avec celles des autres."),
+        ("Accessibilité : salle d'examen à l'étage sans ascenseur",
+         "L'examen avait lieu au 3e étage et l'ascenseur était en panne ; en fauteuil, je n'ai pas pu composer."),
+        ("Supports de cours non adaptés malgré mon plan d'accompagnement",
+         "Les supports agrandis prévus dans mon plan d'accompagnement ne sont jamais fournis en TD."),
+    ), "Une session de remplacement vous est proposée avec l'aménagement prévu. Les listes d'aménagements sont "
+       "désormais transmises aux surveillants avant chaque épreuve.", root_cause="Organisation des examens",
+       founded=0.9, action="Transmettre les aménagements d'examen aux surveillants avant chaque épreuve", weight=3),
+    Topic(K.COMPLAINT, ("svc-vie-etudiante",), (
+        ("Bourse CROUS non versée",
+         "Je n'ai reçu aucun versement de ma bourse depuis septembre et je ne peux plus payer mon loyer."),
+        ("Bourse sur critères sociaux : versement en retard",
+         "Ma bourse a été versée avec deux mois de retard et le dossier indique toujours « en cours »."),
+        ("Logement CROUS : moisissures dans la chambre",
+         "Ma chambre en résidence universitaire est envahie de moisissures ; le gestionnaire ne répond pas."),
+    ), "Votre demande relève du CROUS ; ses coordonnées vous ont été transmises.", root_cause="Prestataire externe",
+       founded=0.5, redirect="CROUS de l'académie", redirect_share=0.85,
+       english=("CROUS grant not paid", "I have not received any payment of my grant since September."), weight=5),
+    Topic(K.COMPLAINT, ("svc-ri",), (
+        ("Mobilité Erasmus : crédits ECTS non reconnus",
+         "Les crédits obtenus pendant mon semestre à l'étranger n'apparaissent pas sur mon relevé."),
+        ("Contrat pédagogique Erasmus non validé",
+         "Mon contrat pédagogique attend la signature du responsable depuis six semaines."),
+    ), "Les crédits ont été reportés après validation par le responsable des relations internationales.",
+       categories=(C.STUDENT, C.STUDENT, C.ALUMNUS), root_cause="Procédures administratives", founded=0.7,
+       english=("Erasmus credits not recognised",
+                "The credits I earned during my semester abroad do not appear on my transcript."), weight=3),
+    Topic(K.COMPLAINT, ("svc-formation-continue", "iae", "dept-iut-gea"), (
+        ("Frais de formation facturés deux fois",
+         "Notre entreprise a reçu deux factures pour la même session de formation continue."),
+        ("Rythme de l'alternance incompatible avec les missions",
+         "Le calendrier d'alternance a été changé en cours d'année sans concertation avec l'entreprise d'accueil."),
+    ), "La facture en double a été annulée et un avoir émis. Le calendrier d'alternance est désormais validé avec "
+       "les entreprises avant la rentrée.", categories=(C.TRAINEE, C.PARTNER_COMPANY),
+       root_cause="Procédures administratives", founded=0.8, weight=3),
+    Topic(K.DYSFUNCTION, ("ufr-sciences", "dept-physique-chimie", "dept-biologie", "ufr-droit"), (
+        ("Salle de TP sans chauffage", "La salle B204 n'est pas chauffée depuis lundi ; il fait 13 °C pendant les TP."),
+        ("Ascenseur du bâtiment B en panne",
+         "L'ascenseur du bâtiment B est en panne depuis dix jours ; les étudiants en fauteuil ne peuvent pas "
+         "accéder aux salles du 2e étage."),
+        ("Toilettes hors service au 1er étage",
+         "Les toilettes du 1er étage sont fermées depuis deux semaines ; il ne reste qu'un bloc pour tout le "
+         "bâtiment."),
+    ), "Le service patrimoine est intervenu ; la réparation a été faite et un contrat de maintenance renforcé.",
+       categories=(C.STUDENT, C.STAFF), root_cause="Locaux et équipements", founded=0.9,
+       action="Mettre en place un suivi des pannes des bâtiments d'enseignement", weight=5),
+    Topic(K.DYSFUNCTION, ("dsi", "ufr-sciences"), (
+        ("Plateforme pédagogique indisponible la veille d'un rendu",
+         "Moodle était inaccessible dimanche soir entre 20 h et minuit alors que le rendu du projet était fixé à "
+         "minuit."),
+        ("ENT inaccessible pendant les inscriptions",
+         "L'ENT renvoie une erreur 502 depuis ce matin, le dernier jour des inscriptions aux examens."),
+    ), "L'incident est résolu ; les rendus ont été rouverts 24 h et une supervision a été mise en place.",
+       root_cause="Systèmes d'information", founded=0.85, weight=4),
+    Topic(K.COMPLAINT, ("dept-droit", "dept-economie", "dept-histoire", "dept-langues"), (
+        ("Cours annulé sans rattrapage",
+         "Trois séances du cours magistral ont été annulées sans rattrapage ; le programme de l'examen reste le "
+         "même."),
+        ("Sujet d'examen comportant des erreurs",
+         "Le sujet de l'examen comportait deux exercices portant sur des notions non traitées en cours."),
+    ), "Deux séances de rattrapage ont été programmées et l'examen portera sur les chapitres traités.",
+       root_cause="Organisation des enseignements", founded=0.6, weight=4),
+    Topic(K.COMPLAINT, ("svc-scolarite", "ufr-droit", "ufr-sciences"), (
+        ("Dossier de candidature en master sans réponse",
+         "J'ai candidaté en master il y a deux mois et je n'ai reçu aucune réponse, ni accusé de réception."),
+        ("Attestation de réussite non délivrée",
+         "J'ai obtenu ma licence en juin et je n'ai toujours pas d'attestation de réussite pour mon employeur."),
+    ), "Votre dossier a été examiné et la réponse vous a été envoyée par courriel ; les délais de délivrance des "
+       "attestations ont été réduits.", categories=(C.PROSPECTIVE_STUDENT, C.ALUMNUS),
+       root_cause="Communication et information", founded=0.6, weight=3),
+    Topic(K.COMPLAINT, ("svc-scolarite", "ufr-lettres"), (
+        ("Secrétariat injoignable",
+         "Le secrétariat pédagogique ne répond ni au téléphone ni aux courriels depuis trois semaines."),
+        ("Aucune réponse aux courriels des familles",
+         "Je n'obtiens aucune réponse sur la situation de ma fille, inscrite en L1, malgré plusieurs courriels."),
+        ("Accueil désagréable au guichet", "J'ai été reçu de manière très désagréable au guichet de la scolarité."),
+    ), "Une permanence téléphonique a été mise en place et une adresse fonctionnelle unique est suivie chaque jour.",
+       categories=(C.STUDENT, C.PARENT), root_cause="Comportement et relations", founded=0.5, weight=3),
+    Topic(K.SUGGESTION, ("bu", "bu-lettres", "bu-sciences"), (
+        ("Ouvrir la BU le dimanche en période d'examens",
+         "En période d'examens, il manque un lieu calme pour réviser le dimanche."),
+        ("Prolonger les horaires de la BU jusqu'à 22 h",
+         "Beaucoup d'étudiants salariés ne peuvent venir qu'en soirée ; la BU ferme à 19 h."),
+        ("Réserver les salles de travail en groupe à la BU",
+         "Les salles de travail en groupe sont toujours complètes ; un système de réservation aiderait."),
+    ), "Votre suggestion a été retenue : la BU ouvrira le dimanche pendant les deux semaines d'examens, à titre "
+       "expérimental.", weight=5),
+    Topic(K.SUGGESTION, ("svc-vie-etudiante",), (
+        ("Proposer des menus végétariens à la cafétéria",
+         "Il n'y a qu'un plat végétarien par semaine à la cafétéria ; une option quotidienne serait bienvenue."),
+        ("Plus de places de parking vélo",
+         "Les arceaux à vélo devant le bâtiment A sont pleins dès 8 h 30."),
+    ), "Merci pour votre suggestion : elle a été présentée au conseil de la vie étudiante et sera mise en œuvre à "
+       "la rentrée prochaine.", categories=(C.STUDENT, C.STUDENT, C.STAFF), weight=3),
+    Topic(K.SUGGESTION, ("dsi", "ufr-sciences", "iut"), (
+        ("Emplois du temps au format agenda dans l'ENT",
+         "Ce serait pratique de pouvoir synchroniser l'emploi du temps avec l'agenda du téléphone."),
+        ("Installer des prises électriques dans l'amphi A",
+         "Les prises de l'amphi A ne suffisent pas, les ordinateurs s'éteignent pendant les cours."),
+        ("Créer un tutorat entre L3 et L1",
+         "Beaucoup d'étudiants de L1 décrochent au premier semestre ; un tutorat par des L3 aiderait."),
+    ), "Merci pour votre suggestion : elle a été présentée au conseil de perfectionnement et sera mise en œuvre à "
+       "la rentrée prochaine.", categories=(C.STUDENT, C.STUDENT, C.PARENT), weight=3),
+    Topic(K.SUGGESTION, ("svc-ri",), (
+        ("Traduire le livret d'accueil en anglais",
+         "Le livret d'accueil n'existe qu'en français ; les étudiants internationaux sont perdus à l'arrivée."),
+        ("Un parrainage pour les étudiants internationaux",
+         "Un étudiant parrain pour chaque étudiant international faciliterait les premières démarches."),
+    ), "Le livret d'accueil est en cours de traduction et un programme de parrainage démarre en septembre.",
+       english=("Translate the welcome booklet into English",
+                "The welcome booklet only exists in French; international students are lost when they arrive."),
+       weight=2),
+    Topic(K.COMPLIMENT, ("svc-scolarite", "svc-handicap", "bu", "dept-informatique"), (
+        ("Merci au service de la scolarité pour sa réactivité",
+         "Je tenais à remercier l'équipe pour son aide rapide lors de mon changement de parcours."),
+        ("Remerciements à la mission handicap",
+         "L'accompagnement de la mission handicap a été exemplaire tout au long de l'année."),
+        ("Bravo pour la journée portes ouvertes",
+         "Accueil chaleureux et présentations très claires : notre fils a trouvé sa formation."),
+        ("Merci pour les ateliers de méthodologie de la BU",
+         "Les ateliers de recherche documentaire m'ont beaucoup aidé pour mon mémoire."),
+    ), "Merci pour votre message, transmis à l'équipe concernée qui y a été très sensible.",
+       categories=(C.STUDENT, C.PARENT, C.ALUMNUS, C.PROSPECTIVE_STUDENT), weight=4),
 ]  # fmt: skip
 
 # Internal dysfunctions reported by staff from the staff form.
 STAFF_TOPICS: list[Topic] = [
-    Topic(K.DYSFUNCTION, ("ufr-sciences", "ufr-lettres", "iut"),
-          ("Vidéoprojecteur de la salle 112 en panne récurrente", "Badge d'accès refusé au bâtiment C",
-           "Logiciel de gestion des notes : export impossible"),
-          ("Le vidéoprojecteur s'éteint après dix minutes ; c'est la troisième fois ce mois-ci.",
-           "L'export des notes vers l'application de scolarité échoue avec une erreur de format."),
-          "Le matériel a été remplacé et le contrat de maintenance revu.", categories=(C.STAFF,),
-          root_cause="Locaux et équipements", founded=0.9, weight=1),
+    Topic(K.DYSFUNCTION, ("ufr-sciences", "ufr-lettres", "iut"), (
+        ("Vidéoprojecteur de la salle 112 en panne récurrente",
+         "Le vidéoprojecteur s'éteint après dix minutes ; c'est la troisième fois ce mois-ci."),
+        ("Badge d'accès refusé au bâtiment C",
+         "Mon badge est refusé au bâtiment C depuis la mise à jour du contrôle d'accès."),
+        ("Logiciel de gestion des notes : export impossible",
+         "L'export des notes vers l'application de scolarité échoue avec une erreur de format."),
+    ), "Le matériel a été remplacé et le contrat de maintenance revu.", categories=(C.STAFF,),
+       root_cause="Locaux et équipements", founded=0.9, weight=1),
 ]  # fmt: skip
 
 SENSITIVE: list[tuple[str, str, str, str]] = [
@@ -500,9 +544,7 @@ class Builder:
             inside = [p for p in self.programmes if p.org_unit_id and p.org_unit.path.startswith(unit.path)]
             programme = rng.choice(inside) if inside else None
         language = "en" if topic.english and rng.random() < 0.35 else "fr"
-        subject, description = (
-            topic.english if language == "en" else (rng.choice(topic.subjects), rng.choice(topic.descriptions))
-        )
+        subject, description = topic.english if language == "en" else rng.choice(topic.cases)
         take_charge_days, answer_days = self.deadlines[kind]
         complaint = Complaint(
             kind=kind,

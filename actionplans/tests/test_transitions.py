@@ -207,6 +207,14 @@ def test_evidence_files_and_links_are_attached_to_the_update(make_action, teache
     ]
 
 
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<script>", "ftp://example.edu/x", "pas une url"]
+)
+def test_an_evidence_link_is_a_web_address(make_action, teacher, url):
+    with pytest.raises(ActionPlanError):
+        services.action_add_update(action=make_action(owner=teacher), by=teacher, links=[url])
+
+
 def test_a_done_action_keeps_its_progress_but_takes_evidence(make_action, quality_manager):
     action = services.action_transition(action=make_action(), to=ActionStatus.DONE, by=quality_manager)
     with pytest.raises(ActionPlanError, match="reopen"):

@@ -348,3 +348,34 @@ def test_my_actions_shows_only_mine(client, make_action, teacher, quality_manage
     make_action(owner=quality_manager, title="pas à moi")
     client.force_login(teacher)
     assert _ids(client.get(reverse("actionplans:my-actions"))) == [mine.pk]
+
+
+def test_the_admin_pages_open(client, make_action, quality_manager, org):
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from qms.core.factories import UserFactory
+
+    admin = UserFactory(username="admin-test", is_staff=True, is_superuser=True)
+    device = TOTPDevice.objects.create(user=admin, name="default", confirmed=True)
+    client.force_login(admin)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # signed in with the second factor
+    session.save()
+    action = make_action(sources=[org.letters])
+    upload = SimpleUploadedFile("preuve.pdf", b"%PDF-1.4 preuve", content_type="application/pdf")
+    update = services.action_add_update(action=action, by=quality_manager, files=[upload], links=["https://x.org"])
+    services.plan_import_start(
+        plan=action.plan, by=quality_manager, source=b"Axe;Objectif strategique;Action;Echeance\nA;B;C;\n"
+    )
+    for url in (
+        reverse("admin:actionplans_actionplan_changelist"),
+        reverse("admin:actionplans_actionplan_change", args=[action.plan_id]),
+        reverse("admin:actionplans_action_changelist"),
+        reverse("admin:actionplans_action_change", args=[action.pk]),
+        reverse("admin:actionplans_actionupdate_change", args=[update.pk]),
+        reverse("admin:actionplans_planimport_changelist"),
+    ):
+        assert client.get(url).status_code == 200, url
+    page = client.get(reverse("admin:actionplans_actionupdate_change", args=[update.pk])).content.decode()
+    assert reverse("actionplans:evidence-download", args=[update.evidence.first().pk]) in page

@@ -118,6 +118,20 @@ ENTRIES: list[NavEntry] = [
         description=_("Complaints, suggestions and dysfunction reports to handle."),
     ),
     NavEntry(
+        key="complaint-stats",
+        label=_("Helpdesk figures"),
+        url_name="complaints:stats",
+        check=any_of(with_role(Role.QUALITY_MANAGER, Role.DIRECTOR, Role.QUALITY_REFERENT)),
+        description=_("Requests received, taken in charge and answered on time; satisfaction with answers."),
+    ),
+    NavEntry(
+        key="reply-templates",
+        label=_("Reply templates"),
+        url_name="complaints:replytemplate-list",
+        check=with_perm("complaints.change_replytemplate"),
+        description=_("Canned answers to requests, in French and in English."),
+    ),
+    NavEntry(
         key="site-settings",
         label=_("Settings"),
         url_name="core:site-settings",

@@ -153,13 +153,15 @@ def test_the_password_change_page_needs_a_signed_in_user(client):
 # --- Password reset ----------------------------------------------------------------------------------------------
 
 
-def test_a_user_resets_a_forgotten_password_with_the_emailed_link(client, alice):
+def test_a_user_resets_a_forgotten_password_with_the_emailed_link(client, alice, django_capture_on_commit_callbacks):
     response = client.get(reverse("password_reset"))
     assert response.status_code == 200
     assert "registration/password_reset_form.html" in template_names(response)
     assert "base.html" in template_names(response)
 
-    response = client.post(reverse("password_reset"), {"email": alice.email}, follow=True)
+    # The email goes through the outbox, sent once the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": alice.email}, follow=True)
 
     assert "registration/password_reset_done.html" in template_names(response)
     assert len(mail.outbox) == 1
