@@ -374,6 +374,7 @@ def _play_history(action, today: datetime.date, rng: random.Random, by: User | N
                 comment="Résultat constaté en revue de direction." if effective else "Objectif non atteint.",
                 start_follow_up=not effective,
                 follow_up_deadline=today + datetime.timedelta(days=120) if not effective else None,
+                notify_owner=False,
             )
 
 

@@ -580,6 +580,7 @@ def action_check_effectiveness(
     follow_up_title: str = "",
     follow_up_owner: User | None = None,
     follow_up_deadline: datetime.date | None = None,
+    notify_owner: bool = True,
 ) -> EffectivenessCheck:
     """Record whether a done action proved effective (closing the PDCA loop). A not-effective check may start a
     follow-up action in the same plan and objective, whose origin is the action checked."""
@@ -617,6 +618,7 @@ def action_check_effectiveness(
             priority=action.priority,
             sources=[action],
             by=by,
+            notify_owner=notify_owner,
         )
         check.follow_up = follow_up
         check.save(update_fields=["follow_up"])

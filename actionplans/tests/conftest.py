@@ -1,9 +1,17 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from actionplans import services
 from actionplans.choices import PlanKind
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English; pages follow each user's own language (set it where it matters)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
