@@ -29,7 +29,7 @@ from actionplans.choices import (
     PlanKind,
     PlanStatus,
 )
-from actionplans.storage import evidence_storage
+from qms.core.storage import private_storage
 from qms.core.models import OrgUnit, Programme
 
 
@@ -397,7 +397,7 @@ class ActionEvidence(models.Model):
         ActionUpdate, verbose_name=_("progress update"), on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField(
-        _("file"), upload_to=evidence_upload_to, storage=evidence_storage, max_length=300, blank=True
+        _("file"), upload_to=evidence_upload_to, storage=private_storage, max_length=300, blank=True
     )
     url = models.URLField(_("link"), max_length=500, blank=True)
     label = models.CharField(_("label"), max_length=250, blank=True)

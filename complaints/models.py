@@ -26,7 +26,8 @@ from complaints.choices import (
     SensitiveNature,
     Severity,
 )
-from complaints.storage import attachment_path, private_storage
+from complaints.storage import attachment_path
+from qms.core.storage import private_storage
 
 # Fields whose text feeds the search column.
 SEARCHED_FIELDS = ("reference", "subject", "description", "name", "email")

@@ -53,8 +53,22 @@ def build_organisation() -> Organisation:
     return Organisation(institution, sciences, physics, letters, quality)
 
 
+# Fixed names, so that no two personas ever share a name by chance (owners are matched by name on import).
+NAMES = {
+    "qm": ("Claire", "Martin"),
+    "ref-sciences": ("Julien", "Moreau"),
+    "ref-lettres": ("Sophie", "Lambert"),
+    "pilote": ("Karim", "Benali"),
+    "direction": ("Hélène", "Rousseau"),
+    "enseignant": ("Thomas", "Fournier"),
+    "auditeur": ("Nadia", "Girard"),
+    "agent": ("Lucas", "Bernard"),
+}
+
+
 def _person(username: str, roles: list[str], unit: OrgUnit, membership_role: str = MembershipRole.MEMBER) -> User:
-    user = UserFactory(username=username, roles=[Role.STAFF, *roles])
+    first_name, last_name = NAMES[username]
+    user = UserFactory(username=username, first_name=first_name, last_name=last_name, roles=[Role.STAFF, *roles])
     MembershipFactory(user=user, org_unit=unit, role=MembershipRole.MEMBER)
     if membership_role != MembershipRole.MEMBER:
         MembershipFactory(user=user, org_unit=unit, role=membership_role)
@@ -73,6 +87,6 @@ def build_personas() -> Personas:
         process_owner=_person("pilote", [Role.PROCESS_OWNER], org.quality_service),
         director=_person("direction", [Role.DIRECTOR], org.institution, MembershipRole.DIRECTOR),
         teacher=_person("enseignant", [Role.TEACHER], org.physics),
-        auditor=UserFactory(username="auditeur", roles=[Role.AUDITOR]),
+        auditor=UserFactory(username="auditeur", first_name="Nadia", last_name="Girard", roles=[Role.AUDITOR]),
         staff_member=_person("agent", [], org.institution),
     )

@@ -4,6 +4,7 @@ import logging
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
+from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
 
@@ -59,7 +60,8 @@ def test_it_renders_a_template_to_a_pdf_with_its_text(pdf_templates):
 
 def test_the_footer_carries_page_numbers_institution_and_date(pdf_templates, time_machine):
     time_machine.move_to("2026-03-02 10:00 +01:00")
-    content = render_pdf("report.html", {"year": 2026, "rows": range(150), "text": "x"})
+    with translation.override("fr"):  # French dates: day first
+        content = render_pdf("report.html", {"year": 2026, "rows": range(150), "text": "x"})
     reader = _read(content)
     assert len(reader.pages) >= 3
     total = len(reader.pages)
