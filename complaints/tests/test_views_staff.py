@@ -22,6 +22,9 @@ S = ComplaintStatus
 
 
 def as_client(user):
+    # Signed-in pages speak the user's preferred language: read them in English.
+    user.language = "en"
+    user.save(update_fields=["language"])
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
