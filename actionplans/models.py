@@ -29,8 +29,8 @@ from actionplans.choices import (
     PlanKind,
     PlanStatus,
 )
-from qms.core.storage import private_storage
 from qms.core.models import OrgUnit, Programme
+from qms.core.storage import private_storage
 
 
 class ActionPlan(models.Model):

@@ -90,9 +90,10 @@ def timeline_svg(
     height = TOP + max(1, len(dated)) * ROW_HEIGHT + BOTTOM
     body: list[str] = []
     if not dated:
+        # Translated outside the f-string: xgettext does not see calls inside f-strings.
+        no_deadline = _esc(_("No action has a deadline yet."))
         body.append(
-            f'<text x="{width / 2:.0f}" y="{TOP + 12}" text-anchor="middle" fill="{MUTED_COLOUR}">'
-            f"{_esc(_('No action has a deadline yet.'))}</text>"
+            f'<text x="{width / 2:.0f}" y="{TOP + 12}" text-anchor="middle" fill="{MUTED_COLOUR}">{no_deadline}</text>'
         )
     else:
         starts = [_start(a) for a in dated]
@@ -115,10 +116,11 @@ def timeline_svg(
                 f"{_esc(label)}</text>"
             )
         tx = x(today)
+        today_label = _esc(_("Today"))
         body.append(
             f'<line class="today" x1="{tx:.1f}" y1="{TOP - 20}" x2="{tx:.1f}" y2="{bottom}" stroke="{TEXT_COLOUR}" '
             f'stroke-width="1.5" stroke-dasharray="4 3"/><text x="{tx + 3:.1f}" y="{TOP - 22}" '
-            f'fill="{TEXT_COLOUR}" font-size="10" font-weight="bold">{_esc(_("Today"))}</text>'
+            f'fill="{TEXT_COLOUR}" font-size="10" font-weight="bold">{today_label}</text>'
         )
         for index, (action, start) in enumerate(zip(dated, starts, strict=True)):
             body.append(_row(action, start, TOP + index * ROW_HEIGHT, x, today, link))

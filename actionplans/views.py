@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from actionplans import exports, imports, services
@@ -364,13 +365,27 @@ class PlanImportPreviewView(UserPassesTestMixin, TemplateView):
         except ActionPlanError as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(request.path)
+        counts = vars(result)
         messages.success(
             request,
-            _(
-                "Import done: %(created)s actions created, %(updated)s updated, %(unchanged)s unchanged; "
-                "%(missing)s actions of the plan were not in the file and were kept."
-            )
-            % vars(result),
+            " ".join(
+                [
+                    ngettext(
+                        "Import done: %(created)s action created, %(updated)s updated, %(unchanged)s unchanged.",
+                        "Import done: %(created)s actions created, %(updated)s updated, %(unchanged)s unchanged.",
+                        counts["created"],
+                    )
+                    % counts,
+                    ngettext(
+                        "%(missing)s action of the plan was not in the file and was kept.",
+                        "%(missing)s actions of the plan were not in the file and were kept.",
+                        counts["missing"],
+                    )
+                    % counts
+                    if counts["missing"]
+                    else "",
+                ]
+            ).strip(),
         )
         return HttpResponseRedirect(plan_import.plan.get_absolute_url())
 

@@ -99,8 +99,13 @@ def build_plan(actions: int, people):
     for a in range(5):
         axis = AxisFactory(plan=plan, code=str(a + 1), title=f"Axe {a + 1}")
         objectives += [ObjectiveFactory(axis=axis, plan=plan, title=f"Objectif {a + 1}.{o + 1}") for o in range(4)]
-    statuses = [ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.IN_PROGRESS,
-                ActionStatus.PLANNED]
+    statuses = [
+        ActionStatus.PLANNED,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.DONE,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.PLANNED,
+    ]
     for i in range(actions):
         ActionFactory(
             plan=plan,
@@ -163,13 +168,39 @@ def run(runs: int) -> list[Result]:
 
     print("Action plans")
     small, large = build_plan(10, people), build_plan(500, people)
-    results.append(measure("plan page, 10 actions", get(client, reverse("actionplans:plan-detail", args=[small.pk])), runs=runs))
-    results.append(measure("plan page, 500 actions", get(client, reverse("actionplans:plan-detail", args=[large.pk])), runs=runs))
-    results.append(measure("action list, 510 actions (first page)", get(client, reverse("actionplans:action-list")), runs=runs))
-    results.append(measure("my actions, process owner (~340 actions)", get(owner, reverse("actionplans:my-actions")), runs=runs))
-    results.append(measure("plan timeline SVG, 500 actions", get(client, reverse("actionplans:plan-timeline", args=[large.pk])), runs=runs))
-    results.append(measure("plan export XLSX, 500 actions", get(client, reverse("actionplans:plan-export", args=[large.pk, "xlsx"])), runs=runs))
-    results.append(measure("plan export PDF, 500 actions", get(client, reverse("actionplans:plan-pdf", args=[large.pk])), runs=max(2, runs // 3)))
+    results.append(
+        measure("plan page, 10 actions", get(client, reverse("actionplans:plan-detail", args=[small.pk])), runs=runs)
+    )
+    results.append(
+        measure("plan page, 500 actions", get(client, reverse("actionplans:plan-detail", args=[large.pk])), runs=runs)
+    )
+    results.append(
+        measure("action list, 510 actions (first page)", get(client, reverse("actionplans:action-list")), runs=runs)
+    )
+    results.append(
+        measure("my actions, process owner (~340 actions)", get(owner, reverse("actionplans:my-actions")), runs=runs)
+    )
+    results.append(
+        measure(
+            "plan timeline SVG, 500 actions",
+            get(client, reverse("actionplans:plan-timeline", args=[large.pk])),
+            runs=runs,
+        )
+    )
+    results.append(
+        measure(
+            "plan export XLSX, 500 actions",
+            get(client, reverse("actionplans:plan-export", args=[large.pk, "xlsx"])),
+            runs=runs,
+        )
+    )
+    results.append(
+        measure(
+            "plan export PDF, 500 actions",
+            get(client, reverse("actionplans:plan-pdf", args=[large.pk])),
+            runs=max(2, runs // 3),
+        )
+    )
     target = ActionPlanFactory(title="Import", owner=people.quality_manager)
     payload = aeqes_csv(100)
     results.append(
@@ -190,8 +221,12 @@ def run(runs: int) -> list[Result]:
     results.append(Result("submission service, per request (1000 in a row)", per_request, per_request, 0, 0))
     results.append(measure("public form page", get(anonymous, reverse("complaints:public-create")), runs=runs))
     token = submissions[0].token
-    results.append(measure("tracking page", get(anonymous, reverse("complaints:public-track", args=[token])), runs=runs))
-    results.append(measure(f"inbox, {count} requests (first page)", get(client, reverse("complaints:inbox")), runs=runs))
+    results.append(
+        measure("tracking page", get(anonymous, reverse("complaints:public-track", args=[token])), runs=runs)
+    )
+    results.append(
+        measure(f"inbox, {count} requests (first page)", get(client, reverse("complaints:inbox")), runs=runs)
+    )
     results.append(
         measure(
             f"inbox, {count} requests, accent-insensitive search",
@@ -202,7 +237,9 @@ def run(runs: int) -> list[Result]:
     reference = submissions[0].complaint.reference
     results.append(measure("request page", get(client, reverse("complaints:detail", args=[reference])), runs=runs))
     results.append(measure(f"statistics page, {count} requests", get(client, reverse("complaints:stats")), runs=runs))
-    results.append(measure(f"register export CSV, {count} requests", get(client, reverse("complaints:export-csv")), runs=runs))
+    results.append(
+        measure(f"register export CSV, {count} requests", get(client, reverse("complaints:export-csv")), runs=runs)
+    )
     assert inbox_complaints(people.quality_manager).count() == count
     return results
 

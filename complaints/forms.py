@@ -19,7 +19,7 @@ from complaints.selectors import (
     complaint_visible_to,
     units_for_choice,
 )
-from complaints.validators import ALLOWED_TYPES, MAX_ATTACHMENTS, check_attachments
+from complaints.validators import ALLOWED_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachments
 from qms.core.models import OrgUnit, Programme
 
 MAX_DESCRIPTION = 10_000
@@ -52,7 +52,10 @@ class MultipleFileField(forms.FileField):
 
 
 def attachments_help() -> str:
-    return _("Up to %(max)d files: PDF, images or office documents, 5 MB each.") % {"max": MAX_ATTACHMENTS}
+    return _("Up to %(max)d files: PDF, images or office documents, %(size)d MB each.") % {
+        "max": MAX_ATTACHMENTS,
+        "size": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+    }
 
 
 # --- What the request is about -------------------------------------------------------------------------------

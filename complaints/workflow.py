@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from complaints.choices import OPEN_STATUSES, ComplaintStatus
 from qms.core.choices import Actor
@@ -49,14 +50,22 @@ def _quiet_period_over(obj, **context) -> str | None:
     days = _site().auto_close_after_days
     if obj.answered_at and obj.answered_at <= timezone.now() - timedelta(days=days):
         return None
-    return _("The request was answered less than %(days)d days ago.") % {"days": days}
+    return ngettext(
+        "The request was answered less than %(days)d day ago.",
+        "The request was answered less than %(days)d days ago.",
+        days,
+    ) % {"days": days}
 
 
 def _within_reopen_window(obj, **context) -> str | None:
     days = _site().reopen_window_days
     if obj.answered_at and timezone.now() <= obj.answered_at + timedelta(days=days):
         return None
-    return _("The request was answered more than %(days)d days ago; please file a new request.") % {"days": days}
+    return ngettext(
+        "The request was answered more than %(days)d day ago; please file a new request.",
+        "The request was answered more than %(days)d days ago; please file a new request.",
+        days,
+    ) % {"days": days}
 
 
 def _needs_redirect_body(obj, *, redirect_body=None, message: str = "", **context) -> str | None:

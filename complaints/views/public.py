@@ -102,7 +102,10 @@ class PublicCreateView(View):
                 request,
                 self.form_class(),
                 status=413,
-                page_error=_("The files sent are too large. Each file may weigh up to 5 MB, and at most 3 files."),
+                page_error=_(
+                    "The files sent are too large. Each file may weigh up to %(size)d MB, and at most %(max)d files."
+                )
+                % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024), "max": MAX_ATTACHMENTS},
             )
         form = self.form_class(request.POST, request.FILES)
         if _limited(request, "complaints:public-create", SUBMIT_RATE):

@@ -64,10 +64,6 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        if self.parent_id and self.pk and f"/{self.pk}/" in (self.parent.path or ""):
-            raise ValidationError({"parent": _("A unit cannot be placed under itself or one of its sub-units.")})
-
     def save(self, *args, **kwargs) -> None:
         old_path = self.path
         if not self.pk:
@@ -79,6 +75,10 @@ class OrgUnit(models.Model):
             # The unit moved: rewrite the paths of its sub-tree in one statement.
             for unit in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
                 OrgUnit.objects.filter(pk=unit.pk).update(path=self.path + unit.path[len(old_path) :])
+
+    def clean(self) -> None:
+        if self.parent_id and self.pk and f"/{self.pk}/" in (self.parent.path or ""):
+            raise ValidationError({"parent": _("A unit cannot be placed under itself or one of its sub-units.")})
 
     @property
     def depth(self) -> int:
