@@ -7,6 +7,7 @@ from two_factor.urls import urlpatterns as two_factor_urls
 
 from qms.core import views as core_views
 from qms.core.otp import OTPAdminSite
+from qms.notifications.views import PasswordResetView
 
 # The Django admin needs a session verified with a second factor (two-factor authentication).
 admin.site.__class__ = OTPAdminSite
@@ -19,7 +20,7 @@ urlpatterns = [
     path("", include(two_factor_urls)),
     # Password-only login is replaced by the two-factor login; the rest of the account pages are Django's.
     path("compte/login/", core_views.PasswordLoginRedirectView.as_view()),
-    path("compte/password_reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
+    path("compte/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("compte/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("processus/", include("processes.urls")),

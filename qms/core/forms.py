@@ -6,8 +6,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
-from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -180,24 +178,3 @@ class ClosureDayForm(forms.ModelForm):
         elif start and end and end < start:
             self.add_error("end_date", _("The last day cannot come before the first day."))
         return cleaned
-
-
-class OutboxPasswordResetForm(PasswordResetForm):
-    """Django's password reset, but the email goes through the outbox like every other email of the project:
-    written in the transaction, sent after commit, retried, and its body (a secret link) wiped once sent."""
-
-    def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
-    ):
-        from qms.notifications.services import notify
-
-        user = context["user"]
-        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
-        notify(
-            user,
-            "password-reset",
-            user,
-            urgent=True,
-            secret=True,
-            context={"reset_url": SiteSettings.get().absolute_url(path)},
-        )

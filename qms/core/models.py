@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qms.core.choices import (
     HOLIDAY_SUBDIVISIONS,
@@ -228,8 +229,8 @@ class AccessGrant(models.Model):
     content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField(_("object id"))
     target = GenericForeignKey("content_type", "object_id")
-    valid_from = models.DateTimeField(_("from"), default=timezone.now)
-    valid_until = models.DateTimeField(_("until"), null=True, blank=True)
+    valid_from = models.DateTimeField(pgettext_lazy("access period", "from"), default=timezone.now)
+    valid_until = models.DateTimeField(pgettext_lazy("access period", "until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=250, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -286,8 +287,8 @@ class StatusChange(models.Model):
     content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField(_("object id"))
     target = GenericForeignKey("content_type", "object_id")
-    from_status = models.CharField(_("from"), max_length=40, blank=True)
-    to_status = models.CharField(_("to"), max_length=40)
+    from_status = models.CharField(pgettext_lazy("status change", "from"), max_length=40, blank=True)
+    to_status = models.CharField(pgettext_lazy("status change", "to"), max_length=40)
     at = models.DateTimeField(_("at"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
@@ -15,9 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView, TemplateView
-from django_ratelimit.decorators import ratelimit
 
-from qms.core.forms import OutboxPasswordResetForm
 from qms.core.models import SiteSettings
 from qms.core.navigation import nav_items
 
@@ -163,11 +160,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
-
-
-@method_decorator(login_not_required, name="dispatch")
-@method_decorator(ratelimit(key="ip", rate="5/h", method="POST", block=True), name="post")
-class PasswordResetView(auth_views.PasswordResetView):
-    """Password reset through the outbox, rate-limited by client address."""
-
-    form_class = OutboxPasswordResetForm

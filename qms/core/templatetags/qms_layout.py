@@ -7,6 +7,7 @@ import math
 
 from django import template
 from django.contrib.messages import constants
+from django.utils import translation
 
 register = template.Library()
 
@@ -42,3 +43,10 @@ def minutes(value) -> int:
         except (TypeError, ValueError):
             return 0
     return max(0, math.ceil(seconds / 60))
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon after a label, as the current language writes it: "Plan :" in French (a no-break space
+    before it), "Plan:" in English. Keeps the label itself a plain translatable string."""
+    return "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
