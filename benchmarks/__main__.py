@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 import tracemalloc
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms.settings")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise, before collectstatic
 
 import django  # noqa: E402
 

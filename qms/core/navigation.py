@@ -119,17 +119,10 @@ ENTRIES: list[NavEntry] = [
     ),
     NavEntry(
         key="complaint-stats",
-        label=_("Helpdesk figures"),
+        label=_("Statistics"),
         url_name="complaints:stats",
         check=any_of(with_role(Role.QUALITY_MANAGER, Role.DIRECTOR, Role.QUALITY_REFERENT)),
         description=_("Requests received, taken in charge and answered on time; satisfaction with answers."),
-    ),
-    NavEntry(
-        key="reply-templates",
-        label=_("Reply templates"),
-        url_name="complaints:replytemplate-list",
-        check=with_perm("complaints.change_replytemplate"),
-        description=_("Canned answers to requests, in French and in English."),
     ),
     NavEntry(
         key="site-settings",
