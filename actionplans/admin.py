@@ -101,6 +101,7 @@ class ActionUpdateAdmin(admin.ModelAdmin):
     list_display = ["action", "at", "author", "progress"]
     list_select_related = ["action", "author"]
     search_fields = ["action__reference", "action__title", "comment"]
+    list_filter = ["at", "action__plan"]
     autocomplete_fields = ["action", "author"]
     inlines = [ActionEvidenceInline]
 
@@ -109,6 +110,8 @@ class ActionUpdateAdmin(admin.ModelAdmin):
 class PlanImportAdmin(admin.ModelAdmin):
     list_display = ["plan", "filename", "created_by", "created_at", "expires_at", "applied_at"]
     list_select_related = ["plan", "created_by"]
+    list_filter = ["created_at", "applied_at"]
+    search_fields = ["filename", "plan__title", "created_by__username"]
     readonly_fields = ["plan", "created_by", "created_at", "expires_at", "filename", "payload", "applied_at"]
 
     def has_add_permission(self, request):
