@@ -57,7 +57,15 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "requester_category", "channel", "received_at"]
     search_fields = ["reference", "search_text"]
     list_select_related = ["org_unit", "assignee"]
-    autocomplete_fields = ["org_unit", "process", "concerned_unit", "assignee", "submitted_by", "programme", "duplicate_of"]
+    autocomplete_fields = [
+        "org_unit",
+        "process",
+        "concerned_unit",
+        "assignee",
+        "submitted_by",
+        "programme",
+        "duplicate_of",
+    ]
     date_hierarchy = "received_at"
     inlines = [MessageInline, AttachmentInline]
     readonly_fields = [
