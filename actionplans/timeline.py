@@ -3,7 +3,8 @@
 Each action is a bar from its start (its start date, else its creation) to its deadline, ending in a marker:
 a circle when it is open and on time, a check-mark diamond when done (placed at its completion date), and a
 red triangle with the overdue stretch up to today when it is late. Shapes as well as colours tell the states
-apart, a legend names them, and each line carries a tooltip; today is a dashed line.
+apart, a legend names them, and each line carries a tooltip; today is a dashed line. With links, the SVG is a
+group (its links stay reachable), without them an image; either way its title and description name it.
 """
 
 from __future__ import annotations
@@ -125,8 +126,11 @@ def timeline_svg(
         for index, (action, start) in enumerate(zip(dated, starts, strict=True)):
             body.append(_row(action, start, TOP + index * ROW_HEIGHT, x, today, link))
     body.append(_legend(width, height))
+    # With links to its actions the chart is a group that a keyboard and a screen reader can enter; an image
+    # (role="img") hides its content from assistive technologies, and must not hold links (RGAA 7.1, 6.1).
+    role = "group" if link and any(a.pk for a in dated) else "img"
     parts = [
-        f'<svg xmlns="{SVG_NS}" role="img" viewBox="0 0 {width} {height + 20}" width="{width}" '
+        f'<svg xmlns="{SVG_NS}" role="{role}" viewBox="0 0 {width} {height + 20}" width="{width}" '
         f'height="{height + 20}" aria-labelledby="{uid}-t {uid}-d" class="qms-chart qms-timeline" '
         f'font-family="{FONT}" font-size="11" style="max-width:100%;height:auto">',
         f'<title id="{uid}-t">{_esc(title)}</title><desc id="{uid}-d">{_esc(desc)}</desc>',
@@ -158,7 +162,9 @@ def _row(action: Action, start: datetime.date, top: int, x, today: datetime.date
     parts = [f'<g class="action action-{state}"><title>{_esc(tooltip)}</title>']
     text = f'<text x="{LABEL_WIDTH}" y="{middle + 4:.1f}" text-anchor="end" fill="{TEXT_COLOUR}">{_esc(label)}</text>'
     if link and action.pk:
-        text = f'<a href="{_esc(action.get_absolute_url())}">{text}</a>'
+        # Named in full: the label drawn may be cut short.
+        name = _esc(action.reference + " " + action.title)
+        text = f'<a href="{_esc(action.get_absolute_url())}" aria-label="{name}">{text}</a>'
     parts.append(text)
     x1, x2 = x(start), x(action.deadline)
     opacity = "0.35" if state == "cancelled" else "0.55"

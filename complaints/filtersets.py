@@ -37,6 +37,9 @@ class ComplaintFilterSet(django_filters.FilterSet):
         field_name="received_at",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
+    # The legend names the pair; each date field needs an accessible name of its own (RGAA 11.1).
+    received.field.widget.widgets[0].attrs["aria-label"] = _("Received from")
+    received.field.widget.widgets[1].attrs["aria-label"] = _("Received until")
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("received_at", "received"), ("answer_due", "due"), ("reference", "reference")),
