@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.choices import ActionStatus, EffectivenessResult
 from actionplans.models import Action, ActionPlan, Axis, Objective
+from actionplans.selectors import actions_matching_reference, search_actions
 from actionplans.workflows import ACTION_WORKFLOW
 from qms.core.models import OrgUnit, User
 from qms.core.spreadsheets import DEFAULT_MAX_BYTES
+from qms.core.widgets import Autocomplete, AutocompleteMultiple, user_picker
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_MAX_FILES = 5
@@ -91,6 +93,7 @@ class PlanForm(forms.ModelForm):
             "period_start": DateInput(),
             "period_end": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "owner": user_picker(),
         }
 
     def __init__(self, *args, unit_choices=None, unit_required: bool = False, **kwargs):
@@ -194,6 +197,7 @@ class ActionForm(forms.ModelForm):
             "start_date": DateInput(),
             "deadline": DateInput(),
             "effectiveness_due": DateInput(),
+            "owner": user_picker(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
         }
@@ -369,7 +373,7 @@ class EffectivenessForm(forms.Form):
     start_follow_up = forms.BooleanField(label=_("Start a follow-up action"), required=False)
     follow_up_title = forms.CharField(label=_("Title of the follow-up action"), required=False, max_length=500)
     follow_up_owner = forms.ModelChoiceField(
-        label=_("Owner of the follow-up action"), queryset=User.objects.none(), required=False
+        label=_("Owner of the follow-up action"), queryset=User.objects.none(), required=False, widget=user_picker()
     )
     follow_up_deadline = forms.DateField(
         label=_("Deadline of the follow-up action"), required=False, widget=DateInput()
@@ -421,3 +425,22 @@ class ImportForm(forms.Form):
                 _("The file is too large: the limit is %(limit)s."), params={"limit": filesizeformat(DEFAULT_MAX_BYTES)}
             )
         return upload
+
+
+def action_picker(*, multiple: bool = False, exclude=(), open_only: bool = False, **kwargs) -> Autocomplete:
+    """The action picker, searching "actionplans:action-search" (the actions the user sees, by reference or
+    title); ``exclude`` (ids) and ``open_only`` narrow what the search offers. Without JavaScript, references
+    typed in the text box (comma-separated) are looked up in the field's queryset."""
+    params = {"exclude": ",".join(str(pk) for pk in exclude), "open": "1" if open_only else ""}
+    widget_class = AutocompleteMultiple if multiple else Autocomplete
+    kwargs.setdefault("placeholder", _("Type a reference or words of the title"))
+    kwargs.setdefault(
+        "hint", _("Type at least two letters, then choose in the list; or type references separated by commas.")
+    )
+    return widget_class(
+        url="actionplans:action-search",
+        params=params,
+        find=search_actions,
+        exact=actions_matching_reference,
+        **kwargs,
+    )

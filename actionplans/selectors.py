@@ -33,6 +33,7 @@ from actionplans.models import (
     Objective,
 )
 from qms.core.choices import MembershipRole
+from qms.core.search import search
 from qms.core.selectors import granted_ids, is_quality_manager, sees_everything, units_in_scope
 from qms.core.workflow import status_history
 
@@ -368,3 +369,22 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
     # On a tie (one request writes an update and the status move it causes), the update comes first.
     rank = {"update": 0, "status": 1, "check": 2}
     return sorted(entries, key=lambda entry: (entry.at, rank[entry.kind]))
+
+
+# --- The action picker (qms.core.widgets) ----------------------------------------------------------------------------
+
+
+def search_actions(queryset: models.QuerySet[Action], text: str) -> models.QuerySet[Action]:
+    """``queryset`` narrowed to the actions whose reference or title contains every word of ``text``, whatever
+    the case and the accents."""
+    return search(queryset, text, ("reference", "title")).order_by("plan__title", "reference", "pk")
+
+
+def actions_matching_reference(queryset: models.QuerySet[Action], text: str) -> models.QuerySet[Action]:
+    """The actions of ``queryset`` whose reference is ``text`` (any case)."""
+    return queryset.filter(reference__iexact=text)
+
+
+def action_picker_label(action: Action) -> str:
+    """How the picker names an action: its reference, then its title."""
+    return f"{action.reference} — {action.title}" if action.reference else action.title

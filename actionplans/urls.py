@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/chronologie/", views.PlanTimelineView.as_view(), name="plan-timeline"),
     path("<int:pk>/actions/nouvelle/", views.ActionCreateView.as_view(), name="action-create"),
     path("actions/", views.ActionListView.as_view(), name="action-list"),
+    path("actions/recherche/", views.ActionSearchView.as_view(), name="action-search"),
     path("mes-actions/", views.MyActionsView.as_view(), name="my-actions"),
     path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action-detail"),
     path("actions/<int:pk>/modifier/", views.ActionEditView.as_view(), name="action-edit"),

@@ -9,17 +9,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin, UserPassesTestMixin
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from actionplans import exports, imports, services
-from actionplans.choices import ActionStatus
+from actionplans.choices import OPEN_STATUSES, ActionStatus
 from actionplans.filtersets import ActionFilterSet, PlanFilterSet
 from actionplans.forms import (
     ActionForm,
@@ -34,6 +36,7 @@ from actionplans.forms import (
 from actionplans.models import Action, ActionEvidence, ActionPlan, Axis, Objective, PlanImport
 from actionplans.selectors import (
     action_detail,
+    action_picker_label,
     action_timeline,
     actions_visible_to,
     can_add_action,
@@ -46,11 +49,13 @@ from actionplans.selectors import (
     plans_visible_to,
     plans_with_counts,
     scope_units,
+    search_actions,
 )
 from actionplans.services import ActionPlanError
 from actionplans.timeline import timeline_svg
 from qms.core.models import OrgUnit
 from qms.core.pdf import pdf_response
+from qms.core.search import SEARCH_LIMIT, search_terms
 from qms.core.selectors import is_quality_manager
 
 # --- Mixins -------------------------------------------------------------------------------------------------
@@ -654,3 +659,42 @@ class EvidenceDownloadView(UserPassesTestMixin, View):
         response = FileResponse(handle, as_attachment=True, filename=evidence.filename, content_type=content_type)
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+# --- The action picker's search (qms.core.widgets) -----------------------------------------------------------------
+
+
+@method_decorator(never_cache, name="dispatch")
+class ActionSearchView(PermissionRequiredMixin, View):
+    """Actions the user sees whose reference or title matches ``q`` (any case, any accents), at most
+    SEARCH_LIMIT, as JSON for static/js/autocomplete.js. ``exclude``: ids to leave out (comma-separated);
+    ``open=1``: open actions only. Both only narrow the actions the user may see."""
+
+    permission_required = "actionplans.view_action"
+    raise_exception = True
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        text = request.GET.get("q", "")[:200]
+        if not search_terms(text):
+            return JsonResponse({"results": [], "more": False})
+        actions = actions_visible_to(request.user)
+        excluded = [int(pk) for pk in request.GET.get("exclude", "").split(",")[:500] if pk.strip().isdigit()]
+        if excluded:
+            actions = actions.exclude(pk__in=excluded)
+        if request.GET.get("open") == "1":
+            actions = actions.filter(status__in=OPEN_STATUSES)
+        found = list(search_actions(actions, text)[: SEARCH_LIMIT + 1])
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": str(action.pk),
+                        "text": action_picker_label(action),
+                        "detail": f"{action.plan.title} · {action.get_status_display()}",
+                    }
+                    for action in found[:SEARCH_LIMIT]
+                ],
+                "more": len(found) > SEARCH_LIMIT,
+            }
+        )

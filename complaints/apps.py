@@ -9,3 +9,9 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints import metrics  # noqa: F401 - registers the helpdesk's metrics
+        from complaints.forms import ASSIGNEE_SCOPE, STAFF_SCOPE
+        from complaints.selectors import assignees_for_picker, staff_for_picker
+        from qms.core.search import register_user_scope
+
+        register_user_scope(ASSIGNEE_SCOPE, assignees_for_picker)
+        register_user_scope(STAFF_SCOPE, staff_for_picker)

@@ -21,9 +21,13 @@ from complaints.selectors import (
 )
 from complaints.validators import ALLOWED_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachments
 from qms.core.models import OrgUnit, Programme
+from qms.core.widgets import user_picker
 
 MAX_DESCRIPTION = 10_000
 _STARTED_SALT = "complaints.form-started"
+# Scopes of the people picker (registered in complaints.apps).
+ASSIGNEE_SCOPE = "complaints.assignee"
+STAFF_SCOPE = "complaints.staff"
 
 
 # --- Files ---------------------------------------------------------------------------------------------------
@@ -283,6 +287,11 @@ class AssignForm(forms.Form):
         self.fields["org_unit"].queryset = units_for_choice()
         self.fields["process"].queryset = Process.objects.filter(is_active=True)
         self.fields["assignee"].queryset = assignable_users(complaint)
+        # The people a request may go to, as signed scope of the picker's search (the sensitive-cases group
+        # for a sensitive request); the field's queryset above still decides what is accepted.
+        self.fields["assignee"].widget = user_picker(scope=ASSIGNEE_SCOPE, argument=complaint.reference)
+        self.fields["assignee"].widget.choices = self.fields["assignee"].choices
+        self.fields["assignee"].widget.is_required = self.fields["assignee"].required
 
 
 class QualifyForm(forms.Form):
@@ -404,27 +413,33 @@ class CreateActionForm(forms.Form):
         self.fields["plan"].queryset = plans_user_can_add_actions_to(user).order_by("title")
         self.fields["kind"].choices = ActionKind.choices
         self.fields["owner"].queryset = assignable_users()
+        self.fields["owner"].widget = user_picker(scope=STAFF_SCOPE)
+        self.fields["owner"].widget.choices = self.fields["owner"].choices
+        self.fields["owner"].widget.is_required = self.fields["owner"].required
 
 
 class LinkActionsForm(forms.Form):
     """Existing actions that also answer this request."""
 
     actions = forms.ModelMultipleChoiceField(
-        label=_("Actions"),
-        queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Open actions you can see; hold Ctrl (or Cmd) to choose several."),
+        label=_("Actions"), queryset=None, help_text=_("Open actions you can see.")
     )
 
     def __init__(self, *args, complaint: Complaint, user, **kwargs):
         from actionplans.choices import OPEN_STATUSES as ACTION_OPEN_STATUSES
-        from actionplans.selectors import actions_for_source, actions_visible_to
+        from actionplans.forms import action_picker
+        from actionplans.selectors import action_picker_label, actions_for_source, actions_visible_to
 
         super().__init__(*args, **kwargs)
-        linked = actions_for_source(complaint).values("pk")
-        self.fields["actions"].queryset = (
+        linked = list(actions_for_source(complaint).values_list("pk", flat=True))
+        field = self.fields["actions"]
+        field.queryset = (
             actions_visible_to(user)
             .filter(status__in=ACTION_OPEN_STATUSES)
             .exclude(pk__in=linked)
             .order_by("plan__title", "reference")
         )
+        field.label_from_instance = action_picker_label
+        field.widget = action_picker(multiple=True, exclude=linked, open_only=True)
+        field.widget.choices = field.choices
+        field.widget.is_required = field.required

@@ -27,7 +27,14 @@ from complaints.models import (
 )
 from qms.core.choices import MembershipRole, Role
 from qms.core.models import ActivityLog, OrgUnit, SiteSettings, User
-from qms.core.selectors import granted_ids, has_role, is_quality_manager, referent_units, sees_everything
+from qms.core.selectors import (
+    granted_ids,
+    has_role,
+    holds_back_office_role,
+    is_quality_manager,
+    referent_units,
+    sees_everything,
+)
 from qms.core.tokens import hash_token, token_matches
 from qms.core.workflow import status_history
 
@@ -308,3 +315,20 @@ def linked_actions(complaint: Complaint):
 
 def units_for_choice() -> models.QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(is_active=True).order_by("path")
+
+
+# --- Scopes of the people picker (registered in complaints.apps) -----------------------------------------------
+
+
+def assignees_for_picker(user, reference: str) -> models.QuerySet[User] | None:
+    """Who the picker may offer as assignee of request ``reference``: ``assignable_users`` of the request, when
+    ``user`` may handle it; None otherwise."""
+    complaint = complaint_visible_to(user, reference)
+    if complaint is None or not can_handle(user, complaint):
+        return None
+    return assignable_users(complaint)
+
+
+def staff_for_picker(user, argument: str = "") -> models.QuerySet[User] | None:
+    """Who the picker may offer as owner of an action created from a request: the staff, for back-office users."""
+    return assignable_users() if holds_back_office_role(user) else None

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from qms.core.choices import MembershipRole, Role
 from qms.core.models import AccessGrant, Membership, OrgUnit, User
+from qms.core.search import search
 
 _CACHE_ATTR = "_qms_scope_cache"
 
@@ -146,3 +147,30 @@ def role_holders(unit: OrgUnit | None, role: str, *, inherit: bool = True) -> mo
 def users_with_role(role: str) -> models.QuerySet[User]:
     """Active users in the group of ``role`` (a value of ``Role``)."""
     return User.objects.filter(is_active=True, groups__name=role).distinct()
+
+
+# --- The people picker ---------------------------------------------------------------------------------------------
+_PEOPLE_ORDER = ("last_name", "first_name", "username")
+
+
+def holds_back_office_role(user) -> bool:
+    """Whether ``user`` works in the back office (holds one of the roles, or is staff): who may look people up."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or user.is_superuser or has_role(user, *Role.values)
+
+
+def active_people() -> models.QuerySet[User]:
+    """Everyone who can sign in, in the order of a directory."""
+    return User.objects.filter(is_active=True).order_by(*_PEOPLE_ORDER)
+
+
+def search_users(queryset: models.QuerySet[User], text: str) -> models.QuerySet[User]:
+    """``queryset`` narrowed to the people whose name, username or email contains every word of ``text``,
+    whatever the case and the accents."""
+    return search(queryset, text, ("first_name", "last_name", "username", "email")).order_by(*_PEOPLE_ORDER)
+
+
+def users_matching_exactly(queryset: models.QuerySet[User], text: str) -> models.QuerySet[User]:
+    """The people of ``queryset`` whose username or email is ``text`` (any case)."""
+    return queryset.filter(Q(username__iexact=text) | Q(email__iexact=text))

@@ -11,6 +11,8 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
+    # The people picker's search (qms.core.widgets), for back-office forms.
+    path("personnes/recherche/", views.UserSearchView.as_view(), name="user-search"),
     # Site settings and closure days (quality manager)
     path("parametres/", settings_views.SiteSettingsView.as_view(), name="site-settings"),
     path("parametres/fermetures/", settings_views.ClosureDayListView.as_view(), name="closure-list"),

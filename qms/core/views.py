@@ -4,7 +4,9 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,11 +14,14 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView, TemplateView
 
 from qms.core.models import SiteSettings
 from qms.core.navigation import nav_items
+from qms.core.search import SEARCH_LIMIT, read_scope, search_terms
+from qms.core.selectors import active_people, holds_back_office_role, search_users
 
 # The accessibility statement (déclaration d'accessibilité, RGAA). The compliance level, the audit and the contact
 # come from the site settings that the quality manager edits; the level also shows in every page's footer, as the
@@ -160,3 +165,40 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+# --- The people picker's search (qms.core.widgets) -------------------------------------------------------------
+
+
+@method_decorator(never_cache, name="dispatch")
+class UserSearchView(View):
+    """People matching ``q`` (name, username, email; any case, any accents), at most SEARCH_LIMIT, as JSON for
+    static/js/autocomplete.js. Back-office users only. A signed ``scope`` (qms.core.search.sign_scope) narrows
+    the people to what the form offers, such as the sensitive-cases group for a sensitive request; its resolver
+    checks again that the user may use it. A forged scope is refused (400), a forbidden one too (403)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        token = request.GET.get("scope", "")
+        if token:
+            try:
+                scope, argument = read_scope(token)
+            except (signing.BadSignature, KeyError, ValueError, TypeError):
+                return JsonResponse({"error": "bad scope"}, status=400)
+            people = scope.resolve(request.user, argument)
+        else:
+            people = active_people() if holds_back_office_role(request.user) else None
+        if people is None:
+            raise PermissionDenied
+        text = request.GET.get("q", "")[:200]
+        found = list(search_users(people, text)[: SEARCH_LIMIT + 1]) if search_terms(text) else []
+        return JsonResponse(
+            {
+                "results": [
+                    {"id": str(person.pk), "text": str(person), "detail": person.email or person.username}
+                    for person in found[:SEARCH_LIMIT]
+                ],
+                "more": len(found) > SEARCH_LIMIT,
+            }
+        )
