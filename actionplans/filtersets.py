@@ -12,8 +12,10 @@ from actionplans.models import Action, ActionPlan
 from actionplans.selectors import actions_visible_to, plans_visible_to
 from processes.models import Process
 from qms.core.models import OrgUnit, User
+from qms.core.search import search
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
+ACTION_TEXT_FIELDS = ("reference", "title", "description", "owner_label", "expected_result")
 
 
 def _plans(request):
@@ -70,16 +72,8 @@ class ActionFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(reference__iexact=value)
-            | Q(description__icontains=value)
-            | Q(owner_label__icontains=value)
-            | Q(expected_result__icontains=value)
-        )
+        # Every word, whatever its case and accents, as the action picker searches.
+        return search(queryset, value, ACTION_TEXT_FIELDS)
 
     def filter_late(self, queryset, name, value):
         if value == "yes":

@@ -17,6 +17,7 @@ as merged cells do (the objective only while the axis stays the same).
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actionplans.choices import ActionStatus
-from actionplans.models import Action, ActionPlan
+from actionplans.models import Action, ActionPlan, Axis, Objective
 from actionplans.workflows import ACTION_WORKFLOW
 from qms.core.models import User
 from qms.core.spreadsheets import (
@@ -300,6 +301,8 @@ def _parse_progress(text: str) -> int | None:
         number = float(text)
     except ValueError:
         return None
+    if not math.isfinite(number):  # "nan", "inf": float() reads them, round() would raise
+        return None
     if "." in text and 0 < number < 1:
         number *= 100
     number = round(number)
@@ -368,6 +371,16 @@ class _Analyser:
             self.error(row, _("column “%(column)s”: %(error)s") % {"column": column, "error": exc})
             return None
 
+    def check_length(self, row: Row, key: str, text: str, limit: int) -> None:
+        """A cell longer than its field: an error on its line here, rather than a database error on confirming."""
+        if len(text) > limit:
+            column = row.labels.get(key, _label(key))
+            self.error(
+                row,
+                _("column “%(column)s”: the text is too long (at most %(limit)s characters).")
+                % {"column": column, "limit": limit},
+            )
+
     def run(self) -> ImportPreview:
         if not self.rows:
             self.preview.errors.append(ImportMessage(None, _("The file has a header row but no action below it.")))
@@ -416,6 +429,9 @@ class _Analyser:
             self.error(row, _("the title is too long."))
         if len(reference) > Action._meta.get_field("reference").max_length:
             self.error(row, _("the reference is too long."))
+        # The cells as written on this line: an inherited value was checked on its own line.
+        self.check_length(row, "axis", row.text("axis"), Axis._meta.get_field("title").max_length)
+        self.check_length(row, "objective", row.text("objective"), Objective._meta.get_field("title").max_length)
         key = (normalise_key(axis), normalise_key(objective), normalise_key(title))
         if reference:
             other = self.seen_references.setdefault(reference.casefold(), row.line)
@@ -497,14 +513,28 @@ class _Analyser:
         for name in TEXT_FIELDS:
             if name in self.present:
                 values[name] = row.text(name)
+                limit = Action._meta.get_field(name).max_length
+                if limit:
+                    self.check_length(row, name, values[name], limit)
         if "deadline" in self.present:
             values["deadline"] = self.date(row, "deadline")
         if "owner" in self.present:
             text = row.text("owner")
             user, warning = _owner_for(text, self.owners)
+            current = action.owner if action is not None and action.owner_id else None
+            if (
+                user is None
+                and current
+                and text
+                and text.casefold() in (current.email.casefold(), current.username.casefold())
+            ):
+                # The export writes the owner's address: an owner who has left since stays the action's owner.
+                user, warning = current, None
             already_a_label = action is not None and action.owner_id is None and action.owner_label == text
             if warning and not already_a_label:
                 self.warn(row, warning)
+            if user is None:
+                self.check_length(row, "owner", text, Action._meta.get_field("owner_label").max_length)
             values["owner"] = user
             # A known person keeps the label that an action may carry beside them; an unknown one becomes it.
             values["owner_label"] = text if user is None else (action.owner_label if action else "")

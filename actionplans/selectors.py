@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from actionplans.choices import OPEN_STATUSES, ActionStatus
+from actionplans.choices import OPEN_STATUSES, ActionStatus, PlanStatus
 from actionplans.models import (
     Action,
     ActionEvidence,
@@ -99,7 +99,7 @@ def actions_visible_to(user) -> models.QuerySet[Action]:
 def plans_user_can_add_actions_to(user) -> models.QuerySet[ActionPlan]:
     """The plans, not closed, where ``user`` may add an action: every one for a quality manager, the plans they
     own, and the plans of their units when their group lets them add actions."""
-    plans = ActionPlan.objects.exclude(status="closed").select_related("org_unit")
+    plans = ActionPlan.objects.exclude(status=PlanStatus.CLOSED).select_related("org_unit")
     if not _signed_in(user):
         return plans.none()
     if is_quality_manager(user):

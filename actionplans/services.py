@@ -105,6 +105,19 @@ def _check_period(start: datetime.date | None, end: datetime.date | None) -> Non
         raise ActionPlanError(_("The period cannot end before it starts."))
 
 
+def _check_one_active_ci_plan(plan: ActionPlan) -> None:
+    """A unit (and the institution) has one active continuous-improvement plan: the one that complaints,
+    surveys and audits file their actions into. Say so, rather than let the unique constraint fail."""
+    if plan.kind != PlanKind.CONTINUOUS_IMPROVEMENT or plan.status != PlanStatus.ACTIVE:
+        return
+    others = ActionPlan.objects.filter(kind=PlanKind.CONTINUOUS_IMPROVEMENT, status=PlanStatus.ACTIVE)
+    others = others.filter(org_unit=plan.org_unit_id) if plan.org_unit_id else others.filter(org_unit__isnull=True)
+    if others.exclude(pk=plan.pk).exists():
+        raise ActionPlanError(
+            _("This scope already has an active continuous-improvement plan: close it first, or add to it.")
+        )
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -125,7 +138,7 @@ def plan_create(
     if not title:
         raise ActionPlanError(_("A plan needs a title."))
     _check_period(period_start, period_end)
-    plan = ActionPlan.objects.create(
+    plan = ActionPlan(
         title=title,
         kind=kind,
         org_unit=org_unit,
@@ -138,6 +151,8 @@ def plan_create(
         status=status,
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
+    _check_one_active_ci_plan(plan)
+    plan.save()
     log_activity(obj=plan, verb="created", by=by, actor=Actor.USER if by else Actor.SYSTEM)
     return plan
 
@@ -150,6 +165,7 @@ def plan_update(*, plan: ActionPlan, by: User | None, **changes: Any) -> ActionP
         raise ActionPlanError(_("A plan needs a title."))
     _check_period(plan.period_start, plan.period_end)
     if changed:
+        _check_one_active_ci_plan(plan)
         plan.save()
         log_activity(obj=plan, verb="updated", by=by, details={"changes": changed})
     return plan

@@ -191,7 +191,8 @@ class PlanEditView(PlanEditMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.plan
+        # A copy: the form writes its input into its instance, and the page around it shows ``self.plan``.
+        kwargs["instance"] = ActionPlan.objects.get(pk=self.plan.pk)
         kwargs["unit_choices"], kwargs["unit_required"] = _unit_choices(self.request.user, self.plan.org_unit)
         return kwargs
 

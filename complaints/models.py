@@ -316,8 +316,9 @@ class Complaint(models.Model):
         ]
 
     def __str__(self) -> str:
-        # A sensitive request's subject never travels (action sources, logs, admin lists): its reference only.
-        return self.reference if self.is_sensitive else f"{self.reference} — {self.subject}"
+        # A sensitive request's subject never travels (action sources, logs, admin lists): its reference only. A
+        # purged request has no subject left.
+        return self.reference if self.is_sensitive or not self.subject else f"{self.reference} — {self.subject}"
 
     def save(self, *args, **kwargs) -> None:
         self.is_sensitive = bool(self.sensitive_nature)

@@ -34,6 +34,11 @@ from qms.core.models import OrgUnit
 from qms.core.selectors import referent_units, sees_everything
 
 
+def _bad_request(text: str) -> HttpResponse:
+    """A 400 in plain text: form errors echo what was typed (``?status=<script>…``), never to be read as HTML."""
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+
+
 # --- Statistics ----------------------------------------------------------------------------------------------
 def can_see_statistics(user) -> bool:
     return bool(user.is_authenticated and (sees_everything(user) or referent_units(user)))
@@ -140,7 +145,7 @@ class StatisticsCsvView(StatisticsMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         form, stats = self.get_statistics()
         if not form.is_valid():
-            return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400)
+            return _bad_request(" ".join(str(e) for errors in form.errors.values() for e in errors))
         response = HttpResponse(exports.statistics_csv(stats), content_type=exports.CSV_CONTENT_TYPE)
         filename = exports.export_filename("statistiques-demandes", "csv")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -177,7 +182,7 @@ class RegisterExportView(UserPassesTestMixin, View):
         filterset = ComplaintFilterSet(query or None, queryset=scope, request=request)
         if filterset.is_bound and not filterset.is_valid():
             errors = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in filterset.errors.items())
-            return HttpResponse(_("The filters are not valid: %(errors)s") % {"errors": errors}, status=400)
+            return _bad_request(_("The filters are not valid: %(errors)s") % {"errors": errors})
         queryset: models.QuerySet[Complaint] = filterset.qs if filterset.is_bound else scope
         if not filterset.is_bound or not filterset.form.cleaned_data.get("ordering"):
             queryset = queryset.order_by("received_at", "pk")

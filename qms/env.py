@@ -49,6 +49,11 @@ def _parse(name: str, default: str, parser: Callable[[str], T], expected: str) -
         raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is not valid: expected {expected}.") from exc
 
 
+def env_parsed(name: str, default: str, parser: Callable[[str], T], expected: str) -> T:
+    """A value read by ``parser``, which raises ``ValueError`` (or ``TypeError``, ``KeyError``) when malformed."""
+    return _parse(name, default, parser, expected)
+
+
 def env_str(name: str, default: str = "") -> str:
     return _raw(name, default).strip()
 

@@ -21,6 +21,7 @@ from qms.env import (
     env_int,
     env_list,
     env_optional_bool,
+    env_parsed,
     env_str,
     env_timezone,
     env_url,
@@ -156,7 +157,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # Publishing gives up after one quick retry (never hangs a request): notify() then leaves the email to the sweep.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-CELERY_TIMEZONE = env_str("TIME_ZONE", "Europe/Paris")
 # Queues: "urgent" (acknowledgements, one-to-one notices), "bulk" (mass mailings), "default" (everything else).
 # All three are declared, so that a worker started without -Q consumes them all; dedicated workers name theirs.
 # notify() names the queue of each email; the routes are the defaults of the tasks.
@@ -254,6 +254,7 @@ LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_timezone("TIME_ZONE", "Europe/Paris")
+CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 
@@ -312,7 +313,19 @@ INSTITUTION_NAME = env_str("INSTITUTION_NAME", "Université de démonstration")
 DPO_EMAIL = env_email_address("DPO_EMAIL", "dpo@example.edu")
 QUALITY_OFFICE_EMAIL = env_email_address("QUALITY_OFFICE_EMAIL", "qualite@example.edu")
 HOLIDAYS_COUNTRY = env_choice("HOLIDAYS_COUNTRY", "FR", ["FR", "BE"])
-HOLIDAYS_SUBDIVISION = env_str("HOLIDAYS_SUBDIVISION", "")  # "Alsace-Moselle" (FR: 57, 67, 68) or a Belgian region
+
+
+def _holiday_region(raw: str) -> str:
+    from qms.core.calendar import normalise_subdivision  # its CalendarError is a ValueError
+
+    normalise_subdivision(HOLIDAYS_COUNTRY, raw)
+    return raw.strip()
+
+
+# "Alsace-Moselle" (FR: 6AE for Alsace, 57 for Moselle; 67 and 68 are accepted) or a Belgian community.
+HOLIDAYS_SUBDIVISION = env_parsed(
+    "HOLIDAYS_SUBDIVISION", "", _holiday_region, "a region of HOLIDAYS_COUNTRY, such as Alsace-Moselle, or nothing"
+)
 
 # --- Logging: structured (JSON) lines on stdout ---------------------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"], upper=True)

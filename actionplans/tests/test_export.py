@@ -105,6 +105,20 @@ def test_export_then_import_into_the_same_plan_changes_nothing(rich_plan, qualit
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_owner_who_has_left_stays_the_owner_on_the_round_trip(rich_plan, quality_manager, teacher, fmt):
+    teacher.is_active = False
+    teacher.save(update_fields=["is_active"])
+    content = exports.export_xlsx(rich_plan) if fmt == "xlsx" else exports.export_csv(rich_plan)
+    preview = analyse(rich_plan, read_import_file(content))
+    assert not preview.errors and not preview.warnings
+    assert len(preview.updates) == 0
+    before = _snapshot(rich_plan)
+    services.plan_import_apply(plan=rich_plan, payload=read_import_file(content), by=quality_manager)
+    assert _snapshot(rich_plan) == before
+    assert rich_plan.actions.filter(owner=teacher).exists()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_export_then_import_into_a_new_plan_rebuilds_it(rich_plan, quality_manager, fmt):
     content = exports.export_xlsx(rich_plan) if fmt == "xlsx" else exports.export_csv(rich_plan)
     copy = services.plan_create(title="Copie", by=quality_manager)

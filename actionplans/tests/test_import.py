@@ -368,6 +368,37 @@ def test_every_error_has_its_line_and_nothing_is_written(empty_plan, quality_man
     assert not empty_plan.objectives.exists()
 
 
+@pytest.mark.parametrize("progress", ["nan", "inf", "-inf", "1e400"])
+def test_a_progress_that_is_not_a_number_is_an_error_on_its_line(empty_plan, quality_manager, progress):
+    rows = [
+        HEADER + ["Avancement"],
+        ["A", "O", "Valide", "2030-01-01", "40"],
+        ["A", "O", "Faux", "2030-01-01", progress],
+    ]
+    preview = _preview(empty_plan, _csv(rows))
+    assert [error.line for error in preview.errors] == [3]
+    assert "is not a percentage" in preview.errors[0].message
+
+
+def test_a_cell_longer_than_its_field_is_an_error_on_its_line(empty_plan, quality_manager):
+    """Caught in the preview, with its line, rather than failing on the database when the import is confirmed."""
+    header = HEADER + ["Responsable", "Indicateur"]
+    rows = [
+        header,
+        ["A" * 251, "O", "Axe trop long", "", "", ""],
+        ["B", "O" * 501, "Objectif trop long", "", "", ""],
+        ["B", "O", "Indicateur trop long", "", "", "i" * 501],
+        ["B", "O", "Responsable trop long", "", "r" * 251, ""],
+        ["B", "O", "Juste", "", "r" * 250, "i" * 500],
+    ]
+    preview = _preview(empty_plan, _csv(rows))
+    assert [error.line for error in preview.errors] == [2, 3, 4, 5]
+    assert "column “Indicateur”: the text is too long (at most 500 characters)" in preview.errors[2].message
+    with pytest.raises(ActionPlanError, match="4 errors"):
+        _apply(empty_plan, _csv(rows), quality_manager)
+    assert not empty_plan.actions.exists()
+
+
 def test_duplicate_rows_and_references_are_errors(empty_plan, quality_manager):
     header = ["Référence", *HEADER]
     rows = [

@@ -181,6 +181,9 @@ def test_the_plan_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(PLAN_LIST_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
+    assert response.content.count(b'data-plan="') == count // 10
+    # Each plan's counts are shown (cancelled actions left out), from the list's own query.
+    assert response.content.count(b"2 / 9") == count // 10
 
 
 @pytest.mark.parametrize("count", [10, 500])

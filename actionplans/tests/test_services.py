@@ -239,3 +239,27 @@ def test_a_race_to_create_the_continuous_improvement_plan_returns_the_winners_pl
     monkeypatch.setattr(type(ActionPlan.objects.all()), "first", first_sees_nothing_the_first_time)
     assert services.continuous_improvement_plan_for(org_unit=org.sciences, by=quality_manager) == winner
     assert ActionPlan.objects.filter(kind=PlanKind.CONTINUOUS_IMPROVEMENT).count() == 1
+
+
+def test_a_second_active_continuous_improvement_plan_is_refused_with_a_message(org, quality_manager):
+    """The page would otherwise fail on the database's unique constraint."""
+    first = services.continuous_improvement_plan_for(org_unit=org.sciences, by=quality_manager)
+    with pytest.raises(ActionPlanError, match="already has an active continuous-improvement plan"):
+        services.plan_create(
+            title="Encore un", kind=PlanKind.CONTINUOUS_IMPROVEMENT, org_unit=org.sciences, by=quality_manager
+        )
+    services.plan_update(plan=first, by=quality_manager, status=PlanStatus.CLOSED)
+    second = services.plan_create(
+        title="Le suivant", kind=PlanKind.CONTINUOUS_IMPROVEMENT, org_unit=org.sciences, by=quality_manager
+    )
+    with pytest.raises(ActionPlanError, match="already has an active continuous-improvement plan"):
+        services.plan_update(plan=first, by=quality_manager, status=PlanStatus.ACTIVE)
+    first.refresh_from_db()
+    assert first.status == PlanStatus.CLOSED and second.status == PlanStatus.ACTIVE
+    # Another unit, and the institution, each have their own.
+    services.plan_create(
+        title="Lettres", kind=PlanKind.CONTINUOUS_IMPROVEMENT, org_unit=org.letters, by=quality_manager
+    )
+    services.plan_create(title="Institution", kind=PlanKind.CONTINUOUS_IMPROVEMENT, by=quality_manager)
+    with pytest.raises(ActionPlanError):
+        services.plan_create(title="Institution bis", kind=PlanKind.CONTINUOUS_IMPROVEMENT, by=quality_manager)

@@ -73,6 +73,24 @@ def test_a_quality_manager_creates_a_plan_for_any_unit(client, quality_manager, 
     assert (plan.org_unit, plan.created_by) == (org.letters, quality_manager)
 
 
+def test_a_second_active_continuous_improvement_plan_is_refused_on_the_form(client, quality_manager, org):
+    services.continuous_improvement_plan_for(org_unit=org.letters, by=quality_manager)
+    client.force_login(quality_manager)
+    response = client.post(
+        reverse("actionplans:plan-create"),
+        {
+            "title": "Amélioration continue bis",
+            "kind": "continuous_improvement",
+            "status": "active",
+            "org_unit": org.letters.pk,
+            "owner": quality_manager.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not ActionPlan.objects.filter(title="Amélioration continue bis").exists()
+
+
 def test_a_referent_creates_plans_only_for_their_units(client, referent_sciences, org):
     client.force_login(referent_sciences)
     data = {"title": "Plan Lettres", "kind": "programme", "status": "active", "org_unit": org.letters.pk}
@@ -83,6 +101,21 @@ def test_a_referent_creates_plans_only_for_their_units(client, referent_sciences
     assert (plan.org_unit, plan.owner) == (org.physics, referent_sciences)
     assert client.get(plan.get_absolute_url()).status_code == 200
     assert client.get(reverse("actionplans:plan-edit", args=[plan.pk])).status_code == 200
+
+
+def test_a_refused_plan_edit_leaves_the_page_showing_the_plan_as_saved(client, plan, quality_manager):
+    client.force_login(quality_manager)
+    data = {
+        "title": "Nouveau titre",
+        "kind": plan.kind,
+        "status": "active",
+        "org_unit": plan.org_unit_id,
+        "period_start": "2026-01-01",
+        "period_end": "2025-01-01",
+    }
+    response = client.post(reverse("actionplans:plan-edit", args=[plan.pk]), data)
+    assert response.status_code == 200 and response.context["form"].errors
+    assert response.context["plan"].title == "Plan AEQES Sciences"  # the breadcrumb's, not the input's
 
 
 def test_editing_a_plan(client, plan, quality_manager, director):
@@ -339,6 +372,10 @@ def test_the_action_list_filters(client, plan, make_action, quality_manager, tea
     assert ids(late="no") == {soon.pk, later.pk, done.pk, elsewhere.pk}
     assert ids(due_within=7) == {soon.pk}
     assert ids(q="retard") == {late.pk}
+    # Whatever the accents and the case, every word, in any order.
+    assert ids(q="BIENTOT") == {soon.pk}
+    assert ids(q="tard plus") == {later.pk}
+    assert ids(q="plus bientôt") == set()
     assert ids(q=later.reference) == {later.pk}
     assert _ids(client.get(url)) == [done.pk, late.pk, soon.pk, later.pk, elsewhere.pk]  # by deadline
 

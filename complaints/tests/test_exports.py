@@ -207,6 +207,13 @@ def test_filters_that_are_not_valid_are_refused(quality_manager):
     assert response.status_code == 400
 
 
+def test_a_refused_filter_is_never_echoed_as_html(quality_manager):
+    payload = "<script>alert(1)</script>"
+    response = client_for(quality_manager).get("/registre-demandes/export.xlsx", {"status": payload})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+
+
 def test_a_referent_exports_their_units_requests_only(referent_sciences, org):
     mine = ComplaintFactory(org_unit=org.physics, received_at=at(2026, 2, 2))
     ComplaintFactory(org_unit=org.letters, received_at=at(2026, 2, 2))

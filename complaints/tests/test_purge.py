@@ -145,6 +145,8 @@ def test_every_piece_of_personal_data_is_removed_after_the_retention_period(clos
     assert complaint.tracking_token_hash is None
     assert complaint.search_text == closed.reference.lower()
     assert complaint.purged_at == at(2025, 1, 21)
+    # Its text (action sources, admin lists) is its reference alone, with no dangling separator.
+    assert str(complaint) == complaint.reference
     # Attachments: rows and files gone.
     assert not ComplaintAttachment.objects.filter(complaint=complaint).exists()
     assert stored_files() == []

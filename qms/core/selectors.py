@@ -154,10 +154,13 @@ _PEOPLE_ORDER = ("last_name", "first_name", "username")
 
 
 def holds_back_office_role(user) -> bool:
-    """Whether ``user`` works in the back office (holds one of the roles, or is staff): who may look people up."""
+    """Whether ``user`` works in the back office (holds one of the roles): who may look people up.
+
+    ``is_staff`` does not count: it only opens the Django admin.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.is_staff or user.is_superuser or has_role(user, *Role.values)
+    return user.is_superuser or has_role(user, *Role.values)
 
 
 def active_people() -> models.QuerySet[User]:

@@ -31,6 +31,7 @@ from typing import IO, Any
 from xml.etree import ElementTree
 
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -581,7 +582,8 @@ def write_xlsx(
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row=line, column=col)
             if isinstance(value, datetime.datetime):
-                cell.value = value.replace(tzinfo=None)
+                # Excel has no time zones: write the wall-clock time people read, not UTC.
+                cell.value = (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)
                 cell.number_format = "DD/MM/YYYY HH:MM"
             elif isinstance(value, datetime.date):
                 cell.value = value

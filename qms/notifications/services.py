@@ -350,12 +350,24 @@ def _secret_wipe_fields(email: OutboxEmail, now: datetime.datetime) -> dict[str,
     return {"body_text": note, "body_html": f"<p>{escape(note)}</p>", "wiped_at": now}
 
 
+def _held(email: OutboxEmail) -> models.QuerySet[OutboxEmail]:
+    """The row of ``email`` while this sender still holds it: its own claim, not a later one.
+
+    A sender whose lease ran out (a process frozen for minutes) may have been overtaken; its outcome must not
+    overwrite the state that the new holder is about to record.
+    """
+    return OutboxEmail.objects.filter(pk=email.pk, state=OutboxState.SENDING, lease_until=email.lease_until)
+
+
 def _record_sent(email: OutboxEmail) -> None:
     now = timezone.now()
     values: dict[str, Any] = {"state": OutboxState.SENT, "sent_at": now, "lease_until": None, "last_error": ""}
     if email.contains_secret:
         values.update(_secret_wipe_fields(email, now))
-    OutboxEmail.objects.filter(pk=email.pk, state=OutboxState.SENDING).update(**values)
+    if not _held(email).update(**values):
+        # Overtaken after its lease ran out: the email went out all the same, so it must not stay pending (the
+        # new holder's duplicate carries the same Message-ID). A row given up or wiped meanwhile is left alone.
+        OutboxEmail.objects.filter(pk=email.pk, state=OutboxState.SENDING).update(**values)
     logger.info("Outbox email %s sent (%s).", email.pk, email.kind)
 
 
@@ -382,9 +394,7 @@ def _record_failure(email: OutboxEmail, exc: BaseException) -> str:
             type(exc).__name__,
             values["next_attempt_at"].isoformat(),
         )
-    OutboxEmail.objects.filter(pk=email.pk, state=OutboxState.SENDING).update(
-        state=state, attempts=attempts, last_error=error, lease_until=None, **values
-    )
+    _held(email).update(state=state, attempts=attempts, last_error=error, lease_until=None, **values)
     return state
 
 
@@ -521,15 +531,22 @@ def retry_now(*, emails: models.QuerySet[OutboxEmail]) -> int:
     A given-up email gets a fresh allowance of attempts. Returns how many were queued again.
     """
     now = timezone.now()
+    retryable = Q(state__in=[OutboxState.QUEUED, OutboxState.FAILED, OutboxState.GIVEN_UP]) | Q(
+        state=OutboxState.SENDING, lease_until__lt=now
+    )
     with transaction.atomic():
-        rows = emails.filter(
-            Q(state__in=[OutboxState.QUEUED, OutboxState.FAILED, OutboxState.GIVEN_UP])
-            | Q(state=OutboxState.SENDING, lease_until__lt=now)
-        )
-        pks = list(rows.values_list("pk", "queue"))
-        OutboxEmail.objects.filter(pk__in=[pk for pk, _queue in pks], state=OutboxState.GIVEN_UP).update(attempts=0)
-        OutboxEmail.objects.filter(pk__in=[pk for pk, _queue in pks]).update(
-            state=OutboxState.QUEUED, next_attempt_at=now, lease_until=None
+        pks = list(emails.filter(retryable).values_list("pk", "queue"))
+        # The UPDATE checks the state again: a row a sender claimed since the read above must stay its own, or a
+        # second sender would take it and send it twice.
+        OutboxEmail.objects.filter(retryable, pk__in=[pk for pk, _queue in pks]).update(
+            attempts=Case(
+                When(state=OutboxState.GIVEN_UP, then=Value(0)),
+                default=F("attempts"),
+                output_field=models.PositiveSmallIntegerField(),
+            ),
+            state=OutboxState.QUEUED,
+            next_attempt_at=now,
+            lease_until=None,
         )
         for pk, queue in pks:
             transaction.on_commit(partial(enqueue, pk, queue), robust=True)
@@ -556,9 +573,10 @@ def wipe_emails_about(obj: models.Model, *, include_subject: bool = False) -> in
     rows = OutboxEmail.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
     now = timezone.now()
     with transaction.atomic():
-        rows.filter(state__in=[OutboxState.QUEUED, OutboxState.FAILED]).update(
-            state=OutboxState.GIVEN_UP, lease_until=None
-        )
+        # Also those whose sender died (lease run out): a sweep would take them over with a blank address.
+        rows.filter(
+            Q(state__in=[OutboxState.QUEUED, OutboxState.FAILED]) | Q(state=OutboxState.SENDING, lease_until__lt=now)
+        ).update(state=OutboxState.GIVEN_UP, lease_until=None)
         blank = Q(body_text="", body_html="", recipient_email="", reply_to="", last_error="")
         if include_subject:
             blank &= Q(subject="")

@@ -151,6 +151,12 @@ def test_the_search_is_refused_to_users_without_a_back_office_role(client_of):
     assert client_of(nobody).get(reverse("core:user-search"), {"q": "ab"}).status_code == 403
 
 
+def test_is_staff_alone_does_not_open_the_people_directory(client_of):
+    # is_staff only opens the Django admin; the directory of people (names and addresses) needs a role.
+    admin_only = UserFactory(username="admin-only", is_staff=True)
+    assert client_of(admin_only).get(reverse("core:user-search"), {"q": "ab"}).status_code == 403
+
+
 def test_the_search_sends_anonymous_visitors_to_sign_in():
     response = Client().get(reverse("core:user-search"), {"q": "ab"})
     assert response.status_code == 302

@@ -221,6 +221,7 @@ MALFORMED = [
     ("SECURE_HSTS_SECONDS", "one year"),
     ("AXES_FAILURE_LIMIT", "0"),
     ("HOLIDAYS_COUNTRY", "DE"),
+    ("HOLIDAYS_SUBDIVISION", "Bavaria"),
     ("LOG_LEVEL", "LOUD"),
     ("LOG_FORMAT", "xml"),
     ("DATA_UPLOAD_MAX_MEMORY_SIZE", "1k"),

@@ -337,3 +337,12 @@ def test_xlsx_written_reads_back_with_its_dates():
     table = read_table(content, columns=COLUMNS)
     assert table.sheet == "Plan  2024 25"
     assert table.rows[0].date("deadline") == datetime.date(2021, 10, 22)
+
+
+def test_xlsx_written_shows_a_moment_at_the_local_time(settings):
+    # Excel has no time zones: 08:30 UTC in winter is read 09:30 in Paris, and must be written so.
+    settings.TIME_ZONE = "Europe/Paris"
+    moment = datetime.datetime(2026, 1, 15, 8, 30, tzinfo=datetime.UTC)
+    content = write_xlsx(["Axe", "Action", "Envoyé le"], [["A", "x", moment]])
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet["C2"].value == datetime.datetime(2026, 1, 15, 9, 30)

@@ -41,3 +41,24 @@ class SlowBackend(LocmemBackend):
         time.sleep(self.delay)
         with self.lock:
             return super().send_messages(email_messages)
+
+
+class OvertakingBackend(BaseEmailBackend):
+    """While it sends, another sender takes the email over (as if this one had been frozen past its lease); then
+    this send fails, or succeeds when ``succeed`` is set by the test."""
+
+    succeed = False
+
+    def send_messages(self, email_messages):
+        from django.utils import timezone
+
+        from qms.notifications.models import OutboxEmail
+        from qms.notifications.services import LEASE
+
+        for message in email_messages:
+            OutboxEmail.objects.filter(message_id=message.extra_headers["Message-ID"]).update(
+                lease_until=timezone.now() + LEASE * 2, attempts=1
+            )
+        if not OvertakingBackend.succeed:
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        return len(email_messages)

@@ -23,7 +23,7 @@ from qms.notifications.services import (
     send_outbox_email,
     sweep_outbox,
 )
-from qms.notifications.tests.backends import FlakyBackend
+from qms.notifications.tests.backends import FlakyBackend, OvertakingBackend
 from qms.notifications.tests.factories import OutboxEmailFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +119,30 @@ def test_an_email_whose_sender_died_is_taken_over_when_the_lease_runs_out(unit, 
     # The dead sender's try counts as an attempt.
     assert (email.state, email.attempts) == (OutboxState.SENT, 1)
     assert mail.outbox[0].extra_headers["Message-ID"] == email.message_id
+
+
+OVERTAKING = "qms.notifications.tests.backends.OvertakingBackend"
+
+
+def test_a_sender_overtaken_after_its_lease_does_not_overwrite_the_new_holder(unit, clock, settings):
+    settings.EMAIL_BACKEND = OVERTAKING
+    OvertakingBackend.succeed = False
+    email = _write(unit)
+    assert send_outbox_email(email.pk) is False
+    email.refresh_from_db()
+    # The new holder's claim stands: the overtaken sender's failure is not recorded over it.
+    assert (email.state, email.attempts, email.lease_until) == (OutboxState.SENDING, 1, START + LEASE * 2)
+    assert email.last_error == ""
+
+
+def test_a_sender_overtaken_after_its_lease_that_sent_marks_the_email_sent(unit, clock, settings):
+    settings.EMAIL_BACKEND = OVERTAKING
+    OvertakingBackend.succeed = True
+    email = _write(unit)
+    assert send_outbox_email(email.pk) is True
+    email.refresh_from_db()
+    # It went out: it must not be sent a third time later.
+    assert (email.state, email.sent_at) == (OutboxState.SENT, START)
 
 
 def test_an_email_whose_sender_died_on_the_last_attempt_is_given_up(unit, clock, settings):

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from qms.core.factories import OrgUnitFactory, UserFactory
@@ -34,6 +35,27 @@ def test_retry_now_queues_failed_and_given_up_emails_at_once(django_capture_on_c
     assert rows[sent.pk] == (OutboxState.SENT, 0)
     assert rows[busy.pk] == (OutboxState.SENDING, 0)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([failed.recipient_email, given_up.recipient_email])
+
+
+class _ClaimedWhileRead(QuerySet):
+    """A queryset whose rows a sender claims right after they are read (the race retry_now must survive)."""
+
+    def values_list(self, *fields, **kwargs):
+        rows = list(super().values_list(*fields, **kwargs))
+        OutboxEmail.objects.filter(pk__in=[row[0] for row in rows]).update(
+            state=OutboxState.SENDING, lease_until=timezone.now() + LEASE
+        )
+        return rows
+
+
+def test_retry_now_leaves_an_email_claimed_meanwhile_to_its_sender(django_capture_on_commit_callbacks):
+    failed = OutboxEmailFactory(state=OutboxState.FAILED, attempts=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        retry_now(emails=_ClaimedWhileRead(model=OutboxEmail))
+    failed.refresh_from_db()
+    # Still the sender's: handing it back to the queue would let a second sender send it too.
+    assert (failed.state, failed.attempts) == (OutboxState.SENDING, 2)
+    assert mail.outbox == []
 
 
 def test_give_up_stops_pending_emails_only():
@@ -67,6 +89,19 @@ def test_wipe_emails_about_blanks_bodies_and_addresses_and_keeps_the_record():
     assert (pending.state, pending.recipient_email) == (OutboxState.GIVEN_UP, "")
     untouched.refresh_from_db()
     assert untouched.recipient_email == "requester@example.org" and untouched.body_text
+
+
+def test_wipe_emails_about_gives_up_an_email_whose_sender_died_and_keeps_a_live_senders():
+    unit = OrgUnitFactory()
+    abandoned = notify(UserFactory(), "test-plain", unit)
+    busy = notify(UserFactory(), "test-plain", unit)
+    now = timezone.now()
+    OutboxEmail.objects.filter(pk=abandoned.pk).update(state=OutboxState.SENDING, lease_until=now - LEASE)
+    OutboxEmail.objects.filter(pk=busy.pk).update(state=OutboxState.SENDING, lease_until=now + LEASE)
+    wipe_emails_about(unit)
+    states = dict(OutboxEmail.objects.values_list("pk", "state"))
+    # Taken over, it would only fail again and again with its blanked address.
+    assert states == {abandoned.pk: OutboxState.GIVEN_UP, busy.pk: OutboxState.SENDING}
 
 
 def test_wipe_emails_about_twice_changes_nothing_more():
