@@ -202,7 +202,7 @@ class ActionForm(forms.ModelForm):
             "expected_result": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, plan: ActionPlan, **kwargs):
+    def __init__(self, *args, plan: ActionPlan, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["objective"].queryset = plan.objectives.select_related("axis").order_by(
@@ -210,7 +210,9 @@ class ActionForm(forms.ModelForm):
         )
         self.fields["reference"].required = False
         self.fields["owner"].queryset = _people()
-        self.fields["org_unit"].queryset = OrgUnit.objects.filter(is_active=True)
+        self.fields["org_unit"].queryset = (
+            unit_choices if unit_choices is not None else OrgUnit.objects.filter(is_active=True)
+        )
         self.fields["process"].queryset = self.fields["process"].queryset.filter(is_active=True)
         self.helper = _helper(_("Save"))
         self.helper.layout = Layout(

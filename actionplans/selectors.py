@@ -33,6 +33,7 @@ from actionplans.models import (
     Objective,
 )
 from qms.core.choices import MembershipRole
+from qms.core.models import OrgUnit
 from qms.core.search import search
 from qms.core.selectors import granted_ids, is_quality_manager, sees_everything, units_in_scope
 from qms.core.workflow import status_history
@@ -54,6 +55,33 @@ def scope_units(user, perm: str) -> list[int]:
     if not _signed_in(user) or not user.has_perm(perm):
         return []
     return units_in_scope(user, SCOPE_ROLES)
+
+
+def plan_unit_choices(user, current: OrgUnit | None = None) -> tuple[models.QuerySet[OrgUnit], bool]:
+    """The units a person may give a plan, and whether a unit is required: every unit for a quality manager;
+    else their own units (and the plan's current unit), a unit being then required."""
+    units = OrgUnit.objects.filter(is_active=True)
+    if is_quality_manager(user):
+        return units, False
+    ids = scope_units(user, "actionplans.add_actionplan")
+    if current is not None:
+        ids = [*ids, current.pk]
+    return units.filter(pk__in=ids), True
+
+
+def action_unit_choices(user, plan: ActionPlan, current: OrgUnit | None = None) -> models.QuerySet[OrgUnit]:
+    """The units an action of ``plan`` may be given: any unit for a quality manager; else the plan's unit and
+    its sub-units (or, for an institution-wide plan, the person's own units), plus the action's current unit."""
+    units = OrgUnit.objects.filter(is_active=True)
+    if is_quality_manager(user):
+        return units
+    if plan.org_unit_id:
+        allowed = Q(path__startswith=plan.org_unit.path)
+    else:
+        allowed = Q(pk__in=units_in_scope(user))
+    if current is not None:
+        allowed |= Q(pk=current.pk)
+    return units.filter(allowed)
 
 
 # --- Visibility ---------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from actionplans.selectors import (
     action_detail,
     action_picker_label,
     action_timeline,
+    action_unit_choices,
     actions_visible_to,
     can_add_action,
     can_check_effectiveness,
@@ -46,17 +47,15 @@ from actionplans.selectors import (
     can_update_action,
     my_actions,
     plan_tree,
+    plan_unit_choices,
     plans_visible_to,
     plans_with_counts,
-    scope_units,
     search_actions,
 )
 from actionplans.services import ActionPlanError
 from actionplans.timeline import timeline_svg
-from qms.core.models import OrgUnit
 from qms.core.pdf import pdf_response
 from qms.core.search import SEARCH_LIMIT, search_terms
-from qms.core.selectors import is_quality_manager
 
 # --- Mixins -------------------------------------------------------------------------------------------------
 
@@ -110,17 +109,6 @@ class ActionMixin(UserPassesTestMixin):
         return context
 
 
-def _unit_choices(user, current: OrgUnit | None = None):
-    """The units a person may give a plan: every unit for a quality manager, else their own units."""
-    units = OrgUnit.objects.filter(is_active=True)
-    if is_quality_manager(user):
-        return units, False
-    ids = scope_units(user, "actionplans.add_actionplan")
-    if current is not None:
-        ids = [*ids, current.pk]
-    return units.filter(pk__in=ids), True
-
-
 # --- Plans --------------------------------------------------------------------------------------------------
 
 
@@ -171,7 +159,7 @@ class PlanCreateView(PermissionRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["unit_choices"], kwargs["unit_required"] = _unit_choices(self.request.user)
+        kwargs["unit_choices"], kwargs["unit_required"] = plan_unit_choices(self.request.user)
         kwargs["initial"] = {"owner": self.request.user}
         return kwargs
 
@@ -193,7 +181,7 @@ class PlanEditView(PlanEditMixin, FormView):
         kwargs = super().get_form_kwargs()
         # A copy: the form writes its input into its instance, and the page around it shows ``self.plan``.
         kwargs["instance"] = ActionPlan.objects.get(pk=self.plan.pk)
-        kwargs["unit_choices"], kwargs["unit_required"] = _unit_choices(self.request.user, self.plan.org_unit)
+        kwargs["unit_choices"], kwargs["unit_required"] = plan_unit_choices(self.request.user, self.plan.org_unit)
         return kwargs
 
     def form_valid(self, form: PlanForm):
@@ -510,6 +498,7 @@ class ActionCreateView(PlanMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["plan"] = self.plan
+        kwargs["unit_choices"] = action_unit_choices(self.request.user, self.plan)
         initial = {"org_unit": self.plan.org_unit}
         objective = self.request.GET.get("objective")
         if objective and objective.isdigit():
@@ -539,6 +528,7 @@ class ActionEditView(ActionMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["plan"] = self.action.plan
         kwargs["instance"] = Action.objects.get(pk=self.action.pk)
+        kwargs["unit_choices"] = action_unit_choices(self.request.user, self.action.plan, self.action.org_unit)
         return kwargs
 
     def form_valid(self, form: ActionForm):

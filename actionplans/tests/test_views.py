@@ -239,6 +239,29 @@ def test_editing_an_action(client, make_action, quality_manager):
     assert (action.reference, action.title, action.deadline) == ("1.1.1", "Nouveau titre", datetime.date(2026, 12, 31))
 
 
+def test_a_referent_cannot_move_an_action_out_of_the_plans_units(client, make_action, referent_sciences, org):
+    action = make_action(org_unit=org.physics)
+    client.force_login(referent_sciences)
+    data = {
+        "objective": action.objective_id,
+        "reference": action.reference,
+        "title": action.title,
+        "kind": "corrective",
+        "priority": "normal",
+        "deadline": "2026-12-31",
+    }
+    refused = client.post(reverse("actionplans:action-edit", args=[action.pk]), {**data, "org_unit": org.letters.pk})
+    assert refused.status_code == 200
+    assert "org_unit" in refused.context["form"].errors
+    action.refresh_from_db()
+    assert action.org_unit == org.physics
+    # Within the plan's unit (UFR Sciences and its departments) the move is allowed.
+    moved = client.post(reverse("actionplans:action-edit", args=[action.pk]), {**data, "org_unit": org.sciences.pk})
+    assert moved.status_code == 302
+    action.refresh_from_db()
+    assert action.org_unit == org.sciences
+
+
 def test_the_owner_reports_progress_with_evidence(client, make_action, teacher):
     action = make_action(owner=teacher)
     client.force_login(teacher)

@@ -56,7 +56,7 @@ def _normalise_or_null(text: str | None) -> str | None:
 class Unaccent(models.Func):
     """``expression`` in lower case without accents, in SQL, matching ``normalise`` for the letters above."""
 
-    output_field = models.CharField()
+    output_field = models.TextField()
     arity = 1
 
     def as_sql(self, compiler, connection, **extra_context):
@@ -94,8 +94,9 @@ def search(queryset: models.QuerySet, text: str, fields: Iterable[str]) -> model
         return queryset
     parts: list = []
     for name in fields:
-        parts += [Coalesce(name, Value("")), Value(" ")]
-    queryset = queryset.annotate(_searched=Unaccent(Concat(*parts, output_field=models.CharField())))
+        # Text output whatever the field (CharField or TextField): PostgreSQL refuses mixed types otherwise.
+        parts += [Coalesce(name, Value(""), output_field=models.TextField()), Value(" ")]
+    queryset = queryset.annotate(_searched=Unaccent(Concat(*parts, output_field=models.TextField())))
     query = Q()
     for term in terms:
         query &= Q(_searched__contains=term)
