@@ -479,12 +479,25 @@ def _merged_ranges(worksheet: Any) -> list[tuple[int, int, int, int]]:
     return ranges
 
 
+def _cell_value(cell: Any) -> Any:
+    """A cell's value as the sheet shows it: a number formatted as a percentage (stored as 0.85) reads as 85."""
+    value = cell.value
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in (getattr(cell, "number_format", "") or "")
+    ):
+        return round(value * 100, 10)
+    return value
+
+
 def _sheet_rows(worksheet: Any, limit: int, max_rows: int) -> list[tuple[int, list[Any]]]:
     """The non-blank rows of ``worksheet`` with their row numbers, merged cells filled with their value."""
     worksheet.reset_dimensions()  # some writers record a wrong size; read what is really there
     rows: dict[int, list[Any]] = {}
     last_line = 0
-    for line, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
+    for line, row in enumerate(worksheet.iter_rows(), start=1):
+        cells = tuple(_cell_value(cell) for cell in row)
         last_line = line
         if _is_blank(cells):
             continue

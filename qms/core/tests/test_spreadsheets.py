@@ -176,6 +176,21 @@ def test_it_reads_an_xlsx_workbook_with_date_cells():
     assert table.rows[0].date("deadline") == datetime.date(2021, 10, 22)
 
 
+def test_a_number_formatted_as_a_percentage_reads_as_the_sheet_shows_it():
+    columns = [*COLUMNS, Column("progress", "Avancement (%)", ("avancement", "progress"))]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append([*ROWS[0], "Avancement"])
+    sheet.append(["Gouvernance", "Cartographie", None, None, 0.85])
+    sheet.append(["Qualité", "Évaluations", None, None, 40])
+    sheet["E2"].number_format = "0%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_table(buffer.getvalue(), columns=columns)
+    # 85 % is stored as 0.85 in the file; a plain number stays as typed.
+    assert [row.get("progress") for row in table.rows] == [85, 40]
+
+
 def test_merged_cells_are_filled_with_their_value():
     rows = [
         ["Axe", "Objectif spécifique"],
