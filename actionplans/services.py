@@ -12,13 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -249,10 +250,12 @@ def continuous_improvement_plan_for(*, org_unit: OrgUnit | None, by: User | None
     plan = plans.first()
     if plan is not None:
         return plan
-    if org_unit is not None:
-        title = _("Continuous improvement — %(unit)s") % {"unit": org_unit.name}
-    else:
-        title = _("Continuous improvement — institution")
+    # A stored title is written in the institution's language, not in the language of whoever triggered it.
+    with translation.override(settings.LANGUAGE_CODE):
+        if org_unit is not None:
+            title = _("Continuous improvement — %(unit)s") % {"unit": org_unit.name}
+        else:
+            title = _("Continuous improvement — institution")
     try:
         with transaction.atomic():
             plan = ActionPlan.objects.create(

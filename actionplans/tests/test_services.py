@@ -263,3 +263,10 @@ def test_a_second_active_continuous_improvement_plan_is_refused_with_a_message(o
     services.plan_create(title="Institution", kind=PlanKind.CONTINUOUS_IMPROVEMENT, by=quality_manager)
     with pytest.raises(ActionPlanError):
         services.plan_create(title="Institution bis", kind=PlanKind.CONTINUOUS_IMPROVEMENT, by=quality_manager)
+
+
+def test_the_continuous_improvement_plan_is_titled_in_the_institutions_language(org, settings):
+    # The test thread speaks English; the institution's language (LANGUAGE_CODE) is French.
+    settings.LANGUAGE_CODE = "fr"
+    plan = services.continuous_improvement_plan_for(org_unit=org.sciences, by=None)
+    assert plan.title == "Amélioration continue — UFR Sciences"
