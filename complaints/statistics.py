@@ -71,8 +71,10 @@ def received_in(period: Period, unit_ids: Iterable[int] | None) -> models.QueryS
 
 
 def answered_in(period: Period, unit_ids: Iterable[int] | None) -> models.QuerySet[Complaint]:
-    """The counted requests whose (last) final answer was given in ``period``."""
-    return _between(counted_requests(unit_ids), "answered_at", period)
+    """The counted requests whose (last) final answer was given in ``period``. A request reopened since its answer
+    is left out until it is answered again: that answer is no longer final, and its deadline has moved on."""
+    answered = _between(counted_requests(unit_ids), "answered_at", period)
+    return answered.filter(Q(reopened_at__isnull=True) | Q(answered_at__gte=F("reopened_at")))
 
 
 def rated_in(period: Period, unit_ids: Iterable[int] | None) -> models.QuerySet[Complaint]:

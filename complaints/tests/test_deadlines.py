@@ -142,3 +142,25 @@ def test_reopening_starts_a_fresh_answer_clock(submit, quality_manager):
     assert complaint.status == ComplaintStatus.IN_PROGRESS
     assert complaint.clock_started_on == D(2026, 3, 16)
     assert complaint.answer_due == D(2026, 4, 7)  # 15 working days, Easter Monday skipped
+
+
+def test_a_late_answer_reopened_is_not_counted_on_time_until_answered_again(submit, quality_manager):
+    from complaints.statistics import answered_on_time_counts
+    from qms.core.metrics import Period
+
+    with time_machine.travel(at(D(2026, 3, 2))):
+        complaint = submit().complaint
+        complaint_take_charge(complaint=complaint, by=quality_manager)
+    with time_machine.travel(at(D(2026, 4, 1))):  # after the deadline of 23 March
+        complaint_answer(complaint=complaint, by=quality_manager, answer="Fait, en retard.")
+    march_april = Period(D(2026, 3, 1), D(2026, 4, 30))
+    assert answered_on_time_counts(march_april, None) == (0, 1)
+    with time_machine.travel(at(D(2026, 4, 8))):
+        complaint_requester_message(complaint=complaint, body="Ce n'est pas réglé.")
+    complaint.refresh_from_db()
+    assert complaint.answer_due > D(2026, 4, 8)
+    # Reopened: the late answer is no longer final, and the new (later) deadline does not make it on time.
+    assert answered_on_time_counts(march_april, None) == (0, 0)
+    with time_machine.travel(at(D(2026, 4, 10))):
+        complaint_answer(complaint=complaint, by=quality_manager, answer="Réglé cette fois.")
+    assert answered_on_time_counts(march_april, None) == (1, 1)
