@@ -264,7 +264,9 @@ def write(results: list[Result]) -> None:
         "|---|---:|---:|---:|---:|",
     ]
     for r in results:
-        lines.append(f"| {r.name} | {r.median_ms:.1f} | {r.p90_ms:.1f} | {r.queries} | {r.peak_kib:.0f} |")
+        # A throughput figure (a whole loop timed once) has no query count or memory of its own.
+        queries, memory = (str(r.queries), f"{r.peak_kib:.0f}") if r.queries or r.peak_kib else ("—", "—")
+        lines.append(f"| {r.name} | {r.median_ms:.1f} | {r.p90_ms:.1f} | {queries} | {memory} |")
     lines += [
         "",
         "Query counts do not grow with the number of rows: the plan page runs the same number of queries at 10 and",
