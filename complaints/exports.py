@@ -12,9 +12,7 @@ return) is written with a leading apostrophe.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -30,11 +28,11 @@ from django.utils.translation import gettext_lazy
 
 from complaints.models import Complaint
 from complaints.statistics import ComplaintStatistics
+from qms.core.spreadsheets import guard_formula, iter_csv
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 CHUNK_SIZE = 500
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # (header, width in the XLSX) of the register, in order; the sensitive register adds the nature after the kind.
 REGISTER_COLUMNS: tuple[tuple[Any, int], ...] = (
@@ -72,11 +70,6 @@ REGISTER_RELATED = ("programme", "org_unit", "process", "assignee", "redirect_bo
 
 
 # --- Cells ----------------------------------------------------------------------------------------------------
-def safe_text(value: str) -> str:
-    """``value`` with a leading apostrophe when a spreadsheet program would read it as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def _local(value: datetime.datetime | None) -> datetime.datetime | None:
     if value is None:
         return None
@@ -104,7 +97,7 @@ def csv_cell(value: Any) -> str:
         return str(value)
     if isinstance(value, Decimal | float):
         return number_format(value)
-    return safe_text(str(value))
+    return guard_formula(str(value))
 
 
 # --- The register ---------------------------------------------------------------------------------------------
@@ -191,25 +184,8 @@ def register_rows(
 
 
 def stream_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ";") -> Iterator[bytes]:
-    """A CSV file as French spreadsheet programs open it (UTF-8 with a BOM, ``;``), line by line."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-
-    def flush() -> bytes:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return text.encode("utf-8")
-
-    writer.writerow([safe_text(str(header)) for header in headers])
-    yield b"\xef\xbb\xbf" + flush()
-    for count, values in enumerate(rows, start=1):
-        writer.writerow([csv_cell(value) for value in values])
-        if count % 100 == 0:
-            yield flush()
-    tail = flush()
-    if tail:
-        yield tail
+    """The register as CSV, streamed by the shared writer, with this app's rendering of cells."""
+    return iter_csv(headers, rows, delimiter=delimiter, cell=csv_cell)
 
 
 def write_xlsx(
@@ -234,7 +210,7 @@ def write_xlsx(
     bold = Font(bold=True)
 
     def header_cell(text: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=safe_text(str(text)))
+        cell = WriteOnlyCell(sheet, value=guard_formula(str(text)))
         cell.font = bold
         return cell
 
@@ -264,7 +240,7 @@ def _xlsx_cell(sheet, value: Any):
         return _yes_no(value)
     if isinstance(value, int | float | Decimal):
         return value
-    cell = WriteOnlyCell(sheet, value=safe_text(str(value)))
+    cell = WriteOnlyCell(sheet, value=guard_formula(str(value)))
     cell.data_type = "s"
     return cell
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from actionplans import services as actionplan_services
 from complaints.choices import ComplaintKind, ComplaintStatus, SensitiveNature
-from complaints.exports import csv_cell, register_headers, safe_text
+from complaints.exports import csv_cell, register_headers
 from complaints.factories import ComplaintFactory, RedirectBodyFactory, RootCauseCategoryFactory
 from qms.core.choices import Role
 from qms.core.factories import UserFactory
+from qms.core.spreadsheets import guard_formula
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +157,7 @@ def test_cells_that_would_run_as_formulas_are_neutralised(quality_manager, org):
 
 @pytest.mark.parametrize("value", ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "\tx", "\rx"])
 def test_safe_text_prefixes_every_formula_start(value):
-    assert safe_text(value) == "'" + value
+    assert guard_formula(value) == "'" + value
     assert csv_cell(value) == "'" + value
 
 
@@ -164,7 +165,7 @@ def test_numbers_and_dates_are_not_mistaken_for_formulas():
     assert csv_cell(-3) == "-3"
     assert csv_cell(datetime.date(2026, 1, 2)) == "2026-01-02"
     assert csv_cell(None) == ""
-    assert safe_text("Plain text") == "Plain text"
+    assert guard_formula("Plain text") == "Plain text"
 
 
 def test_the_xlsx_has_real_dates_and_the_same_rows(quality_manager, org):

@@ -23,7 +23,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -617,22 +617,49 @@ def write_xlsx(
     return buffer.getvalue()
 
 
-def _csv_cell(value: Any) -> str:
+def guard_formula(text: str) -> str:
+    """``text`` with a leading apostrophe when a spreadsheet program would run it as a formula (CSV injection);
+    read_table takes the apostrophe off again, so a round trip keeps the text as it was."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def csv_cell(value: Any) -> str:
+    """A value as CSV text: ISO dates, numbers without a useless ``.0``, text guarded against formulas."""
     if isinstance(value, datetime.datetime | datetime.date):
         return cell_text(value)
-    text = cell_text(value) if not isinstance(value, str) else value
-    # A cell that a spreadsheet program would run as a formula is written with a leading apostrophe;
-    # read_table takes it off again, so the round trip keeps the text as it was.
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+    return guard_formula(cell_text(value) if not isinstance(value, str) else value)
+
+
+def iter_csv(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    delimiter: str = ";",
+    cell: Any = csv_cell,
+    chunk_rows: int = 100,
+) -> Iterator[bytes]:
+    """A CSV file as French spreadsheet programs open it (UTF-8 with a BOM, ``;`` between cells), yielded every
+    ``chunk_rows`` rows, so that a long register streams in bounded memory. ``cell`` turns a value into text."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+
+    def flush() -> bytes:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+        return text.encode("utf-8")
+
+    writer.writerow([guard_formula(str(header)) for header in headers])
+    yield "\ufeff".encode() + flush()
+    for count, values in enumerate(rows, start=1):
+        writer.writerow([cell(value) for value in values])
+        if count % chunk_rows == 0:
+            yield flush()
+    tail = flush()
+    if tail:
+        yield tail
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ";") -> bytes:
-    """A CSV file as French spreadsheet programs open it: UTF-8 with a BOM, ``;`` between cells, ISO dates."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([str(header) for header in headers])
-    for values in rows:
-        writer.writerow([_csv_cell(value) for value in values])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """A whole CSV file (see ``iter_csv``)."""
+    return b"".join(iter_csv(headers, rows, delimiter=delimiter))

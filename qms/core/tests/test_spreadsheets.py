@@ -361,3 +361,18 @@ def test_xlsx_written_shows_a_moment_at_the_local_time(settings):
     content = write_xlsx(["Axe", "Action", "Envoyé le"], [["A", "x", moment]])
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert sheet["C2"].value == datetime.datetime(2026, 1, 15, 9, 30)
+
+
+def test_csv_streams_in_chunks_and_reads_back_as_written():
+    from qms.core.spreadsheets import iter_csv
+
+    rows = [[f"Action {n}", '=HYPERLINK("x")', datetime.date(2026, 1, 2)] for n in range(250)]
+    chunks = list(iter_csv(["Objectif spécifique", "Axe", "Échéance"], rows, chunk_rows=100))
+    assert len(chunks) == 4  # the header, then 100 + 100 + 50 rows
+    data = b"".join(chunks)
+    assert data == write_csv(["Objectif spécifique", "Axe", "Échéance"], rows, delimiter=";")
+    assert data.startswith("\ufeff".encode())
+    table = read_table(data, columns=COLUMNS)
+    assert table.rows[249].get("title") == "Action 249"
+    # The formula was written guarded, and read back as the text it was.
+    assert table.rows[0].get("axis") == '=HYPERLINK("x")'
