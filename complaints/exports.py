@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints.models import Complaint
 from complaints.statistics import ComplaintStatistics
-from qms.core.spreadsheets import guard_formula, iter_csv
+from qms.core.spreadsheets import guard_formula, iter_csv, write_xlsx_to
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -195,54 +195,20 @@ def write_xlsx(
     sheet_title: str,
     column_widths: Sequence[int] = (),
 ) -> BinaryIO:
-    """An XLSX workbook written row by row (write-only mode) to a temporary file, returned open at its start;
-    text stays text (never a formula), dates are date cells."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(sheet_title or "Sheet")[:31])
-    for index, width in enumerate(column_widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-
-    def header_cell(text: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=guard_formula(str(text)))
-        cell.font = bold
-        return cell
-
-    sheet.append([header_cell(header) for header in headers])
-    for values in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
+    """The register as XLSX, written row by row by the shared writer to a temporary file, returned open at its
+    start; text is guarded against formulas even when copied out of the sheet."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it once sent
-    workbook.save(handle)
+    write_xlsx_to(handle, headers, rows, sheet_title=sheet_title, column_widths=column_widths, cell=_xlsx_value)
     handle.seek(0)
     return handle
 
 
-def _xlsx_cell(sheet, value: Any):
-    from openpyxl.cell import WriteOnlyCell
-
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY HH:MM"
-        return cell
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
+def _xlsx_value(value: Any) -> Any:
     if isinstance(value, bool):
         return _yes_no(value)
-    if isinstance(value, int | float | Decimal):
-        return value
-    cell = WriteOnlyCell(sheet, value=guard_formula(str(value)))
-    cell.data_type = "s"
-    return cell
+    if isinstance(value, str):
+        return guard_formula(value)
+    return value
 
 
 def export_filename(stem: str, extension: str) -> str:

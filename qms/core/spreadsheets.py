@@ -569,6 +569,69 @@ def _read_xlsx(data: bytes, columns: Sequence[Column], *, header_rows: int, max_
 # --- Writing ------------------------------------------------------------------------------------------------
 
 
+def write_xlsx_to(
+    target: Any,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    sheet_title: str = "",
+    column_widths: Sequence[int] | None = None,
+    cell: Any = None,
+) -> None:
+    """Write an XLSX workbook of one sheet to ``target`` (a path or a binary file): a bold, frozen, filterable
+    header row, then ``rows``, written row by row (openpyxl's write-only mode) so that memory stays bounded
+    whatever the number of rows. ``cell``, when given, turns each value into what is written. Dates are date
+    cells in local time; text is always stored as text, never as a formula."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.Workbook(write_only=True)
+    # Sheet titles are at most 31 characters, without []:*?/\
+    sheet = workbook.create_sheet(title=(re.sub(r"[\[\]:*?/\\]", " ", sheet_title).strip() or "Sheet")[:31])
+    for col, width in enumerate(column_widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A2"
+    bold, top, wrapped = Font(bold=True), Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
+
+    def written(value: Any) -> Any:
+        if cell is not None:
+            value = cell(value)
+        if value is None:
+            return None
+        item = WriteOnlyCell(sheet)
+        if isinstance(value, datetime.datetime):
+            # Excel has no time zones: write the wall-clock time people read, not UTC.
+            item.value = (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)
+            item.number_format = "DD/MM/YYYY HH:MM"
+        elif isinstance(value, datetime.date):
+            item.value = value
+            item.number_format = "DD/MM/YYYY"
+        elif isinstance(value, str):
+            item.value = value
+            item.data_type = "s"  # "=…" stays text
+        else:
+            item.value = value
+        item.alignment = wrapped if isinstance(value, str) and len(value) > 40 else top
+        return item
+
+    header_cells = []
+    for header in headers:
+        item = WriteOnlyCell(sheet, value=str(header))
+        item.data_type = "s"
+        item.font, item.alignment = bold, wrapped
+        header_cells.append(item)
+    sheet.append(header_cells)
+    last_line = 1
+    for values in rows:
+        sheet.append([written(value) for value in values])
+        last_line += 1
+    if headers:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last_line}"
+    workbook.save(target)
+
+
 def write_xlsx(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -576,44 +639,9 @@ def write_xlsx(
     sheet_title: str = "",
     column_widths: Sequence[int] | None = None,
 ) -> bytes:
-    """An XLSX workbook of one sheet: a bold, frozen, filterable header row, then ``rows``. Dates are date
-    cells; text is always stored as text, never as a formula."""
-    import openpyxl
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    # Sheet titles are at most 31 characters, without []:*?/\
-    sheet.title = (re.sub(r"[\[\]:*?/\\]", " ", sheet_title).strip() or "Sheet")[:31]
-    sheet.append([str(header) for header in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    line = 1
-    for line, values in enumerate(rows, start=2):
-        for col, value in enumerate(values, start=1):
-            cell = sheet.cell(row=line, column=col)
-            if isinstance(value, datetime.datetime):
-                # Excel has no time zones: write the wall-clock time people read, not UTC.
-                cell.value = (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)
-                cell.number_format = "DD/MM/YYYY HH:MM"
-            elif isinstance(value, datetime.date):
-                cell.value = value
-                cell.number_format = "DD/MM/YYYY"
-            elif isinstance(value, str):
-                cell.value = value
-                cell.data_type = "s"  # "=…" stays text
-            else:
-                cell.value = value
-            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str) and len(value) > 40)
-    sheet.freeze_panes = "A2"
-    if headers:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(line, 1)}"
-    for col, width in enumerate(column_widths or [], start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = width
+    """A whole XLSX workbook as bytes (see ``write_xlsx_to``)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx_to(buffer, headers, rows, sheet_title=sheet_title, column_widths=column_widths)
     return buffer.getvalue()
 
 

@@ -376,3 +376,19 @@ def test_csv_streams_in_chunks_and_reads_back_as_written():
     assert table.rows[249].get("title") == "Action 249"
     # The formula was written guarded, and read back as the text it was.
     assert table.rows[0].get("axis") == '=HYPERLINK("x")'
+
+
+def test_the_xlsx_has_a_bold_frozen_filterable_header_and_its_widths():
+    content = write_xlsx(
+        ["Axe", "Objectif spécifique"],
+        [["Gouvernance", "x" * 60], ["Qualité", "Court"]],
+        sheet_title="Plan: 2026/2027",
+        column_widths=[12, 50],
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.title == "Plan  2026 2027"  # characters Excel refuses in a sheet title are replaced
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:B3"
+    assert sheet["A1"].font.bold and not sheet["A2"].font.bold
+    assert sheet.column_dimensions["B"].width == 50
+    assert sheet["B2"].alignment.wrap_text and not sheet["B3"].alignment.wrap_text
