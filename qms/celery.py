@@ -1,7 +1,8 @@
 """The Celery application. Queues: ``urgent`` (acknowledgements, one-to-one mail), ``bulk`` (mass mailings),
 ``default`` (everything else), declared with the routes in ``CELERY_TASK_QUEUES`` and ``CELERY_TASK_ROUTES``.
-Periodic jobs are the ``CELERY_BEAT_SCHEDULE`` entries of the settings (each app adds its own there), every
-entry with ``expires`` so that a backlog after an outage does not run stale jobs."""
+Periodic jobs are declared by each app in ``<app>/schedule.py`` and installed as ``beat_schedule`` by
+``qms.core.apps`` (see qms.core.schedule), every entry with ``expires`` so that a backlog after an outage does
+not run stale jobs."""
 
 import os
 

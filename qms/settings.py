@@ -165,27 +165,8 @@ CELERY_TASK_ROUTES = {
     "qms.notifications.tasks.send_email_task": {"queue": "urgent"},
     "qms.notifications.tasks.sweep_outbox": {"queue": "default"},
 }
-# Periodic jobs: each app adds its entries here, every one with "expires" so that a backlog after an outage
-# does not run stale jobs.
-CELERY_BEAT_SCHEDULE: dict = {
-    "notifications-sweep-outbox": {
-        "task": "qms.notifications.tasks.sweep_outbox",
-        "schedule": 60.0,
-        "options": {"expires": 50},
-    },
-    # Close the answered requests whose quiet period is over.
-    "complaints-auto-close": {
-        "task": "complaints.tasks.auto_close",
-        "schedule": 3600.0,
-        "options": {"expires": 3000},
-    },
-    # GDPR: remove the personal data of the requests past their retention period.
-    "complaints-purge": {
-        "task": "complaints.tasks.purge_complaints",
-        "schedule": 24 * 3600.0,
-        "options": {"expires": 6 * 3600},
-    },
-}
+# Periodic jobs are declared by each app in <app>/schedule.py (every entry with "expires", so that a backlog
+# after an outage does not run stale jobs) and collected into the beat schedule by qms.core.schedule.
 # Outbox: attempts before a failing email is given up (retries after 1, 5, 15, 60 and 240 minutes).
 OUTBOX_MAX_ATTEMPTS = 6
 

@@ -23,6 +23,7 @@ from complaints.retention import due_for_purge, purge_complaints
 from complaints.selectors import complaint_by_token
 from complaints.statistics import complaint_statistics
 from complaints.tests.conftest import pdf_file, png_file
+from qms.celery import app as celery_app
 from qms.core.metrics import Period
 from qms.core.models import ActivityLog, SiteSettings, StatusChange
 from qms.notifications.models import OutboxEmail
@@ -342,7 +343,7 @@ def test_the_celery_task_runs_the_purge_and_beat_runs_it_daily_with_an_expiry(cl
     assert task.apply().get() == 1
     assert Complaint.objects.get(pk=closed.pk).purged_at is not None
 
-    entries = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == task.name]
+    entries = [entry for entry in celery_app.conf.beat_schedule.values() if entry["task"] == task.name]
     assert len(entries) == 1
     assert entries[0]["schedule"] <= 24 * 3600
     assert entries[0]["options"]["expires"] > 0

@@ -18,3 +18,9 @@ class CoreConfig(AppConfig):
         # permission exists.
         last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
         post_migrate.connect(sync_roles_after_migrate, sender=last, dispatch_uid="qms.core.sync_roles")
+
+        # Periodic jobs come from each app's schedule.py (qms.core.schedule).
+        from qms.celery import app as celery_app
+        from qms.core.schedule import beat_schedule
+
+        celery_app.conf.beat_schedule = beat_schedule()

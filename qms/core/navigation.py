@@ -1,4 +1,4 @@
-"""The modules of the navigation bar and of the home page, declared in one place.
+"""The modules of the navigation bar and of the home page: each app declares its own in ``<app>/menu.py``.
 
 Each entry names its page by URL name and says who may open it. An entry whose URL name does not resolve (its
 app has not built that page yet) is left out, so the menu never links to a page that does not exist. Checks
@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-from qms.core.choices import Role
 from qms.core.selectors import has_role
 
 UserCheck = Callable[[object], bool]
@@ -58,6 +56,8 @@ class NavEntry:
     url_name: str
     check: UserCheck
     description: str | Promise = ""
+    # Position in the menu: lower first. Apps space theirs by tens (processes 10, action plans 20 …).
+    order: int = 100
 
     def url(self) -> str | None:
         """The entry's address, or None while its page does not exist."""
@@ -88,50 +88,12 @@ class NavItem:
         return self.entry.description
 
 
-ENTRIES: list[NavEntry] = [
-    NavEntry(
-        key="processes",
-        label=_("Processes"),
-        url_name="processes:process-list",
-        check=with_perm("processes.view_process"),
-        description=_("The process map, with indicators, risks and documents."),
-    ),
-    NavEntry(
-        key="action-plans",
-        label=_("Action plans"),
-        url_name="actionplans:plan-list",
-        check=with_perm("actionplans.view_actionplan"),
-        description=_("Action plans, their axes, objectives and actions."),
-    ),
-    NavEntry(
-        key="my-actions",
-        label=_("My actions"),
-        url_name="actionplans:my-actions",
-        check=signed_in,
-        description=_("The actions you own, with their deadlines."),
-    ),
-    NavEntry(
-        key="complaints",
-        label=_("Requests"),
-        url_name="complaints:inbox",
-        check=any_of(with_perm("complaints.view_complaint"), with_role(Role.SENSITIVE_CASES)),
-        description=_("Complaints, suggestions and dysfunction reports to handle."),
-    ),
-    NavEntry(
-        key="complaint-stats",
-        label=_("Statistics"),
-        url_name="complaints:stats",
-        check=any_of(with_role(Role.QUALITY_MANAGER, Role.DIRECTOR, Role.QUALITY_REFERENT)),
-        description=_("Requests received, taken in charge and answered on time; satisfaction with answers."),
-    ),
-    NavEntry(
-        key="site-settings",
-        label=_("Settings"),
-        url_name="core:site-settings",
-        check=with_perm("core.change_sitesettings"),
-        description=_("The institution, deadlines, retention periods, public holidays and closure days."),
-    ),
-]
+def declared_entries() -> list[NavEntry]:
+    """Every app's declared entries (``<app>/menu.py: ENTRIES``), by their ``order``, then app order."""
+    from qms.core.registry import declared
+
+    collected = [entry for _config, app_entries in declared("menu", "ENTRIES") for entry in app_entries]
+    return sorted(collected, key=lambda entry: entry.order)
 
 
 def nav_items(user, path: str = "", entries: list[NavEntry] | None = None) -> list[NavItem]:
@@ -140,7 +102,7 @@ def nav_items(user, path: str = "", entries: list[NavEntry] | None = None) -> li
     if not signed_in(user):
         return []
     resolved = []
-    for entry in ENTRIES if entries is None else entries:
+    for entry in declared_entries() if entries is None else entries:
         url = entry.url()
         if url is not None and entry.check(user):
             resolved.append((entry, url))

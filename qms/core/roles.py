@@ -48,105 +48,42 @@ CORE = {
     Role.SENSITIVE_CASES: [],
 }
 
-# --- processes -------------------------------------------------------------------------------------------
-PROCESSES = {
-    Role.QUALITY_MANAGER: [*_crud("processes", "process")],
-    Role.QUALITY_REFERENT: [*_view("processes", "process")],
-    Role.PROCESS_OWNER: ["processes.view_process", "processes.change_process"],
-    Role.DIRECTOR: [*_view("processes", "process")],
-    Role.AUDITOR: [*_view("processes", "process")],
-    Role.STAFF: [*_view("processes", "process")],
-}
+# Core's own block, collected like every app's (see qms.core.registry).
+PERMISSIONS = CORE
 
-# --- qms.notifications -----------------------------------------------------------------------------------
-# The outbox is read (and retried or given up) in the Django admin by the quality manager.
-NOTIFICATIONS = {
-    Role.QUALITY_MANAGER: ["notifications.view_outboxemail", "notifications.change_outboxemail"],
-}
 
-# --- actionplans -----------------------------------------------------------------------------------------
-# Groups say what may be done; where comes from memberships (see actionplans/selectors.py). Owning a plan, an
-# action or its process gives access to it even without these permissions.
-_ACTIONPLAN_MODELS = (
-    "actionplan",
-    "axis",
-    "objective",
-    "action",
-    "actionsource",
-    "actionupdate",
-    "actionevidence",
-    "effectivenesscheck",
-)
-ACTIONPLANS = {
-    Role.QUALITY_MANAGER: [*_crud("actionplans", *_ACTIONPLAN_MODELS), *_view("actionplans", "planimport")],
-    # A referent reads their units' plans, adds and follows up their actions, and may start a plan for them.
-    Role.QUALITY_REFERENT: [
-        *_view("actionplans", *_ACTIONPLAN_MODELS),
-        "actionplans.add_actionplan",
-        "actionplans.add_action",
-        "actionplans.change_action",
-        "actionplans.add_actionsource",
-        "actionplans.add_actionupdate",
-        "actionplans.add_effectivenesscheck",
-    ],
-    Role.PROCESS_OWNER: [*_view("actionplans", "action", "actionupdate"), "actionplans.add_actionupdate"],
-    Role.DIRECTOR: [*_view("actionplans", *_ACTIONPLAN_MODELS)],
-    Role.AUDITOR: [*_view("actionplans", "actionplan", "axis", "objective", "action", "effectivenesscheck")],
-    Role.STAFF: ["actionplans.add_actionupdate"],
-}
+def crud(app: str, *models: str, actions: tuple[str, ...] = ("add", "change", "delete", "view")) -> list[str]:
+    """``app.<action>_<model>`` for each model and action: the usual shape of a block."""
+    return _crud(app, *models, actions=actions)
 
-# --- complaints ------------------------------------------------------------------------------------------
-# Where comes from memberships and ownership (see complaints/selectors.py): a referent handles their units'
-# requests, an assignee theirs. Sensitive requests are for the sensitive-cases group only, whatever the rest.
-_COMPLAINT_SETTINGS = ("redirectbody", "rootcausecategory", "deadlinesetting")
-COMPLAINTS = {
-    Role.QUALITY_MANAGER: [
-        "complaints.view_complaint",
-        "complaints.change_complaint",
-        "complaints.view_complaint_ip",
-        *_view("complaints", "complaintmessage", "complaintattachment"),
-        *_crud("complaints", *_COMPLAINT_SETTINGS),
-    ],
-    Role.QUALITY_REFERENT: [
-        "complaints.view_complaint",
-        "complaints.change_complaint",
-        *_view("complaints", "complaintmessage", "complaintattachment", *_COMPLAINT_SETTINGS),
-    ],
-    Role.PROCESS_OWNER: ["complaints.view_complaint"],
-    Role.DIRECTOR: ["complaints.view_complaint", *_view("complaints", "complaintmessage")],
-    Role.AUDITOR: ["complaints.view_complaint"],
-    # Every member of staff may report an internal dysfunction.
-    Role.STAFF: ["complaints.add_complaint"],
-    Role.SENSITIVE_CASES: [
-        "complaints.view_complaint",
-        "complaints.change_complaint",
-        *_view("complaints", "complaintmessage", "complaintattachment"),
-    ],
-}
 
-# --- complaints: reply templates ------------------------------------------------------------------------
-# The quality manager writes the canned answers; whoever answers requests reads them.
-COMPLAINT_REPLY_TEMPLATES = {
-    Role.QUALITY_MANAGER: [*_crud("complaints", "replytemplate")],
-    Role.QUALITY_REFERENT: [*_view("complaints", "replytemplate")],
-    Role.SENSITIVE_CASES: [*_view("complaints", "replytemplate")],
-}
+def view(app: str, *models: str) -> list[str]:
+    return _view(app, *models)
 
-# Each app adds its own block here; the blocks are merged below.
-BLOCKS: list[dict[str, list[str]]] = [
-    CORE,
-    PROCESSES,
-    NOTIFICATIONS,
-    ACTIONPLANS,
-    COMPLAINTS,
-    COMPLAINT_REPLY_TEMPLATES,
-]
+
+def blocks() -> list[dict[str, list[str]]]:
+    """Every app's declared block (``<app>/roles.py: PERMISSIONS``), in app order."""
+    from qms.core.registry import declared
+
+    return [block for _config, block in declared("roles", "PERMISSIONS")]
+
+
+def declared_roles() -> dict[str, str]:
+    """Every role: the core ones (``Role``) and those apps add (``<app>/roles.py: ROLES``)."""
+    from qms.core.registry import declared
+
+    roles = {str(value): str(label) for value, label in Role.choices}
+    for _config, extra in declared("roles", "ROLES"):
+        roles.update({str(name): str(label) for name, label in extra.items()})
+    return roles
 
 
 def role_permissions() -> dict[str, set[str]]:
-    merged: dict[str, set[str]] = {role: set() for role in Role.values}
-    for block in BLOCKS:
+    merged: dict[str, set[str]] = {role: set() for role in declared_roles()}
+    for block in blocks():
         for role, perms in block.items():
+            if str(role) not in merged:
+                raise ValueError(f"Permissions declared for an undeclared role: {role}")
             merged[str(role)].update(perms)
     return merged
 

@@ -46,9 +46,16 @@ def test_every_declared_permission_exists():
 
 
 def test_every_role_is_declared_and_every_block_names_roles_only():
-    assert set(role_permissions()) == set(Role.values)
-    for block in roles.BLOCKS:
-        assert set(map(str, block)) <= set(Role.values)
+    assert set(role_permissions()) == set(roles.declared_roles()) >= set(Role.values)
+    for block in roles.blocks():
+        assert set(map(str, block)) <= set(roles.declared_roles())
+
+
+def test_each_app_declares_its_own_block():
+    from qms.core.registry import declared
+
+    apps_with_blocks = {config.label for config, _block in declared("roles", "PERMISSIONS")}
+    assert {"core", "notifications", "processes", "actionplans", "complaints"} <= apps_with_blocks
 
 
 def test_sync_roles_is_idempotent():
@@ -78,7 +85,8 @@ def test_sync_roles_leaves_groups_that_are_not_roles_alone():
 
 
 def test_sync_roles_reports_an_unknown_permission(monkeypatch, caplog):
-    monkeypatch.setattr(roles, "BLOCKS", [*roles.BLOCKS, {Role.TEACHER: ["core.fly_orgunit"]}])
+    declared_blocks = roles.blocks()
+    monkeypatch.setattr(roles, "blocks", lambda: [*declared_blocks, {Role.TEACHER: ["core.fly_orgunit"]}])
     assert unknown_permissions()[Role.TEACHER] == ["core.fly_orgunit"]
     counts = sync_roles()
     assert "core.fly_orgunit" in caplog.text

@@ -51,8 +51,8 @@ def test_a_worker_started_without_queues_consumes_all_three():
     assert set(app.amqp.queues) == {"urgent", "bulk", "default"}
 
 
-def test_the_sweep_runs_every_minute_and_expires(settings):
-    (entry,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == sweep_outbox_task.name]
+def test_the_sweep_runs_every_minute_and_expires():
+    (entry,) = [e for e in app.conf.beat_schedule.values() if e["task"] == sweep_outbox_task.name]
     assert entry["schedule"] == 60.0
     assert 0 < entry["options"]["expires"] <= 60
 

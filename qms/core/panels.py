@@ -1,0 +1,57 @@
+"""Object panels: an app adds a block to other apps' detail pages without those apps importing it.
+
+As NetBox's template extensions do: action plans register an "Actions" panel for anything that is an action
+source or carries ``Action.process``; a detail page renders ``{% object_panels obj %}`` (``{% load panels %}``),
+and each panel applies its own app's permissions for the viewer::
+
+    from qms.core import panels
+
+    panels.register(panels.ObjectPanel(
+        key="actionplans.actions",
+        applies_to=lambda obj: sources.is_source(obj) or obj._meta.label_lower == "processes.process",
+        render=render_actions_panel,   # (request, obj) -> str (safe HTML) or "" to show nothing
+        order=100,
+    ))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class ObjectPanel:
+    """A block that an app renders on other apps' detail pages."""
+
+    key: str
+    applies_to: Callable[[models.Model], bool]
+    render: Callable[[object, models.Model], str]
+    order: int = 100
+
+
+_REGISTRY: dict[str, ObjectPanel] = {}
+
+
+def register(panel: ObjectPanel) -> ObjectPanel:
+    """Add (or replace, by key) a panel."""
+    _REGISTRY[panel.key] = panel
+    return panel
+
+
+def unregister(key: str) -> None:
+    _REGISTRY.pop(key, None)
+
+
+def panels_for(obj) -> list[ObjectPanel]:
+    """The panels that apply to ``obj``, in their order."""
+    if obj is None:
+        return []
+    return sorted((panel for panel in _REGISTRY.values() if panel.applies_to(obj)), key=lambda p: (p.order, p.key))
+
+
+def render_panels(request, obj) -> str:
+    """The HTML of every panel that applies to ``obj`` for the viewer of ``request``."""
+    return "".join(html for panel in panels_for(obj) if (html := panel.render(request, obj)))
