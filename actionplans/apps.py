@@ -8,4 +8,7 @@ class ActionplansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
-        from actionplans import metrics  # noqa: F401 - registers the metrics
+        from actionplans import (
+            metrics,  # noqa: F401 - registers the metrics
+            reports,  # noqa: F401 - registers the reports
+        )

@@ -34,6 +34,7 @@ from actionplans.forms import (
     TransitionForm,
 )
 from actionplans.models import Action, ActionEvidence, ActionPlan, Axis, Objective, PlanImport
+from actionplans.reports import PLAN_PDF
 from actionplans.selectors import (
     action_detail,
     action_picker_label,
@@ -54,7 +55,7 @@ from actionplans.selectors import (
 )
 from actionplans.services import ActionPlanError
 from actionplans.timeline import timeline_svg
-from qms.core.pdf import pdf_response
+from qms.core.reports import ReportError, latest_ready, request_report
 from qms.core.search import SEARCH_LIMIT, search_terms
 
 # --- Mixins -------------------------------------------------------------------------------------------------
@@ -147,6 +148,7 @@ class PlanDetailView(PlanMixin, TemplateView):
             tree=plan_tree(self.plan),
             can_edit=can_edit_plan(user, self.plan),
             can_add_action=can_add_action(user, self.plan),
+            last_pdf=latest_ready(PLAN_PDF, self.plan),
         )
         return context
 
@@ -399,10 +401,18 @@ class PlanExportView(PlanMixin, View):
 
 
 class PlanPdfView(PlanMixin, View):
-    """The AEQES-style synthetic table of the plan, as a PDF."""
+    """Ask for the AEQES-style synthetic table of the plan as a PDF: it is built in the background, and the
+    progress page (core:report) offers it once ready."""
 
-    def get(self, request, *args, **kwargs):
-        return pdf_response(exports.PlanPdfReport(self.plan, request=request))
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            report = request_report(kind=PLAN_PDF, obj=self.plan, by=request.user)
+        except ReportError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(self.plan.get_absolute_url())
+        return HttpResponseRedirect(report.get_absolute_url())
 
 
 class PlanTimelineView(PlanMixin, TemplateView):

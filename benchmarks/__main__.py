@@ -156,6 +156,7 @@ def aeqes_csv(rows: int) -> bytes:
 
 def run(runs: int) -> list[Result]:
     from actionplans.imports import read_and_analyse
+    from actionplans.reports import build_plan_pdf
     from actionplans.tests.factories import ActionPlanFactory
     from complaints.selectors import inbox_complaints
     from qms.core.tests.personas import build_personas
@@ -198,9 +199,10 @@ def run(runs: int) -> list[Result]:
     )
     results.append(
         measure(
-            "plan export PDF, 500 actions",
-            get(client, reverse("actionplans:plan-pdf", args=[large.pk])),
+            "plan PDF built by a worker, 500 actions",
+            lambda: build_plan_pdf(large),
             runs=max(2, runs // 3),
+            note="in the background since the shared frame; the page only queues it",
         )
     )
     target = ActionPlanFactory(title="Import", owner=people.quality_manager)

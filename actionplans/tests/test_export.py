@@ -13,7 +13,11 @@ from pypdf import PdfReader
 from actionplans import exports, services
 from actionplans.choices import ActionStatus
 from actionplans.imports import COLUMN_KEYS, analyse, read_import_file
+from actionplans.reports import PLAN_PDF
 from actionplans.timeline import timeline_svg
+from qms.core.choices import ReportState
+from qms.core.models import StoredReport
+from qms.core.reports import request_report
 
 TODAY = datetime.date(2026, 3, 16)
 
@@ -149,12 +153,27 @@ def test_the_export_pages_download_files(client, rich_plan, referent_sciences):
     assert client.get(f"/plans/{rich_plan.pk}/export.pdf").status_code == 404
 
 
-def test_the_pdf_is_the_aeqes_synthetic_table(client, rich_plan, director):
+def test_the_pdf_is_the_aeqes_synthetic_table(client, rich_plan, director, django_capture_on_commit_callbacks):
     client.force_login(director)
-    response = client.get(reverse("actionplans:plan-pdf", args=[rich_plan.pk]))
+    # The PDF button asks for the report; eager Celery builds it once the request commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("actionplans:plan-pdf", args=[rich_plan.pk]))
+    report = StoredReport.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("core:report", args=[report.pk])
+    assert (report.kind, report.target, report.requested_by, report.state) == (
+        PLAN_PDF,
+        rich_plan,
+        director,
+        ReportState.READY,
+    )
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert reverse("core:report-download", args=[report.pk]).encode() in page.content
+    response = client.get(reverse("core:report-download", args=[report.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
+    assert 'filename="plan-aeqes-sciences-2026-03-16.pdf"' in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     assert len(reader.pages) >= 1
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     for expected in (
@@ -167,6 +186,35 @@ def test_the_pdf_is_the_aeqes_synthetic_table(client, rich_plan, director):
         "Séminaire annuel de la qualité",
     ):
         assert expected in text, expected
+
+
+def test_the_pdf_is_asked_for_with_a_post_only(client, rich_plan, director):
+    client.force_login(director)
+    assert client.get(reverse("actionplans:plan-pdf", args=[rich_plan.pk])).status_code == 405
+    assert not StoredReport.objects.exists()
+
+
+def test_the_plan_pdf_is_refused_to_those_who_do_not_see_the_plan(
+    client, rich_plan, director, referent_letters, django_capture_on_commit_callbacks
+):
+    client.force_login(referent_letters)
+    assert client.post(reverse("actionplans:plan-pdf", args=[rich_plan.pk])).status_code == 404
+    assert not StoredReport.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = request_report(kind=PLAN_PDF, obj=rich_plan, by=director)
+    for name in ("core:report", "core:report-download"):
+        assert client.get(reverse(name, args=[report.pk])).status_code == 404, name
+
+
+def test_the_plan_page_offers_the_last_pdf_built(client, rich_plan, director, django_capture_on_commit_callbacks):
+    client.force_login(director)
+    url = reverse("actionplans:plan-detail", args=[rich_plan.pk])
+    assert b"data-last-pdf" not in client.get(url).content
+    with django_capture_on_commit_callbacks(execute=True):
+        report = request_report(kind=PLAN_PDF, obj=rich_plan, by=director)
+    html = client.get(url).content.decode()
+    assert f'action="{reverse("actionplans:plan-pdf", args=[rich_plan.pk])}"' in html
+    assert f'href="{reverse("core:report-download", args=[report.pk])}" data-last-pdf' in html
 
 
 def test_the_pdf_holds_a_plan_of_ninety_actions_over_several_pages(plan, objective, quality_manager):

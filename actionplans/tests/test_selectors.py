@@ -129,7 +129,7 @@ def test_my_actions_lists_open_ones_first_by_deadline(plan, make_action, teacher
 
 # --- Query budgets ------------------------------------------------------------------------------------------
 
-PLAN_PAGE_QUERIES = 12
+PLAN_PAGE_QUERIES = 13
 ACTION_LIST_QUERIES = 15
 PLAN_LIST_QUERIES = 8
 MY_ACTIONS_QUERIES = 7

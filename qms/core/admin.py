@@ -13,6 +13,7 @@ from qms.core.models import (
     Programme,
     SiteSettings,
     StatusChange,
+    StoredReport,
     Teaching,
     User,
 )
@@ -159,3 +160,21 @@ class ClosureDayAdmin(admin.ModelAdmin):
     search_fields = ["label"]
     date_hierarchy = "start_date"
     ordering = ["-start_date"]
+
+
+@admin.register(StoredReport)
+class StoredReportAdmin(admin.ModelAdmin):
+    """Reports built in the background: read-only, for following up a failure."""
+
+    list_display = ["kind", "content_type", "object_id", "version", "state", "requested_by", "requested_at", "duration"]
+    list_filter = ["state", "kind", "content_type"]
+    search_fields = ["kind", "filename", "error", "requested_by__username"]
+    list_select_related = ["content_type", "requested_by"]
+    date_hierarchy = "requested_at"
+    readonly_fields = [field.name for field in StoredReport._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -127,3 +127,22 @@ HOLIDAY_SUBDIVISION_ALIASES: dict[str, str] = {
     "de": "German",
     "dg": "German",
 }
+
+
+class ReportState(models.TextChoices):
+    """Where a report built in the background stands (qms.core.reports)."""
+
+    QUEUED = "queued", _("Waiting to be built")
+    BUILDING = "building", _("Being built")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+REPORT_STATE_BADGES = {
+    ReportState.QUEUED: "secondary",
+    ReportState.BUILDING: "primary",
+    ReportState.READY: "success",
+    ReportState.FAILED: "danger",
+}
+# A report in one of these states is on its way: asking again returns it instead of queuing another.
+REPORT_IN_FLIGHT = (ReportState.QUEUED, ReportState.BUILDING)

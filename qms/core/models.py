@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -17,15 +20,19 @@ from django.utils.translation import pgettext_lazy
 
 from qms.core.choices import (
     HOLIDAY_SUBDIVISIONS,
+    REPORT_IN_FLIGHT,
+    REPORT_STATE_BADGES,
     AccessibilityCompliance,
     Actor,
     HolidayCountry,
     MembershipRole,
     OrgUnitKind,
     ProgrammeLevel,
+    ReportState,
     Semester,
     StudyMode,
 )
+from qms.core.storage import private_storage
 
 
 class User(AbstractUser):
@@ -551,3 +558,87 @@ def _closure_days_changed(sender, **kwargs) -> None:
     from qms.core.calendar import invalidate_calendar
 
     invalidate_calendar()
+
+
+def _report_path(instance: StoredReport, filename: str) -> str:
+    # A random name: the file is private anyway, and two versions never collide.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class StoredReport(models.Model):
+    """One version of a report (a PDF …) of an object, built in the background and kept (qms.core.reports)."""
+
+    kind = models.CharField(_("kind"), max_length=80)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    target = GenericForeignKey("content_type", "object_id")
+    version = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("state"), max_length=20, choices=ReportState.choices, default=ReportState.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+    duration = models.DurationField(_("time taken to build"), null=True, blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to=_report_path, max_length=200, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    mime_type = models.CharField(_("file type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("stored report")
+        verbose_name_plural = _("stored reports")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "kind", "-version"], name="core_report_versions"),
+            models.Index(fields=["state", "requested_at"], name="core_report_state"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "version"], name="core_report_unique_version"
+            ),
+            # One version of a report on its way at a time: a double click or a second person asking gets it.
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id"],
+                condition=Q(state__in=REPORT_IN_FLIGHT),
+                name="core_report_one_in_flight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:report", args=[self.pk])
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == ReportState.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.state == ReportState.FAILED
+
+    @property
+    def in_flight(self) -> bool:
+        return self.state in REPORT_IN_FLIGHT
+
+    @property
+    def state_badge(self) -> str:
+        return REPORT_STATE_BADGES.get(self.state, "secondary")
+
+
+@receiver(post_delete, sender=StoredReport, dispatch_uid="core.stored_report_deleted")
+def _stored_report_deleted(sender, instance: StoredReport, **kwargs) -> None:
+    # The file goes with its row: a private file nobody can reach any more is only a liability.
+    if instance.file:
+        instance.file.delete(save=False)

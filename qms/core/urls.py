@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qms.core import settings_views, views
+from qms.core import report_views, settings_views, views
 
 app_name = "core"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("donnees-personnelles/", views.privacy, name="privacy"),
     # The people picker's search (qms.core.widgets), for back-office forms.
     path("personnes/recherche/", views.UserSearchView.as_view(), name="user-search"),
+    # Reports built in the background (qms.core.reports): progress, download, asking again.
+    path("rapports/<int:pk>/", report_views.ReportView.as_view(), name="report"),
+    path("rapports/<int:pk>/etat/", report_views.ReportStateView.as_view(), name="report-state"),
+    path("rapports/<int:pk>/telecharger/", report_views.ReportDownloadView.as_view(), name="report-download"),
+    path("rapports/<int:pk>/relancer/", report_views.ReportRetryView.as_view(), name="report-retry"),
     # Site settings and closure days (quality manager)
     path("parametres/", settings_views.SiteSettingsView.as_view(), name="site-settings"),
     path("parametres/fermetures/", settings_views.ClosureDayListView.as_view(), name="closure-list"),
