@@ -196,6 +196,29 @@ class RowPlan:
     status: str | None = None
     completed_on: datetime.date | None = None
 
+    @property
+    def deadline(self) -> datetime.date | None:
+        """The deadline the action will have: the file's when it has the column, else the action's own."""
+        if "deadline" in self.values:
+            return self.values["deadline"]
+        return self.action.deadline if self.action is not None else None
+
+    @property
+    def owner_text(self) -> str:
+        """Who will answer for the action, as the plan page will show it: the person found, else the label as
+        written in the file (or the action's own owner when the file has no owner column)."""
+        if "owner" in self.values:
+            user = self.values["owner"]
+            return str(user) if user is not None else self.values.get("owner_label", "")
+        return self.action.owner_display if self.action is not None else ""
+
+    @property
+    def owner_is_person(self) -> bool:
+        """Whether the owner is a person with an account (who will be told), rather than a label."""
+        if "owner" in self.values:
+            return self.values["owner"] is not None
+        return bool(self.action is not None and self.action.owner_id)
+
 
 @dataclass
 class ImportPreview:

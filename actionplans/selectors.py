@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actionplans.choices import OPEN_STATUSES, ActionStatus, PlanStatus
@@ -318,6 +320,16 @@ class AxisNode:
     axis: Axis | None
     objectives: list[ObjectiveNode] = field(default_factory=list)
     rollup: Rollup = field(default_factory=Rollup)
+    # On the plan page (plan_outline): the section's key in the URL, whether its actions are shown, and the page
+    # of its actions shown when they do not fit on one.
+    key: str = ""
+    is_open: bool = True
+    page_obj: Page | None = None
+
+    @property
+    def count(self) -> int:
+        """Every action of the section, cancelled ones included (what opening it shows)."""
+        return self.rollup.total + self.rollup.cancelled
 
 
 @dataclass
@@ -368,6 +380,123 @@ def plan_tree(
         for objective_node in axis_node.objectives:
             axis_node.rollup.merge(objective_node.rollup)
     return PlanTree(plan=plan, axes=ordered_axes, unfiled=unfiled, rollup=plan_rollup)
+
+
+# --- The plan page, whatever the plan's size ----------------------------------------------------------------------
+
+# A plan of up to this many actions opens with all of them shown; a larger one opens folded, one axis at a time,
+# so that a plan of 1,600 actions is not one page of 1,600 rows.
+UNFOLDED_MAX = 150
+# The actions of an open axis shown at once; the rest on further pages of that axis.
+ACTIONS_PER_PAGE = 100
+# The keys of the two sections that are not axes: objectives outside any axis, actions outside any objective.
+LOOSE_KEY = "loose"
+UNFILED_KEY = "unfiled"
+
+ROLLUP_FIELDS = ("total", "done", "in_progress", "late", "cancelled", "progress_sum")
+
+
+def plan_rollups(plan: ActionPlan, today: datetime.date) -> dict[int | None, Rollup]:
+    """The roll-up of each objective of ``plan`` (key None: the actions outside any objective), counted by the
+    database in one query, with the same rules as ``Rollup.add``."""
+    live = ~Q(status=ActionStatus.CANCELLED)
+    rows = (
+        Action.objects.filter(plan=plan)
+        .order_by()
+        .values("objective_id")
+        .annotate(
+            total=Count("pk", filter=live),
+            done=Count("pk", filter=Q(status=ActionStatus.DONE)),
+            in_progress=Count("pk", filter=Q(status=ActionStatus.IN_PROGRESS)),
+            late=Count("pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+            cancelled=Count("pk", filter=Q(status=ActionStatus.CANCELLED)),
+            progress_sum=Coalesce(Sum("progress", filter=live), 0),
+        )
+    )
+    return {row["objective_id"]: Rollup(**{name: row[name] for name in ROLLUP_FIELDS}) for row in rows}
+
+
+@dataclass
+class PlanOutline:
+    """The plan page's tree: every axis and objective with its roll-up, and the actions of the open sections."""
+
+    plan: ActionPlan
+    axes: list[AxisNode]
+    unfiled: AxisNode  # the actions outside any objective, as a section of one objective node
+    rollup: Rollup
+    folded: bool  # too many actions to show at once: sections open one at a time
+    open_key: str | None
+
+    @property
+    def sections(self) -> list[AxisNode]:
+        return [*self.axes, self.unfiled]
+
+    @property
+    def count(self) -> int:
+        return self.rollup.total + self.rollup.cancelled
+
+
+def plan_outline(
+    plan: ActionPlan,
+    *,
+    today: datetime.date | None = None,
+    open_key: str | None = None,
+    page: int | str | None = 1,
+    unfolded_max: int = UNFOLDED_MAX,
+    per_page: int = ACTIONS_PER_PAGE,
+) -> PlanOutline:
+    """The plan page's tree in four queries at most (axes, objectives, roll-ups, the actions shown), whatever the
+    plan's size. Roll-ups always count every action. A plan of up to ``unfolded_max`` actions shows them all; a
+    larger one shows the actions of the section ``open_key`` only (an axis id, ``LOOSE_KEY`` or ``UNFILED_KEY``),
+    ``per_page`` at a time."""
+    today = today or timezone.localdate()
+    rollups = plan_rollups(plan, today)
+    axis_nodes = {axis.pk: AxisNode(axis, key=str(axis.pk)) for axis in plan.axes.all()}
+    loose_axis = AxisNode(None, key=LOOSE_KEY)
+    objective_nodes: dict[int, ObjectiveNode] = {}
+    for objective in plan.objectives.all():
+        node = ObjectiveNode(objective, rollup=rollups.get(objective.pk, Rollup()))
+        objective_nodes[objective.pk] = node
+        axis_nodes.get(objective.axis_id, loose_axis).objectives.append(node)
+    unfiled_node = ObjectiveNode(None, rollup=rollups.get(None, Rollup()))
+    unfiled = AxisNode(None, objectives=[unfiled_node], key=UNFILED_KEY)
+    axes = list(axis_nodes.values()) + ([loose_axis] if loose_axis.objectives else [])
+    plan_rollup = Rollup()
+    for section in [*axes, unfiled]:
+        for node in section.objectives:
+            section.rollup.merge(node.rollup)
+        plan_rollup.merge(section.rollup)
+
+    outline = PlanOutline(
+        plan=plan,
+        axes=axes,
+        unfiled=unfiled,
+        rollup=plan_rollup,
+        folded=plan_rollup.total + plan_rollup.cancelled > unfolded_max,
+        open_key=None,
+    )
+    actions = plan.actions.select_related("owner", "org_unit", "process")
+    if not outline.folded:
+        shown = actions.order_by("position", "pk")
+    else:
+        section = next((section for section in outline.sections if section.key == open_key), None)
+        for other in outline.sections:
+            other.is_open = other is section
+        if section is None or not section.count:
+            return outline
+        outline.open_key = section.key
+        if section is unfiled:
+            shown = actions.filter(objective__isnull=True).order_by("position", "pk")
+        else:
+            ids = [node.objective.pk for node in section.objectives]
+            shown = actions.filter(objective__in=ids).order_by("objective__order", "objective_id", "position", "pk")
+        # The page is cut from the count the roll-ups already hold: no COUNT query.
+        section.page_obj = Paginator(range(section.count), per_page).get_page(page)
+        shown = shown[section.page_obj.start_index() - 1 : section.page_obj.end_index()]
+    for action in shown:
+        action.plan = plan  # spare a query per action when the template reads action.plan
+        objective_nodes.get(action.objective_id, unfiled_node).actions.append(action)
+    return outline
 
 
 # --- The action page ----------------------------------------------------------------------------------------

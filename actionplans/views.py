@@ -47,7 +47,7 @@ from actionplans.selectors import (
     can_edit_plan,
     can_update_action,
     my_actions,
-    plan_tree,
+    plan_outline,
     plan_unit_choices,
     plans_visible_to,
     plans_with_counts,
@@ -55,6 +55,7 @@ from actionplans.selectors import (
 )
 from actionplans.services import ActionPlanError
 from actionplans.timeline import timeline_svg
+from qms.core.lists import query_string
 from qms.core.reports import ReportError, latest_ready, request_report
 from qms.core.search import SEARCH_LIMIT, search_terms
 
@@ -131,13 +132,18 @@ class PlanListView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["can_create"] = self.request.user.has_perm("actionplans.add_actionplan")
+        context.update(
+            filterset=self.filterset,
+            query_string=query_string(self.request),
+            can_create=self.request.user.has_perm("actionplans.add_actionplan"),
+        )
         return context
 
 
 class PlanDetailView(PlanMixin, TemplateView):
-    """The plan as a tree, axis → objective → actions, with progress rolled up at each level."""
+    """The plan as a tree, axis → objective → actions, with progress rolled up at each level. A large plan opens
+    folded: every axis and objective with its figures, and the actions of one axis at a time (``?axis=``), a page
+    at a time (``?page=``)."""
 
     template_name = "actionplans/plan_detail.html"
 
@@ -145,7 +151,7 @@ class PlanDetailView(PlanMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
-            tree=plan_tree(self.plan),
+            tree=plan_outline(self.plan, open_key=self.request.GET.get("axis"), page=self.request.GET.get("page")),
             can_edit=can_edit_plan(user, self.plan),
             can_add_action=can_add_action(user, self.plan),
             last_pdf=latest_ready(PLAN_PDF, self.plan),
@@ -456,10 +462,7 @@ class ActionListView(PermissionRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query"] = query.urlencode()
+        context.update(filterset=self.filterset, query_string=query_string(self.request))
         return context
 
 
@@ -472,6 +475,9 @@ class MyActionsView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return my_actions(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query_string=query_string(self.request), **kwargs)
 
 
 class ActionDetailView(ActionMixin, TemplateView):

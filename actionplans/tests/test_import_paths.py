@@ -11,6 +11,7 @@ from django.utils import translation
 
 from actionplans.choices import ActionStatus, PlanKind
 from actionplans.models import ActionPlan, PlanImport
+from qms.core.tests.html import parse
 
 CSV = (
     "Plan d'action AEQES\r\n"
@@ -58,6 +59,25 @@ def test_upload_preview_confirm(client, plan, quality_manager, teacher):
     # The same confirmation cannot be replayed.
     client.post(reverse("actionplans:plan-import-preview", args=[plan_import.pk]))
     assert plan.actions.count() == 2
+
+
+def test_the_preview_lists_each_new_action_with_its_deadline_and_owner(client, plan, quality_manager, teacher):
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+    client.post(reverse("actionplans:plan-import", args=[plan.pk]), {"file": _upload(CSV.format(owner=teacher.email))})
+    with translation.override("en"):
+        page = parse(client.get(reverse("actionplans:plan-import-preview", args=[PlanImport.objects.get().pk])))
+    table = page.one("table[data-import-rows]")
+    assert "deadline and the owner" in table.one("caption").text
+    headers = [th.text for th in table.all("thead th")]
+    assert "Deadline" in headers and "Owner" in headers
+    rows = {row.get("data-line"): row for row in table.all("tbody tr[data-op=create]")}
+    assert set(rows) == {"4", "5"}
+    assert rows["4"].one("[data-deadline]").get("data-deadline") == "2021-10-22"
+    assert rows["4"].one("[data-owner]").text == "Service qualité (no account found: kept as written)"
+    assert rows["5"].one("[data-deadline]").get("data-deadline") == "2031-12-15"
+    assert rows["5"].one("[data-owner]").text == str(teacher)
 
 
 def test_the_preview_shows_errors_and_refuses_to_confirm(client, plan, quality_manager):

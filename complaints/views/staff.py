@@ -32,6 +32,7 @@ from complaints.services import ComplaintError
 from complaints.views.public import file_response, too_large
 from complaints.workflow import WORKFLOW
 from qms.core.choices import Actor
+from qms.core.lists import query_string
 from qms.core.net import client_ip
 
 INBOX_PAGE_SIZE = 50
@@ -113,18 +114,16 @@ class InboxView(UserPassesTestMixin, View):
         count_filter = ComplaintFilterSet(without_status or None, queryset=scope, request=request)
         counts = status_counts(count_filter.qs if count_filter.is_bound else scope)
         page = Paginator(queryset, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         return render(
             request,
             self.template_name,
             {
                 "filterset": filterset,
-                "page": page,
+                "page_obj": page,
                 "complaints": page.object_list,
                 "counts": [(value, label, counts[value]) for value, label in ComplaintStatus.choices],
                 "total": sum(counts.values()),
-                "query_string": query.urlencode(),
+                "query_string": query_string(request),
                 "sensitive": self.sensitive,
                 "show_sensitive_link": not self.sensitive and is_sensitive_handler(request.user),
                 "can_report": can_report_dysfunction(request.user),

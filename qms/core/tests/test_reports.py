@@ -320,4 +320,4 @@ def test_a_report_stuck_on_its_way_offers_to_ask_again(
     client.force_login(reader_user)
     html = client.get(report.get_absolute_url()).content.decode()
     assert "http-equiv" not in html
-    assert 'data-action="retry"' in html and "probably lost" in html
+    assert 'data-action="retry"' in html and "data-report-stale" in html
