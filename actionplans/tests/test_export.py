@@ -14,7 +14,7 @@ from actionplans import exports, services
 from actionplans.choices import ActionStatus
 from actionplans.imports import COLUMN_KEYS, analyse, read_import_file
 from actionplans.reports import PLAN_PDF
-from actionplans.timeline import timeline_svg
+from actionplans.timeline import LABEL_WIDTH, text_width, timeline_svg
 from qms.core.choices import ReportState
 from qms.core.models import StoredReport
 from qms.core.reports import request_report
@@ -267,3 +267,87 @@ def test_the_timeline_page_and_image(client, rich_plan, quality_manager):
     image = client.get(url, {"format": "svg"})
     assert image["Content-Type"].startswith("image/svg+xml")
     ElementTree.fromstring(image.content)
+
+
+def _timeline(actions, language="fr", **kwargs):
+    with translation.override(language):
+        return ElementTree.fromstring(str(timeline_svg(actions, title="Chronologie", **kwargs)))
+
+
+def _texts(root, css_class):
+    return [t.text for t in root.iter(f"{SVG}text") if t.get("class") == css_class]
+
+
+def test_the_months_are_written_in_the_interface_language(plan, make_action):
+    with time_machine.travel(datetime.datetime(2022, 3, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
+        actions = [make_action(deadline=datetime.date(2022, 6, 30))]
+    actions[0].start_date = datetime.date(2021, 11, 15)
+    french = _texts(_timeline(actions, "fr", today=datetime.date(2022, 3, 1)), "tick")
+    assert "janv. 2022" in french and "févr. 2022" in french
+    assert not any(month.startswith(("Jan", "Feb")) for month in french)
+    english = _texts(_timeline(actions, "en", today=datetime.date(2022, 3, 1)), "tick")
+    assert "Jan 2022" in english and "Feb 2022" in english
+
+
+def test_long_titles_fit_their_column_and_links_are_named_by_what_they_show(plan, make_action):
+    title = "Mettre en œuvre une démarche d'amélioration continue de la qualité des formations WWW MMM"
+    actions = [make_action(title=title, reference="1.1.1"), make_action(title="Court", reference="1.1.2")]
+    root = _timeline(actions)
+    links = list(root.iter(f"{SVG}a"))
+    assert len(links) == 2
+    shown = []
+    for link in links:
+        # No aria-label holding another text than the one shown (WCAG 2.5.3).
+        assert link.get("aria-label") is None
+        label = link.find(f"{SVG}text")
+        assert label.get("text-anchor") is None and float(label.get("x")) >= 0
+        assert text_width(label.text) <= LABEL_WIDTH - float(label.get("x"))
+        shown.append(label.text)
+    assert shown[0].startswith("1.1.1 Mettre en œuvre") and shown[0].endswith("…")
+    assert len(shown[0]) < len(title)
+    assert shown[1] == "1.1.2 Court"
+    # The whole title stays in the line's tooltip.
+    tooltips = [g.find(f"{SVG}title").text for g in root.iter(f"{SVG}g") if "action" in g.get("class", "")]
+    assert any(title in tooltip for tooltip in tooltips)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_bars_and_marks_stand_out_3_to_1_against_white(rich_plan):
+    root = _timeline(list(rich_plan.actions.all()))
+    marks = [
+        element
+        for group in root.iter(f"{SVG}g")
+        if "action" in group.get("class", "").split() or group.get("class") == "legend"
+        for element in group.iter()
+        if element.tag in (f"{SVG}rect", f"{SVG}path", f"{SVG}circle", f"{SVG}line")
+    ]
+    assert len(marks) > 8
+    for mark in marks:
+        assert mark.get("fill-opacity") is None and mark.get("opacity") is None and mark.get("stroke-opacity") is None
+        for colour in filter(None, (mark.get("fill"), mark.get("stroke"))):
+            if colour == "none":
+                continue
+            contrast = (1.05) / (_luminance(colour) + 0.05)
+            assert contrast >= 3, (mark.tag, colour, contrast)
+
+
+def test_today_is_written_inside_the_image_even_at_its_right_edge(plan, make_action):
+    actions = [make_action(deadline=datetime.date(2016, 1, 1), title="Ancienne")]
+    actions[0].start_date = datetime.date(2015, 1, 1)
+    root = _timeline(actions, "fr", width=960)
+    (today,) = [t for t in root.iter(f"{SVG}text") if t.get("class") == "today-label"]
+    assert today.text.startswith("Aujourd")
+    x = float(today.get("x"))
+    if today.get("text-anchor") == "end":
+        assert x - 1.1 * text_width(today.text, 10) >= 0
+    else:
+        assert x + 1.1 * text_width(today.text, 10) <= 960
+    assert today.get("text-anchor") == "end"  # today sits 14 days from the right edge of a ten-year span
+    for tick in (t for t in root.iter(f"{SVG}text") if t.get("class") == "tick"):
+        end = float(tick.get("x")) + (0 if tick.get("text-anchor") == "end" else text_width(tick.text, 10))
+        assert end <= 960

@@ -9,6 +9,10 @@
 ``caption`` is required: every data table has one (RGAA 5.4). It is read by screen readers only, unless
 ``caption_visible=True``. ``class`` adds to Bootstrap's ``table`` class; any other keyword becomes an attribute of
 the table, underscores turned into hyphens (``data_inbox=""`` gives ``data-inbox``).
+
+A table wider than the screen scrolls inside its wrapper, never the page (WCAG 1.4.10 allows it for data
+tables); the wrapper is then a region named by the caption that the keyboard can reach and scroll. A table built
+to fold its columns on a narrow screen, so that it never scrolls, says ``focusable=False``: no useless tab stop.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 TEMPLATE = "includes/table.html"
-OPTIONS = {"caption", "caption_visible", "class"}
+OPTIONS = {"caption", "caption_visible", "class", "focusable"}
+COUNTER = "qms_lists.tables"
 
 
 class DataTableNode(template.Node):
@@ -36,8 +41,13 @@ class DataTableNode(template.Node):
         attrs = [(name.replace("_", "-"), value) for name, value in values.items() if name not in OPTIONS]
         body = self.nodelist.render(context)
         frame = context.template.engine.get_template(TEMPLATE)
+        # Ids unique within the page: the n-th table rendered.
+        number = context.render_context.get(COUNTER, 0) + 1
+        context.render_context[COUNTER] = number
         with context.push(
             caption=caption,
+            caption_id=f"table-caption-{number}",
+            focusable=values.get("focusable", True) is not False,
             caption_visible=bool(values.get("caption_visible")),
             table_class=values.get("class") or "table-sm align-middle",
             attrs=attrs,
