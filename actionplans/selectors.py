@@ -386,9 +386,9 @@ def plan_tree(
 
 # A plan of up to this many actions opens with all of them shown; a larger one opens folded, one axis at a time,
 # so that a plan of 1,600 actions is not one page of 1,600 rows.
-UNFOLDED_MAX = 150
+UNFOLDED_MAX = 100
 # The actions of an open axis shown at once; the rest on further pages of that axis.
-ACTIONS_PER_PAGE = 100
+ACTIONS_PER_PAGE = 50
 # The keys of the two sections that are not axes: objectives outside any axis, actions outside any objective.
 LOOSE_KEY = "loose"
 UNFILED_KEY = "unfiled"

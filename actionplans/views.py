@@ -410,7 +410,10 @@ class PlanPdfView(PlanMixin, View):
     """Ask for the AEQES-style synthetic table of the plan as a PDF: it is built in the background, and the
     progress page (core:report) offers it once ready."""
 
-    http_method_names = ["post"]
+    def get(self, request, *args, **kwargs):
+        # An old bookmark of the PDF: the last one built, if any, else the plan. A GET never builds anything.
+        last = latest_ready(PLAN_PDF, self.plan)
+        return HttpResponseRedirect(last.get_absolute_url() if last else self.plan.get_absolute_url())
 
     def post(self, request, *args, **kwargs):
         try:

@@ -188,10 +188,19 @@ def test_the_pdf_is_the_aeqes_synthetic_table(client, rich_plan, director, djang
         assert expected in text, expected
 
 
-def test_the_pdf_is_asked_for_with_a_post_only(client, rich_plan, director):
+def test_an_old_link_to_the_pdf_builds_nothing_and_leads_to_the_last_one(
+    client, rich_plan, director, django_capture_on_commit_callbacks
+):
     client.force_login(director)
-    assert client.get(reverse("actionplans:plan-pdf", args=[rich_plan.pk])).status_code == 405
+    url = reverse("actionplans:plan-pdf", args=[rich_plan.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == rich_plan.get_absolute_url()
     assert not StoredReport.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = request_report(kind=PLAN_PDF, obj=rich_plan, by=director)
+    response = client.get(url)
+    assert response["Location"] == reverse("core:report", args=[report.pk])
+    assert StoredReport.objects.count() == 1
 
 
 def test_the_plan_pdf_is_refused_to_those_who_do_not_see_the_plan(

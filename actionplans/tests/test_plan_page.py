@@ -215,3 +215,21 @@ def test_the_progress_of_a_new_action_counts_in_its_objective_on_the_page(client
     row = page.one(f"tr[data-action-id='{action.pk}']")
     assert row.one("[role=progressbar]").get("aria-valuenow") == "40"
     assert row.one(".qms-progress-label").text == "40 %"
+
+
+# --- Every list page speaks the same names to the shared includes ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["actionplans:plan-list", "actionplans:action-list", "actionplans:my-actions"])
+def test_list_pages_give_the_includes_their_usual_names(client, quality_manager, name):
+    ActionPlanFactory(owner=quality_manager)
+    client.force_login(quality_manager)
+    response = client.get(reverse(name), {"page": "1", "status": ""})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
+    assert response.context["query_string"] == "status="  # the filters, never the page
+    if name != "actionplans:my-actions":
+        assert response.context["filterset"].form is not None
+    page = parse(response)
+    for table in page.all("table"):
+        assert table.one("caption").text

@@ -8,6 +8,7 @@ import datetime
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from complaints.choices import ComplaintKind, ComplaintStatus, RequesterCategory
@@ -134,3 +135,16 @@ def test_the_inbox_is_paginated(quality_manager):
         ComplaintFactory()
     assert len(inbox(quality_manager).context["complaints"]) == 50
     assert len(inbox(quality_manager, page=2).context["complaints"]) == 5
+
+
+def test_the_inbox_gives_the_list_includes_their_usual_names(client, quality_manager):
+    from qms.core.tests.html import parse
+
+    client.force_login(quality_manager)
+    response = client.get(reverse("complaints:inbox"), {"page": "1", "kind": "complaint"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
+    assert response.context["query_string"] == "kind=complaint"
+    assert response.context["filterset"].is_bound
+    table = parse(response).one("table[data-inbox]")
+    assert table.one("caption").text
