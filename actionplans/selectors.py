@@ -267,14 +267,12 @@ class Rollup:
     in_progress: int = 0
     late: int = 0
     cancelled: int = 0
-    progress_sum: int = 0
 
     def add(self, action: Action, today: datetime.date) -> None:
         if action.status == ActionStatus.CANCELLED:
             self.cancelled += 1
             return
         self.total += 1
-        self.progress_sum += action.progress or 0
         if action.status == ActionStatus.DONE:
             self.done += 1
         elif action.status == ActionStatus.IN_PROGRESS:
@@ -283,17 +281,13 @@ class Rollup:
             self.late += 1
 
     def merge(self, other: Rollup) -> None:
-        for name in ("total", "done", "in_progress", "late", "cancelled", "progress_sum"):
+        for name in ("total", "done", "in_progress", "late", "cancelled"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def done_share(self) -> int | None:
         """The share of actions done, in whole percent (None when there is none)."""
         return round(100 * self.done / self.total) if self.total else None
-
-    @property
-    def mean_progress(self) -> int | None:
-        return round(self.progress_sum / self.total) if self.total else None
 
     @property
     def badge(self) -> str:

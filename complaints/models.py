@@ -137,9 +137,6 @@ class ComplaintQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None):
         return self.filter(overdue_q(today or timezone.localdate()))
 
-    def not_overdue(self, today: date | None = None):
-        return self.exclude(overdue_q(today or timezone.localdate()))
-
 
 def overdue_q(today: date) -> Q:
     """Requests past their take-charge or answer deadline; the clock stands still while waiting."""

@@ -1,4 +1,4 @@
-"""The table of allowed moves of a request's status, and who makes each one (issue 6).
+"""The table of allowed moves of a request's status, and who makes each one.
 
 | from                          | to                | by                                                        |
 |-------------------------------|-------------------|-----------------------------------------------------------|

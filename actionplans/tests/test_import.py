@@ -1,4 +1,4 @@
-"""Importing a plan from a spreadsheet: every path the issue lists, through the analysis and the service."""
+"""Importing a plan from a spreadsheet: every path a plan file can take, through the analysis and the service."""
 
 import datetime
 import io

@@ -95,10 +95,6 @@ class OutboxEmail(models.Model):
         return f"{self.kind} → {self.recipient_email or '—'} ({self.get_state_display()})"
 
     @property
-    def is_urgent(self) -> bool:
-        return self.queue == OutboxQueue.URGENT
-
-    @property
     def is_pending(self) -> bool:
         """Not sent yet, and not given up: a sender will still try it."""
         return self.state in (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED)
