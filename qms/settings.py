@@ -204,7 +204,8 @@ SERVER_EMAIL = env_email_address("SERVER_EMAIL", "qms-errors@example.edu")
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, without a superuser's blanket permissions in a session not verified with a second factor.
+    "qms.core.backends.ModelBackend",
 ]
 LOGIN_URL = "two_factor:login"
 LOGIN_REDIRECT_URL = "core:home"

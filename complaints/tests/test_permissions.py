@@ -103,10 +103,17 @@ def test_sensitive_requests_never_appear_in_the_ordinary_inbox(requests_by_unit,
     assert "Harcèlement" not in visible(both)
 
 
-def test_a_superuser_does_not_see_sensitive_requests(requests_by_unit):
+def test_a_superuser_signed_in_with_a_password_only_sees_no_request(requests_by_unit):
+    # The superuser flag opens the Django admin, with a second factor; it is no back-office role.
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
-    assert "Harcèlement" not in visible(admin) and not visible(admin, sensitive=True)
-    assert as_client(admin).get(requests_by_unit["sensitive"].get_absolute_url()).status_code == 404
+    assert not visible(admin) and not visible(admin, sensitive=True)
+    client = as_client(admin)
+    assert client.get("/demandes/").status_code == 403
+    for complaint in (requests_by_unit["letters"], requests_by_unit["sensitive"]):
+        assert client.get(complaint.get_absolute_url()).status_code == 404
+        assert client.post(f"{complaint.get_absolute_url()}take-charge/").status_code in (403, 404)
+    assert client.get("/statistiques-demandes/").status_code == 403
+    assert client.get("/registre-demandes/export.csv").status_code == 403
 
 
 def test_an_assignee_sees_and_handles_their_request_without_any_group(requests_by_unit, org):

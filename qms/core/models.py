@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, _user_has_module_perms, _user_has_perm
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -42,6 +42,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    # Django grants an active superuser everything, before asking the backends; here only in a session verified
+    # with a second factor (qms.core.backends), so that a password alone never opens the back office.
+    def has_perm(self, perm, obj=None) -> bool:
+        from qms.core.backends import has_superuser_powers
+
+        if self.is_superuser and not has_superuser_powers(self):
+            return self.is_active and _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        from qms.core.backends import has_superuser_powers
+
+        if self.is_superuser and not has_superuser_powers(self):
+            return self.is_active and _user_has_module_perms(self, app_label)
+        return super().has_module_perms(app_label)
 
 
 class OrgUnit(models.Model):

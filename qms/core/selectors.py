@@ -35,10 +35,10 @@ def role_names(user) -> frozenset[str]:
 
 
 def has_role(user, *roles: str) -> bool:
+    """Whether ``user`` belongs to one of the role groups. A superuser holds no role of their own: the flag
+    opens the Django admin (with a second factor), not the back office."""
     if user is None or not user.is_authenticated:
         return False
-    if user.is_superuser and Role.QUALITY_MANAGER in roles:
-        return True
     return bool(role_names(user) & set(roles))
 
 
@@ -156,11 +156,11 @@ _PEOPLE_ORDER = ("last_name", "first_name", "username")
 def holds_back_office_role(user) -> bool:
     """Whether ``user`` works in the back office (holds one of the roles): who may look people up.
 
-    ``is_staff`` does not count: it only opens the Django admin.
+    ``is_staff`` and ``is_superuser`` do not count: they only open the Django admin.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or has_role(user, *Role.values)
+    return has_role(user, *Role.values)
 
 
 def active_people() -> models.QuerySet[User]:

@@ -122,8 +122,8 @@ def test_the_quality_manager_and_the_director_see_everything(quality_manager, di
         assert visible(user) == set(programmes_codes(programmes))
 
 
-def test_a_superuser_sees_everything(programmes):
-    assert visible(UserFactory(is_superuser=True)) == set(programmes_codes(programmes))
+def test_a_superuser_sees_nothing_through_the_flag_alone(programmes):
+    assert visible(UserFactory(is_superuser=True, is_staff=True)) == set()
 
 
 def test_the_auditor_sees_nothing_without_a_grant(auditor, programmes):

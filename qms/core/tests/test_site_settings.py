@@ -244,6 +244,7 @@ def test_a_logo_over_one_megabyte_is_refused(quality_manager, settings, tmp_path
 # --- Admin: a singleton ---------------------------------------------------------------------------------
 def test_the_admin_allows_no_second_record_and_no_deletion(admin_user):
     request = RequestFactory().get("/admin/")
+    admin_user.is_verified = lambda: True  # the admin is reached only with a second factor
     request.user = admin_user
     model_admin = admin_site._registry[SiteSettings]
     assert model_admin.has_add_permission(request)
