@@ -267,6 +267,7 @@ def test_with_the_setting_a_quality_manager_sets_up_totp_and_lands_where_they_we
 
 # --- A superuser's flag is the admin's, with its second factor -------------------------------------------------------
 
+
 def test_a_superuser_signed_in_with_a_password_only_opens_no_back_office_page(client, admin_user):
     client.force_login(admin_user)  # no second factor
 
