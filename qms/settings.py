@@ -42,8 +42,11 @@ CSRF_TRUSTED_ORIGINS = env_url_list("CSRF_TRUSTED_ORIGINS", "", schemes=("http",
 # Number of reverse proxies in front of the application. The client address used by rate limits and the
 # login lockout is read from X-Forwarded-For only when this is above zero, so it cannot be spoofed without one.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-# Public address of the site, used in links of emails built by background tasks (no request at hand).
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+# The port `make run` serves on (gunicorn binds to it too when started without --bind).
+PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+# Public address of the site, used in links of emails built by background tasks (no request at hand); by
+# default the development server's address.
+SITE_URL = env_url("SITE_URL", "", schemes=("http", "https")) or f"http://127.0.0.1:{PORT}"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,7 +4,11 @@ again changes nothing. An app without ``demo.py`` is skipped."""
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
@@ -31,6 +35,21 @@ def project_apps() -> list[AppConfig]:
     return found
 
 
+@contextmanager
+def logs_to_stderr() -> Iterator[None]:
+    """Send the log lines (JSON on stdout, as the settings configure them) to stderr for a while, so that they
+    do not land in the middle of the human-readable output of a command; the services' logs are kept."""
+    swapped = []
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream in (sys.stdout, sys.__stdout__):
+            swapped.append((handler, handler.setStream(sys.stderr)))
+    try:
+        yield
+    finally:
+        for handler, stream in swapped:
+            handler.setStream(stream)
+
+
 class Command(BaseCommand):
     help = "Load the demo university (idempotent) and print the demo accounts."
 
@@ -38,6 +57,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-accounts", action="store_true", help="Do not print the table of demo accounts.")
 
     def handle(self, *args, **options):
+        with logs_to_stderr():
+            self._seed(**options)
+
+    def _seed(self, **options) -> None:
         translation.activate("fr")
         factory.random.reseed_random(DEMO_SEED)
         for config in project_apps():
