@@ -5,11 +5,18 @@ from complaints.models import (
     ComplaintAttachment,
     ComplaintMessage,
     DeadlineSetting,
+    HelpdeskSettings,
     RedirectBody,
     ReferenceCounter,
     ReplyTemplate,
     RootCauseCategory,
 )
+from qms.core.admin import AppSettingsAdmin
+
+
+@admin.register(HelpdeskSettings)
+class HelpdeskSettingsAdmin(AppSettingsAdmin):
+    list_display = [*AppSettingsAdmin.list_display, "take_charge_deadline_days", "answer_deadline_days"]
 
 
 @admin.register(RedirectBody)

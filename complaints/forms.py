@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import time
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import ComplaintKind, RequesterCategory, SensitiveNature, Severity
-from complaints.models import Complaint, RedirectBody, RootCauseCategory
+from complaints.models import Complaint, HelpdeskSettings, RedirectBody, RootCauseCategory
 from complaints.selectors import (
     active_redirect_bodies,
     active_root_causes,
@@ -443,3 +445,34 @@ class LinkActionsForm(forms.Form):
         field.widget = action_picker(multiple=True, exclude=linked, open_only=True)
         field.widget.choices = field.choices
         field.widget.is_required = field.required
+
+
+# --- The helpdesk's section of the settings page ---------------------------------------------------------------
+class HelpdeskSettingsForm(forms.ModelForm):
+    """Deadlines, closing, reopening and retention of requests, and the contacts shown for sensitive reports."""
+
+    class Meta:
+        model = HelpdeskSettings
+        fields = [
+            "take_charge_deadline_days",
+            "answer_deadline_days",
+            "auto_close_after_days",
+            "reopen_window_days",
+            "retention_closed_months",
+            "retention_spam_days",
+            "sensitive_cases_contact",
+        ]
+        widgets = {"sensitive_cases_contact": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The settings page wraps each section's form in its own <form> with its save button.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                *(Div(name, css_class="col-md-6") for name in self.Meta.fields[:-1]),
+                css_class="row",
+            ),
+            "sensitive_cases_contact",
+        )

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import (
@@ -27,6 +28,7 @@ from complaints.choices import (
     Severity,
 )
 from complaints.storage import attachment_path
+from qms.core.app_settings import AppSettings
 from qms.core.storage import private_storage
 
 # Fields whose text feeds the search column.
@@ -38,6 +40,53 @@ def normalise_for_search(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(stripped.casefold().split())
+
+
+class HelpdeskSettings(AppSettings):
+    """The helpdesk's settings, edited by the quality manager: deadlines, closing, reopening, retention, contacts."""
+
+    take_charge_deadline_days = models.PositiveSmallIntegerField(
+        _("take-charge deadline (working days)"), default=2, validators=[MinValueValidator(1)]
+    )
+    answer_deadline_days = models.PositiveSmallIntegerField(
+        _("answer deadline (working days)"), default=15, validators=[MinValueValidator(1)]
+    )
+    auto_close_after_days = models.PositiveSmallIntegerField(
+        _("quiet period before automatic closing (days)"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("An answered request with no news from its requester is closed after this many days."),
+    )
+    reopen_window_days = models.PositiveSmallIntegerField(
+        _("period to reopen after the answer (days)"),
+        default=30,
+        help_text=_("The requester may add information and reopen the request during this period."),
+    )
+    retention_closed_months = models.PositiveSmallIntegerField(
+        _("retention of closed requests (months)"), default=24, validators=[MinValueValidator(1)]
+    )
+    retention_spam_days = models.PositiveSmallIntegerField(
+        _("retention of spam (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    sensitive_cases_contact = models.TextField(
+        _("contacts for sensitive reports"),
+        blank=True,
+        help_text=_("The listening cell for harassment, discrimination and sexual and gender-based violence."),
+    )
+
+    class Meta(AppSettings.Meta):
+        verbose_name = _("helpdesk settings")
+        verbose_name_plural = _("helpdesk settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="helpdesk_settings_singleton")]
+
+    def privacy_retention(self) -> list[str]:
+        return [
+            gettext(
+                "Complaints and suggestions: %(months)s months after they are closed (%(days)s days for spam); then "
+                "the personal data is erased and only anonymous figures are kept."
+            )
+            % {"months": self.retention_closed_months, "days": self.retention_spam_days}
+        ]
 
 
 class RedirectBody(models.Model):

@@ -17,6 +17,9 @@ PERMISSIONS = {
         *crud("complaints", *_SETTINGS),
         # The quality manager writes the canned answers; whoever answers requests reads them.
         *crud("complaints", "replytemplate"),
+        # The helpdesk's section of the settings page.
+        "complaints.view_helpdesksettings",
+        "complaints.change_helpdesksettings",
     ],
     Role.QUALITY_REFERENT: [
         "complaints.view_complaint",

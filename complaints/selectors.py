@@ -22,11 +22,12 @@ from complaints.models import (
     ComplaintAttachment,
     ComplaintMessage,
     DeadlineSetting,
+    HelpdeskSettings,
     RedirectBody,
     RootCauseCategory,
 )
 from qms.core.choices import MembershipRole, Role
-from qms.core.models import ActivityLog, OrgUnit, SiteSettings, User
+from qms.core.models import ActivityLog, OrgUnit, User
 from qms.core.selectors import (
     granted_ids,
     has_role,
@@ -47,11 +48,11 @@ LIST_RELATED = ("org_unit", "assignee", "programme", "process")
 
 # --- Settings ----------------------------------------------------------------------------------------------
 def deadline_days(kind: str) -> tuple[int, int]:
-    """The take-charge and answer deadlines of ``kind``, in working days: its own setting, else the site's."""
-    site = SiteSettings.get()
+    """The take-charge and answer deadlines of ``kind``, in working days: its own setting, else the helpdesk's."""
+    helpdesk = HelpdeskSettings.get()
     setting = DeadlineSetting.objects.filter(kind=kind).first()
-    take_charge = (setting.take_charge_days if setting else None) or site.take_charge_deadline_days
-    answer = (setting.answer_days if setting else None) or site.answer_deadline_days
+    take_charge = (setting.take_charge_days if setting else None) or helpdesk.take_charge_deadline_days
+    answer = (setting.answer_days if setting else None) or helpdesk.answer_deadline_days
     return take_charge, answer
 
 

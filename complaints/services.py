@@ -37,6 +37,7 @@ from complaints.models import (
     Complaint,
     ComplaintAttachment,
     ComplaintMessage,
+    HelpdeskSettings,
     RedirectBody,
     ReferenceCounter,
     RootCauseCategory,
@@ -714,7 +715,7 @@ def complaints_auto_close(*, now: datetime | None = None) -> int:
 
     Safe to run twice or from two workers at once: each request is locked and checked again before it moves."""
     now = now or timezone.now()
-    days = SiteSettings.get().auto_close_after_days
+    days = HelpdeskSettings.get().auto_close_after_days
     candidates = Complaint.objects.filter(status=S.ANSWERED, answered_at__lte=now - timedelta(days=days))
     closed = 0
     for pk in candidates.values_list("pk", flat=True):

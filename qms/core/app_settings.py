@@ -58,6 +58,10 @@ class AppSettings(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("A settings record cannot be deleted.")
 
+    def privacy_retention(self) -> list[str]:
+        """How long the app keeps personal data, as sentences for the privacy page (translated when called)."""
+        return []
+
     @classmethod
     def cache_key(cls) -> str:
         return f"settings:{cls._meta.label_lower}"
@@ -99,6 +103,11 @@ class SettingsSection:
     form_class: type
     permission: str = "core.change_sitesettings"
     order: int = 100
+
+
+def settings_models() -> list[type[AppSettings]]:
+    """The apps' settings records, each once, in the order of their sections."""
+    return list(dict.fromkeys(section.model for section in declared_sections()))
 
 
 def declared_sections() -> list[SettingsSection]:

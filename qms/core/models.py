@@ -398,35 +398,6 @@ class SiteSettings(models.Model):
         choices=[(country.label, HOLIDAY_SUBDIVISIONS[country]) for country in HolidayCountry],
         help_text=_("Alsace and Moselle add Good Friday and 26 December."),
     )
-    # Requests (complaints, suggestions …)
-    take_charge_deadline_days = models.PositiveSmallIntegerField(
-        _("take-charge deadline (working days)"), default=2, validators=[MinValueValidator(1)]
-    )
-    answer_deadline_days = models.PositiveSmallIntegerField(
-        _("answer deadline (working days)"), default=15, validators=[MinValueValidator(1)]
-    )
-    auto_close_after_days = models.PositiveSmallIntegerField(
-        _("quiet period before automatic closing (days)"),
-        default=10,
-        validators=[MinValueValidator(1)],
-        help_text=_("An answered request with no news from its requester is closed after this many days."),
-    )
-    reopen_window_days = models.PositiveSmallIntegerField(
-        _("period to reopen after the answer (days)"),
-        default=30,
-        help_text=_("The requester may add information and reopen the request during this period."),
-    )
-    retention_closed_months = models.PositiveSmallIntegerField(
-        _("retention of closed requests (months)"), default=24, validators=[MinValueValidator(1)]
-    )
-    retention_spam_days = models.PositiveSmallIntegerField(
-        _("retention of spam (days)"), default=30, validators=[MinValueValidator(1)]
-    )
-    sensitive_cases_contact = models.TextField(
-        _("contacts for sensitive reports"),
-        blank=True,
-        help_text=_("The listening cell for harassment, discrimination and sexual and gender-based violence."),
-    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

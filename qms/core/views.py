@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView, TemplateView
 
+from qms.core.app_settings import settings_models
 from qms.core.models import SiteSettings
 from qms.core.navigation import nav_items
 from qms.core.search import SEARCH_LIMIT, read_scope, search_terms
@@ -83,8 +84,11 @@ def legal(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def privacy(request: HttpRequest) -> HttpResponse:
-    """The personal-data page (données personnelles): controller, DPO, purposes, legal basis, retention, rights."""
-    return render(request, "core/privacy.html", {"site": SiteSettings.get()})
+    """The personal-data page (données personnelles): controller, DPO, purposes, legal basis, retention, rights.
+
+    Each app's settings record tells how long the app keeps personal data (``AppSettings.privacy_retention``)."""
+    retention = [line for model in settings_models() for line in model.get().privacy_retention()]
+    return render(request, "core/privacy.html", {"site": SiteSettings.get(), "app_retention": retention})
 
 
 @method_decorator(login_not_required, name="dispatch")
