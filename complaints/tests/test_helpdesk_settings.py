@@ -119,7 +119,10 @@ def test_saving_the_helpdesk_section_saves_it_alone_and_logs_it(client, quality_
     assert response.status_code == 302 and response["Location"].endswith("#settings-helpdesk")
     helpdesk = HelpdeskSettings.get()
     assert (helpdesk.take_charge_deadline_days, helpdesk.answer_deadline_days) == (3, 20)
-    assert (helpdesk.retention_closed_months, helpdesk.sensitive_cases_contact) == (36, "Cellule d'écoute : ecoute@univ.fr")
+    assert (helpdesk.retention_closed_months, helpdesk.sensitive_cases_contact) == (
+        36,
+        "Cellule d'écoute : ecoute@univ.fr",
+    )
     assert helpdesk.updated_by == quality_manager
     assert SiteSettings.load().institution_name == "Université de Lorraine"  # the other section is untouched
     log = ActivityLog.objects.get(verb="helpdesk_settings.updated")
@@ -215,7 +218,9 @@ def test_the_automatic_closing_follows_the_quiet_period():
     stored = HelpdeskSettings.load()
     stored.auto_close_after_days = 3
     stored.save()
-    answered = ComplaintFactory(status=ComplaintStatus.ANSWERED, answered_at=timezone.now() - datetime.timedelta(days=4))
+    answered = ComplaintFactory(
+        status=ComplaintStatus.ANSWERED, answered_at=timezone.now() - datetime.timedelta(days=4)
+    )
     assert complaints_auto_close() == 1
     answered.refresh_from_db()
     assert answered.status == ComplaintStatus.CLOSED
