@@ -22,6 +22,7 @@ explicit ``register(...)`` calls in ``AppConfig.ready()``: see ``qms.core.source
 from __future__ import annotations
 
 import importlib
+import sys
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -32,15 +33,21 @@ CONCERNS = ("roles", "menu", "schedule", "app_settings", "dependencies")
 
 
 def project_apps() -> list[AppConfig]:
-    """The installed apps that belong to the project (not Django's, not third parties')."""
-    from django.conf import settings
+    """The installed apps that belong to the project: every app not installed as a library (Django's own and
+    third parties' live in the interpreter's or the virtual environment's directories)."""
+    roots = _library_roots()
+    return [config for config in apps.get_app_configs() if _is_project_path(Path(config.path).resolve(), roots)]
 
-    root = Path(settings.BASE_DIR).resolve()
-    return [config for config in apps.get_app_configs() if _is_project_path(Path(config.path).resolve(), root)]
+
+def _library_roots() -> tuple[Path, ...]:
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    return tuple(Path(prefix).resolve() for prefix in prefixes)
 
 
-def _is_project_path(path: Path, root: Path) -> bool:
-    return path.is_relative_to(root) and not {"site-packages", ".venv"} & set(path.relative_to(root).parts)
+def _is_project_path(path: Path, library_roots: tuple[Path, ...]) -> bool:
+    if {"site-packages", "dist-packages"} & set(path.parts):
+        return False
+    return not any(path.is_relative_to(root) for root in library_roots)
 
 
 def _import_optional(module_name: str) -> ModuleType | None:

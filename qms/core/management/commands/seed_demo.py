@@ -11,28 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import import_module
 from importlib.util import find_spec
-from pathlib import Path
 
 import factory.random
-from django.apps import AppConfig, apps
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
 
+from qms.core.registry import project_apps
+
 # Faker and factory_boy draw from this seed, so that the demo is the same on every machine and every run.
 DEMO_SEED = "qms-demo"
-
-
-def project_apps() -> list[AppConfig]:
-    """The project's own apps (not Django's nor third-party ones), in INSTALLED_APPS order."""
-    base = Path(settings.BASE_DIR).resolve()
-    found = []
-    for config in apps.get_app_configs():
-        path = Path(config.path).resolve()
-        if path.is_relative_to(base) and "site-packages" not in path.parts:
-            found.append(config)
-    return found
 
 
 @contextmanager
