@@ -12,6 +12,8 @@ Each installed app of the project may hold a small module per concern; core find
                        "Paramètres" page, each editing a singleton record of the app's own.
 ``<app>/dependencies.py``  ``MAY_IMPORT``: the project packages the app may import (the architecture test reads
                        it; an app absent from every other app's list is never imported by them).
+``<app>/access.py``    ``OPEN_TO_SIGNED_IN``: URL names of the app's pages open to every signed-in person, whatever
+                       their roles (``qms.core.access``); every other back-office page refuses a user without one.
 =====================  ===========================================================================================
 
 Object-level registries (sources of actions, object panels, metrics, stored-report kinds) are filled by
@@ -29,7 +31,7 @@ from types import ModuleType
 
 from django.apps import AppConfig, apps
 
-CONCERNS = ("roles", "menu", "schedule", "app_settings", "dependencies")
+CONCERNS = ("roles", "menu", "schedule", "app_settings", "dependencies", "access")
 
 
 def project_apps() -> list[AppConfig]:
