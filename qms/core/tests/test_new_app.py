@@ -101,8 +101,9 @@ def trainings_app(tmp_path):
 
 
 def test_the_example_app_registers_everywhere(trainings_app):
-    from processes.models import Process
     from trainings.models import Session, TrainingSettings
+
+    from processes.models import Process
 
     assert "trainings" in {config.label for config in registry.project_apps()}
     # Roles: its own role, and its permissions merged into the existing ones.
