@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -115,4 +116,9 @@ def declared_sections() -> list[SettingsSection]:
     from qms.core.registry import declared
 
     sections = [section for _config, app_sections in declared("app_settings", "SECTIONS") for section in app_sections]
+    keys = [section.key for section in sections]
+    # Each section's key prefixes its fields and names it in the page's posts: "site" is the site's own.
+    clashing = sorted({key for key in keys if keys.count(key) > 1 or key == "site"})
+    if clashing:
+        raise ImproperlyConfigured(f"Settings sections declared twice (or named 'site'): {', '.join(clashing)}.")
     return sorted(sections, key=lambda section: section.order)
