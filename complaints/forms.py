@@ -19,7 +19,8 @@ from complaints.selectors import (
     complaint_visible_to,
     units_for_choice,
 )
-from complaints.validators import ALLOWED_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachments
+from complaints.validators import ATTACHMENT_POLICY
+from qms.core.files import MultipleFileField
 from qms.core.models import OrgUnit, Programme
 from qms.core.widgets import user_picker
 
@@ -28,38 +29,6 @@ _STARTED_SALT = "complaints.form-started"
 # Scopes of the people picker (registered in complaints.apps).
 ASSIGNEE_SCOPE = "complaints.assignee"
 STAFF_SCOPE = "complaints.staff"
-
-
-# --- Files ---------------------------------------------------------------------------------------------------
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field; each is checked on its content (type and size), and their number."""
-
-    def __init__(self, *args, **kwargs):
-        accept = ",".join(sorted({f".{ext}" for ext in ALLOWED_TYPES.values()} | {".jpeg"}))
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            files = [single(item, initial) for item in data if item]
-        else:
-            files = [single(data, initial)] if data else []
-        files = [upload for upload in files if upload]
-        check_attachments(files)
-        return files
-
-
-def attachments_help() -> str:
-    return _("Up to %(max)d files: PDF, images or office documents, %(size)d MB each.") % {
-        "max": MAX_ATTACHMENTS,
-        "size": MAX_ATTACHMENT_BYTES // (1024 * 1024),
-    }
 
 
 # --- What the request is about -------------------------------------------------------------------------------
@@ -151,7 +120,7 @@ class PublicComplaintForm(ConcernedMixin, forms.Form):
             "What happened, when and where. Please do not include health or other sensitive data that is not needed."
         ),
     )
-    attachments = MultipleFileField(label=_("Attachments"))
+    attachments = MultipleFileField(label=_("Attachments"), policy=ATTACHMENT_POLICY)
     # Honeypot: hidden from people, filled by robots.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -163,7 +132,6 @@ class PublicComplaintForm(ConcernedMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["concerned"].choices = concerned_choices()
-        self.fields["attachments"].help_text = attachments_help()
         self.started_at: float | None = None
         if self.is_bound:
             self.started_at = read_started(self.data.get("started", ""))
@@ -213,12 +181,11 @@ class StaffReportForm(ConcernedMixin, forms.Form):
     concerned = forms.ChoiceField(label=_("Programme or service concerned"), required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=MAX_DESCRIPTION, widget=forms.Textarea)
-    attachments = MultipleFileField(label=_("Attachments"))
+    attachments = MultipleFileField(label=_("Attachments"), policy=ATTACHMENT_POLICY)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["concerned"].choices = concerned_choices()
-        self.fields["attachments"].help_text = attachments_help()
 
 
 # --- The tracking page -----------------------------------------------------------------------------------------
@@ -234,11 +201,7 @@ class RequesterMessageForm(forms.Form):
     body = forms.CharField(
         label=_("Your message"), required=False, max_length=MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 5})
     )
-    attachments = MultipleFileField(label=_("Attachments"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = attachments_help()
+    attachments = MultipleFileField(label=_("Attachments"), policy=ATTACHMENT_POLICY)
 
     def clean(self):
         cleaned = super().clean()

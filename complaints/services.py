@@ -46,6 +46,7 @@ from complaints.validators import check_attachments
 from complaints.workflow import WORKFLOW
 from qms.core.calendar import WorkingCalendar
 from qms.core.choices import Actor
+from qms.core.files import safe_filename
 from qms.core.models import OrgUnit, Programme, SiteSettings, StatusChange, User
 from qms.core.services import log_activity
 from qms.core.tokens import make_token
@@ -256,7 +257,7 @@ def _store_attachment(
     attachment = ComplaintAttachment(
         complaint=complaint,
         message=message,
-        original_name=(getattr(upload, "name", "") or "file")[-255:],
+        original_name=safe_filename(getattr(upload, "name", ""), max_length=255),
         content_type=content_type,
         size=upload.size,
         from_requester=True,

@@ -8,7 +8,7 @@ from functools import partial, wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +31,7 @@ from complaints.selectors import (
 )
 from complaints.services import ComplaintError
 from complaints.validators import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from qms.core.files import private_file_response
 from qms.core.net import client_ip
 from qms.core.tokens import hash_token
 
@@ -275,15 +276,10 @@ def public_attachment(request: HttpRequest, complaint: Complaint, token: str, at
 
 
 def file_response(attachment: ComplaintAttachment) -> HttpResponse:
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name)
-    response["Content-Type"] = attachment.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    """An attachment as a private download (for the requester here, for staff in the staff views)."""
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+    )
 
 
 @method_decorator([login_not_required, never_cache], name="dispatch")
