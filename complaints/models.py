@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from django.conf import settings
@@ -27,17 +26,11 @@ from complaints.choices import (
     Severity,
 )
 from complaints.storage import attachment_path
+from qms.core.search import normalise
 from qms.core.storage import private_storage
 
-# Fields whose text feeds the search column.
+# Fields whose text feeds the search column, folded by qms.core.search.normalise as the typed text is.
 SEARCHED_FIELDS = ("reference", "subject", "description", "name", "email")
-
-
-def normalise_for_search(text: str) -> str:
-    """Lower case, accents stripped, spaces collapsed: the same on SQLite and PostgreSQL."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.casefold().split())
 
 
 class RedirectBody(models.Model):
@@ -324,7 +317,7 @@ class Complaint(models.Model):
         self.is_sensitive = bool(self.sensitive_nature)
         update_fields = kwargs.get("update_fields")
         if update_fields is None or set(update_fields) & set(SEARCHED_FIELDS):
-            self.search_text = normalise_for_search(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
+            self.search_text = normalise(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
