@@ -22,6 +22,7 @@ from complaints.selectors import (
 from complaints.validators import ATTACHMENT_POLICY
 from qms.core.files import MultipleFileField
 from qms.core.models import OrgUnit, Programme
+from qms.core.text import SafeTextMixin
 from qms.core.widgets import user_picker
 
 MAX_DESCRIPTION = 10_000
@@ -75,7 +76,7 @@ def read_started(value: str) -> float | None:
         return None
 
 
-class PublicComplaintForm(ConcernedMixin, forms.Form):
+class PublicComplaintForm(SafeTextMixin, ConcernedMixin, forms.Form):
     """The public form: no account; anonymous requests allowed. Guarded by a honeypot, a minimum fill time (a
     signed timestamp carried by the form), the view's rate limit, size limits and CSRF."""
 
@@ -159,7 +160,7 @@ class PublicComplaintForm(ConcernedMixin, forms.Form):
         return cleaned
 
 
-class StaffReportForm(ConcernedMixin, forms.Form):
+class StaffReportForm(SafeTextMixin, ConcernedMixin, forms.Form):
     """An internal dysfunction report by a signed-in member of staff, whose identity is attached."""
 
     kind = forms.ChoiceField(
@@ -189,15 +190,15 @@ class StaffReportForm(ConcernedMixin, forms.Form):
 
 
 # --- The tracking page -----------------------------------------------------------------------------------------
-class TrackLookupForm(forms.Form):
+class TrackLookupForm(SafeTextMixin, forms.Form):
     code = forms.CharField(label=_("Tracking code"), max_length=100, strip=True)
 
 
-class LostLinkForm(forms.Form):
+class LostLinkForm(SafeTextMixin, forms.Form):
     email = forms.EmailField(label=_("Your email"), max_length=254)
 
 
-class RequesterMessageForm(forms.Form):
+class RequesterMessageForm(SafeTextMixin, forms.Form):
     body = forms.CharField(
         label=_("Your message"), required=False, max_length=MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -210,7 +211,7 @@ class RequesterMessageForm(forms.Form):
         return cleaned
 
 
-class RatingForm(forms.Form):
+class RatingForm(SafeTextMixin, forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the answer?"),
         choices=[(n, str(n)) for n in range(1, 6)],
@@ -288,26 +289,26 @@ class QualifyForm(forms.Form):
         self.fields["root_cause"].queryset = active_root_causes()
 
 
-class NoteForm(forms.Form):
+class NoteForm(SafeTextMixin, forms.Form):
     body = _text(_("Internal note"), help_text=_("Never shown to the requester."))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(SafeTextMixin, forms.Form):
     body = _text(_("Public reply"), help_text=_("Shown on the tracking page and emailed to the requester."))
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(SafeTextMixin, forms.Form):
     question = _text(
         _("Question to the requester"),
         help_text=_("The request waits for the requester's reply; its deadline clock pauses meanwhile."),
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(SafeTextMixin, forms.Form):
     answer = _text(_("Final answer"), rows=8, help_text=_("Shown on the tracking page and emailed to the requester."))
 
 
-class RedirectForm(forms.Form):
+class RedirectForm(SafeTextMixin, forms.Form):
     body = forms.ModelChoiceField(label=_("Redirect to"), queryset=RedirectBody.objects.none())
     explanation = _text(_("Explanation"), help_text=_("The body's contact details are added to the reply."))
 
@@ -316,15 +317,15 @@ class RedirectForm(forms.Form):
         self.fields["body"].queryset = active_redirect_bodies()
 
 
-class RejectForm(forms.Form):
+class RejectForm(SafeTextMixin, forms.Form):
     reason = _text(_("Reason"), help_text=_("Why the request is inadmissible; sent to the requester."))
 
 
-class SpamForm(forms.Form):
+class SpamForm(SafeTextMixin, forms.Form):
     note = forms.CharField(label=_("Internal note"), max_length=500, required=False)
 
 
-class DuplicateForm(forms.Form):
+class DuplicateForm(SafeTextMixin, forms.Form):
     original = forms.CharField(label=_("Reference of the original request"), max_length=20)
 
     def __init__(self, *args, user, complaint: Complaint, **kwargs):
@@ -342,7 +343,7 @@ class DuplicateForm(forms.Form):
         return original
 
 
-class CloseForm(forms.Form):
+class CloseForm(SafeTextMixin, forms.Form):
     resolution_summary = _text(
         _("Resolution summary"), help_text=_("What was done: kept in the register and the management review.")
     )
@@ -352,7 +353,7 @@ class TakeChargeForm(forms.Form):
     """No field: the button is the decision."""
 
 
-class CreateActionForm(forms.Form):
+class CreateActionForm(SafeTextMixin, forms.Form):
     """A corrective action in action plans, with this request as its origin."""
 
     title = forms.CharField(label=_("Title of the action"), max_length=500)

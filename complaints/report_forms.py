@@ -12,6 +12,7 @@ from complaints.models import ReplyTemplate
 from complaints.statistics import default_period
 from qms.core.metrics import Period
 from qms.core.models import OrgUnit
+from qms.core.text import SafeTextMixin
 from qms.core.widgets import DateInput
 
 # A longer period would make a chart of more than five years of months: ask for it in several steps.
@@ -57,7 +58,7 @@ class StatisticsFilterForm(forms.Form):
         return self.cleaned_data.get("unit") if self.is_valid() else None
 
 
-class ReplyTemplateForm(forms.ModelForm):
+class ReplyTemplateForm(SafeTextMixin, forms.ModelForm):
     """A canned answer, in French and in English."""
 
     class Meta:

@@ -262,6 +262,34 @@ def test_an_ordinary_confirmation_does_not_show_the_sensitive_contacts(client):
     assert "data-sensitive-contacts" not in client.get(response["Location"]).content.decode()
 
 
+def test_bidirectional_controls_are_removed_from_what_is_stored(client):
+    response = post(client, subject="Facture \u202efdp.exe", name="L\u200fea", description="Voir \u202epiece jointe")
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert (complaint.subject, complaint.name, complaint.description) == ("Facture fdp.exe", "Lea", "Voir piece jointe")
+
+
+def test_every_helpdesk_form_with_text_cleans_bidirectional_controls():
+    from django import forms as django_forms
+
+    from complaints import forms, report_forms
+    from qms.core.text import SafeTextMixin
+
+    form_classes = [
+        value
+        for module in (forms, report_forms)
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, django_forms.BaseForm) and value.__module__ == module.__name__
+    ]
+    with_text = [
+        form_class
+        for form_class in form_classes
+        if any(isinstance(field, django_forms.CharField) for field in form_class.base_fields.values())
+    ]
+    assert len(with_text) >= 15
+    assert [form_class.__name__ for form_class in with_text if not issubclass(form_class, SafeTextMixin)] == []
+
+
 def test_an_xss_payload_is_shown_escaped_to_staff(client, quality_manager):
     payload = "<script>alert('xss')</script>"
     post(

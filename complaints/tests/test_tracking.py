@@ -129,6 +129,12 @@ def test_a_bad_file_on_the_tracking_page_is_refused_with_the_text_kept(client, t
     assert not complaint.messages.exists()
 
 
+def test_a_message_loses_its_reordering_controls(client, tracked):
+    complaint, token = tracked
+    assert client.post(url(token), {"action": "message", "body": "Ci-joint \u202efdp.exe"}).status_code == 302
+    assert complaint.messages.get().body == "Ci-joint fdp.exe"
+
+
 def test_an_empty_message_is_refused(client, tracked):
     complaint, token = tracked
     assert client.post(url(token), {"action": "message", "body": "  "}).status_code == 400
