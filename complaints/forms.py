@@ -3,10 +3,7 @@ staff report form and the processing forms of the request page."""
 
 from __future__ import annotations
 
-import time
-
 from django import forms
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -22,11 +19,11 @@ from complaints.selectors import (
 from complaints.validators import ATTACHMENT_POLICY
 from qms.core.files import MultipleFileField
 from qms.core.models import OrgUnit, Programme
+from qms.core.public import PublicForm
 from qms.core.text import SafeTextMixin
 from qms.core.widgets import user_picker
 
 MAX_DESCRIPTION = 10_000
-_STARTED_SALT = "complaints.form-started"
 # Scopes of the people picker (registered in complaints.apps).
 ASSIGNEE_SCOPE = "complaints.assignee"
 STAFF_SCOPE = "complaints.staff"
@@ -64,23 +61,11 @@ class ConcernedMixin:
 
 
 # --- The public form -----------------------------------------------------------------------------------------
-def sign_started(at: float | None = None) -> str:
-    """A signed timestamp of when the form was shown (the minimum fill time is checked against it)."""
-    return signing.dumps({"t": round(at if at is not None else time.time(), 3)}, salt=_STARTED_SALT)
+class PublicComplaintForm(ConcernedMixin, PublicForm):
+    """The public form: no account; anonymous requests allowed. Guarded by a honeypot and a single-use fill-time
+    stamp (qms.core.public.PublicForm), the view's rate limit, size limits and CSRF."""
 
-
-def read_started(value: str) -> float | None:
-    try:
-        return float(signing.loads(value or "", salt=_STARTED_SALT)["t"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-
-
-class PublicComplaintForm(SafeTextMixin, ConcernedMixin, forms.Form):
-    """The public form: no account; anonymous requests allowed. Guarded by a honeypot, a minimum fill time (a
-    signed timestamp carried by the form), the view's rate limit, size limits and CSRF."""
-
-    MIN_FILL_SECONDS = 3
+    stamp_name = "complaints.public-form"
 
     kind = forms.ChoiceField(
         label=_("What would you like to tell us?"),
@@ -99,13 +84,18 @@ class PublicComplaintForm(SafeTextMixin, ConcernedMixin, forms.Form):
         help_text=_("If so, only the team named for these situations will read your report."),
     )
     name = forms.CharField(
-        label=_("Your name"), max_length=200, required=False, help_text=_("Optional: you may stay anonymous.")
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional: you may stay anonymous."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Your email"),
         required=False,
         max_length=254,
         help_text=_("Optional. With it, you receive the acknowledgement and the answers by email."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     concerned = forms.ChoiceField(
         label=_("Programme or service concerned"),
@@ -122,42 +112,17 @@ class PublicComplaintForm(SafeTextMixin, ConcernedMixin, forms.Form):
         ),
     )
     attachments = MultipleFileField(label=_("Attachments"), policy=ATTACHMENT_POLICY)
-    # Honeypot: hidden from people, filled by robots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["concerned"].choices = concerned_choices()
-        self.started_at: float | None = None
-        if self.is_bound:
-            self.started_at = read_started(self.data.get("started", ""))
-            if self.started_at is None:
-                # Re-displayed with a fresh stamp, so that the next try can go through.
-                self.data = self.data.copy()
-                self.data["started"] = sign_started()
-        else:
-            self.initial["started"] = sign_started()
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("website"):
-            # Said vaguely, on purpose: a robot learns nothing from it.
-            raise ValidationError(_("Your request could not be sent. Please try again."), code="honeypot")
-        if self.started_at is None:
-            raise ValidationError(
-                _("The form has expired or was altered. Please check your entries and send it again."),
-                code="no_timestamp",
-            )
-        if time.time() - self.started_at < self.MIN_FILL_SECONDS:
-            raise ValidationError(
-                _("The form was sent too quickly. Please check your entries and send it again."), code="too_fast"
-            )
-        return cleaned
+    def fingerprint_values(self) -> list:
+        """What makes two submissions of this form the same (qms.core.public.submission_fingerprint)."""
+        data = self.cleaned_data
+        names = ("kind", "requester_category", "sensitive_nature", "name", "email", "concerned", "subject")
+        files = [(upload.name, upload.size) for upload in data.get("attachments") or []]
+        return [*(data.get(name) or "" for name in names), data.get("description", ""), files]
 
 
 class StaffReportForm(SafeTextMixin, ConcernedMixin, forms.Form):
@@ -195,7 +160,9 @@ class TrackLookupForm(SafeTextMixin, forms.Form):
 
 
 class LostLinkForm(SafeTextMixin, forms.Form):
-    email = forms.EmailField(label=_("Your email"), max_length=254)
+    email = forms.EmailField(
+        label=_("Your email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
 
 class RequesterMessageForm(SafeTextMixin, forms.Form):

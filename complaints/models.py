@@ -365,6 +365,27 @@ class Complaint(models.Model):
         return None
 
 
+class TrackingLink(models.Model):
+    """A further tracking link of a request: sent by "Lost your link?", or given again to a repeated submission.
+
+    The request's first link is ``Complaint.tracking_token_hash``; every link works until the requester revokes
+    the others from one of them, or the request is purged. Only the hash of the token is stored."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("request"), on_delete=models.CASCADE, related_name="tracking_links"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tracking link")
+        verbose_name_plural = _("tracking links")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.reference} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ComplaintMessage(models.Model):
     """A message on a request: an internal note, a public reply or question, or the requester's own message."""
 

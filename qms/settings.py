@@ -22,6 +22,7 @@ from qms.env import (
     env_list,
     env_optional_bool,
     env_parsed,
+    env_rate,
     env_str,
     env_timezone,
     env_url,
@@ -229,6 +230,20 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "QMS")
 # Rate limits (django-ratelimit) read the client address through the same trusted-proxy rule.
 RATELIMIT_IP_META_KEY = "qms.core.net.client_ip"
 RATELIMIT_VIEW = "qms.core.views.ratelimited"
+
+# --- Public forms and token pages (qms.core.public) -----------------------------------------------------
+# Our own CSRF failure page: in the site layout, translated; a public form comes back filled with what was typed.
+CSRF_FAILURE_VIEW = "qms.core.errors.csrf_failure"
+PUBLIC_FORM_MIN_FILL_SECONDS = env_int("PUBLIC_FORM_MIN_FILL_SECONDS", 3, minimum=0)
+PUBLIC_FORM_MAX_AGE_HOURS = env_int("PUBLIC_FORM_MAX_AGE_HOURS", 24, minimum=1)
+PUBLIC_FORM_REPEAT_MINUTES = env_int("PUBLIC_FORM_REPEAT_MINUTES", 10, minimum=0)
+# The helpdesk's limits, per client address unless said otherwise.
+COMPLAINTS_SUBMIT_RATE = env_rate("COMPLAINTS_SUBMIT_RATE", "10/h")
+COMPLAINTS_TRACK_RATE_BY_ADDRESS = env_rate("COMPLAINTS_TRACK_RATE_BY_ADDRESS", "60/10m")
+COMPLAINTS_TRACK_RATE_BY_TOKEN = env_rate("COMPLAINTS_TRACK_RATE_BY_TOKEN", "120/h")
+COMPLAINTS_LOOKUP_RATE = env_rate("COMPLAINTS_LOOKUP_RATE", "20/h")
+COMPLAINTS_LOST_LINK_RATE_BY_ADDRESS = env_rate("COMPLAINTS_LOST_LINK_RATE_BY_ADDRESS", "5/h")
+COMPLAINTS_LOST_LINK_RATE_BY_EMAIL = env_rate("COMPLAINTS_LOST_LINK_RATE_BY_EMAIL", "3/h")
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])
