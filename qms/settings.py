@@ -274,6 +274,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise before any view.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 26_214_400, minimum=1_048_576)
 
@@ -329,7 +331,10 @@ LOG_FORMAT = env_choice("LOG_FORMAT", "json", ["json", "text"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "qms.core.logging.RedactTokensFilter"}},
+    "filters": {
+        "redact_tokens": {"()": "qms.core.logging.RedactTokensFilter"},
+        "one_line_refusals": {"()": "qms.core.logging.OneLineRefusalFilter"},
+    },
     "formatters": {
         "json": json_formatter_config(),
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -348,6 +353,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 403 on one line, without its traceback.
+        "django.request": {"filters": ["one_line_refusals"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs each rendering step at INFO; keep its warnings (a missing image, a CSS error).
         "weasyprint": {"level": "WARNING"},
