@@ -205,7 +205,6 @@ def token_page(
                 return not_found(request)
             return view(request, obj, token, *args, **kwargs)
 
-        wrapper.token_page = True
         return csrf_exempt(login_not_required(never_cache(private_page(wrapper))))
 
     return decorator
@@ -365,8 +364,9 @@ def single_submission(stamp: Stamp, *, fingerprint: str = "") -> Iterator[Claim]
     from qms.core.models import SpentStamp
 
     now = timezone.now()
+    # Expired rows go first, outside the transaction: their locks are not held until the submission commits.
+    SpentStamp.objects.filter(expires_at__lt=now).delete()
     with transaction.atomic():
-        SpentStamp.objects.filter(expires_at__lt=now).delete()
         earlier = SpentStamp.objects.filter(key=stamp.key).first()
         if earlier is None and fingerprint:
             earlier = SpentStamp.objects.filter(fingerprint=fingerprint, repeat_until__gte=now).order_by("-pk").first()
