@@ -18,7 +18,7 @@ ENTRIES = [
         key="complaint-stats",
         label=_("Statistics"),
         url_name="complaints:stats",
-        check=any_of(with_role(Role.QUALITY_MANAGER, Role.DIRECTOR, Role.QUALITY_REFERENT)),
+        check=with_perm("complaints.view_complaint_statistics"),
         description=_("Requests received, taken in charge and answered on time; satisfaction with answers."),
         order=31,
     ),

@@ -300,7 +300,11 @@ class Complaint(models.Model):
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         ordering = ["-received_at", "-pk"]
-        permissions = [("view_complaint_ip", _("Can see the IP address a request was sent from"))]
+        permissions = [
+            ("view_complaint_ip", _("Can see the IP address a request was sent from")),
+            ("view_complaint_requester", _("Can see who sent a request (name, email, account)")),
+            ("view_complaint_statistics", _("Can see the helpdesk's statistics")),
+        ]
         indexes = [
             models.Index(fields=["is_sensitive", "status", "received_at"]),
             models.Index(fields=["org_unit", "status"]),
