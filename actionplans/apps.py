@@ -10,7 +10,7 @@ class ActionplansConfig(AppConfig):
     def ready(self) -> None:
         from actionplans import metrics  # noqa: F401 - registers the metrics
         from actionplans.models import Action
-        from actionplans.panels import ACTIONS_PANEL
+        from actionplans.panels import ACTIONS_PANEL, MY_WORK_PANEL
         from actionplans.selectors import PEOPLE_SCOPE, actions_visible_to, people_for_picker
         from qms.core import panels, sources
         from qms.core.search import register_user_scope
@@ -18,6 +18,8 @@ class ActionplansConfig(AppConfig):
         register_user_scope(PEOPLE_SCOPE, people_for_picker)
         # "Actions" on the page of anything that actions answer, or of a process.
         panels.register(ACTIONS_PANEL)
+        # A person's late actions and the effectiveness checks they are to make, on their home page.
+        panels.register(MY_WORK_PANEL)
         # An action answers another (a follow-up answers the action whose check found it not effective).
         sources.register(
             Action,

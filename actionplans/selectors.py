@@ -190,6 +190,20 @@ def actions_user_can_edit(user) -> models.QuerySet[Action]:
 # --- Object permissions -------------------------------------------------------------------------------------
 
 
+def can_see_plans(user) -> bool:
+    """The plan list: the groups given the permission to view plans."""
+    return _signed_in(user) and user.has_perm("actionplans.view_actionplan")
+
+
+def can_create_plan(user) -> bool:
+    return _signed_in(user) and user.has_perm("actionplans.add_actionplan")
+
+
+def can_report_progress(user, action: Action) -> bool:
+    """Add a progress update (with evidence) to an action that is not cancelled."""
+    return action.status != ActionStatus.CANCELLED and can_update_action(user, action)
+
+
 def can_edit_plan(user, plan: ActionPlan) -> bool:
     """The plan's owner and quality managers edit a plan, its axes and objectives, and import into it."""
     return _signed_in(user) and (is_quality_manager(user) or plan.owner_id == user.pk)
@@ -312,6 +326,30 @@ def my_actions(user) -> models.QuerySet[Action]:
             )
         )
         .order_by("is_open_rank", models.F("deadline").asc(nulls_last=True), "pk")
+    )
+
+
+def my_late_actions(user, today: datetime.date | None = None) -> models.QuerySet[Action]:
+    """The open actions ``user`` owns whose deadline has passed, the oldest deadline first."""
+    if not _signed_in(user):
+        return Action.objects.none()
+    return Action.objects.filter(owner=user).late(today).select_related(*ACTION_LIST_RELATED).order_by("deadline", "pk")
+
+
+# How far ahead a person's home page announces the effectiveness checks they are to make.
+CHECKS_AHEAD = datetime.timedelta(days=30)
+
+
+def my_checks_due(user, today: datetime.date | None = None) -> models.QuerySet[Action]:
+    """The done actions whose effectiveness ``user`` is to check (``can_check_effectiveness``), not checked yet,
+    due within CHECKS_AHEAD or already past, the nearest first."""
+    today = today or timezone.localdate()
+    return (
+        actions_user_can_edit(user)
+        .filter(
+            status=ActionStatus.DONE, effectiveness_checks__isnull=True, effectiveness_due__lte=today + CHECKS_AHEAD
+        )
+        .order_by("effectiveness_due", "pk")
     )
 
 

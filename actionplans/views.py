@@ -49,9 +49,12 @@ from actionplans.selectors import (
     can_add_to_default_plan,
     can_check_effectiveness,
     can_create_for_source,
+    can_create_plan,
     can_edit_action,
     can_edit_plan,
     can_link_to_source,
+    can_report_progress,
+    can_see_plans,
     can_update_action,
     can_view_checks,
     can_view_evidence,
@@ -147,7 +150,7 @@ class PlanListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["can_create"] = self.request.user.has_perm("actionplans.add_actionplan")
+        context["can_create"] = can_create_plan(self.request.user)
         return context
 
 
@@ -437,6 +440,7 @@ class ActionListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        context["can_see_plans"] = can_see_plans(self.request.user)
         context["nothing_granted"] = not context["actions"] and not has_any_plan_scope(self.request.user)
         # What each action answers, as its app describes it to this viewer (qms.core.sources).
         for action in with_sources(context["actions"]):
@@ -468,7 +472,7 @@ class ActionDetailView(ActionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         action, user = self.action, self.request.user
         can_update = can_update_action(user, action)
-        can_report = can_update and action.status != ActionStatus.CANCELLED
+        can_report = can_report_progress(user, action)
         show_updates, show_checks = can_view_updates(user, action), can_view_checks(user, action)
         described = described_sources(action, user)
         context.update(

@@ -11,12 +11,15 @@ class ComplaintsConfig(AppConfig):
         from complaints import metrics  # noqa: F401 - registers the helpdesk's metrics
         from complaints.forms import ASSIGNEE_SCOPE
         from complaints.models import Complaint
+        from complaints.panels import MY_REQUESTS_PANEL
         from complaints.selectors import assignees_for_picker, can_handle, can_view, complaints_granted_for_actions
         from complaints.services import refusal
-        from qms.core import sources
+        from qms.core import panels, sources
         from qms.core.search import register_user_scope
 
         register_user_scope(ASSIGNEE_SCOPE, assignees_for_picker)
+        # The requests a person is to handle, on their home page.
+        panels.register(MY_REQUESTS_PANEL)
         # A request can be the source of actions. Action plans describe it, list its actions on its page (the
         # "Actions" panel) and create or link actions for it, without the helpdesk naming them.
         sources.register(

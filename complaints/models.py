@@ -375,6 +375,15 @@ class Complaint(models.Model):
             return self.answer_due
         return None
 
+    @property
+    def current_due_kind(self) -> str:
+        """Which deadline ``current_due`` is: "take_charge", "answer", or "" when none runs."""
+        if self.status in BEFORE_TAKE_CHARGE:
+            return "take_charge"
+        if self.status in (*BEFORE_ANSWER, ComplaintStatus.WAITING):
+            return "answer"
+        return ""
+
 
 class ComplaintMessage(models.Model):
     """A message on a request: an internal note, a public reply or question, or the requester's own message."""

@@ -24,9 +24,13 @@ from django.views.generic import CreateView, ListView, UpdateView
 from complaints import exports
 from complaints.filtersets import ComplaintFilterSet
 from complaints.models import Complaint, ReplyTemplate
-from complaints.reply_templates import can_manage_reply_templates
 from complaints.report_forms import ReplyTemplateForm, StatisticsFilterForm
-from complaints.selectors import can_see_statistics, inbox_complaints, is_sensitive_handler
+from complaints.selectors import (
+    can_export_register,
+    can_manage_reply_templates,
+    can_see_statistics,
+    inbox_complaints,
+)
 from complaints.statistics import ComplaintStatistics, complaint_statistics, default_period
 from qms.core.charts import bar_chart, progress_bar
 from qms.core.metrics import expand_units
@@ -149,14 +153,6 @@ class StatisticsCsvView(StatisticsMixin, View):
 
 
 # --- The register ------------------------------------------------------------------------------------------------
-def can_export_register(user, *, sensitive: bool = False) -> bool:
-    if not user.is_authenticated:
-        return False
-    if sensitive:
-        return is_sensitive_handler(user)
-    return user.has_perm("complaints.view_complaint") or is_sensitive_handler(user)
-
-
 class RegisterExportView(UserPassesTestMixin, View):
     """The register of requests, with the inbox's filters (``?status=…&kind=…``, the same query string), for
     auditors. ``?sensitive=1`` exports the sensitive register, for the sensitive-cases group only."""

@@ -26,7 +26,14 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from complaints.choices import PUBLIC_MESSAGE_KINDS, ComplaintStatus, MessageKind, Severity
+from complaints.choices import (
+    BEFORE_ANSWER,
+    BEFORE_TAKE_CHARGE,
+    PUBLIC_MESSAGE_KINDS,
+    ComplaintStatus,
+    MessageKind,
+    Severity,
+)
 from complaints.models import (
     Complaint,
     ComplaintAttachment,
@@ -204,6 +211,22 @@ def can_open_inbox(user) -> bool:
     return Complaint.objects.filter(assignee=user).exists()
 
 
+def can_export_register(user, *, sensitive: bool = False) -> bool:
+    """The register (CSV, XLSX): whoever opens the inbox; the sensitive one for the sensitive-cases group only."""
+    if user is None or not user.is_authenticated:
+        return False
+    if sensitive:
+        return is_sensitive_handler(user)
+    return user.has_perm("complaints.view_complaint") or is_sensitive_handler(user)
+
+
+def can_manage_reply_templates(user) -> bool:
+    """The quality manager (or whoever holds the permission) writes the reply templates."""
+    if user is None or not user.is_authenticated:
+        return False
+    return is_quality_manager(user) or user.has_perm("complaints.change_replytemplate")
+
+
 def can_read_internal_notes(user, complaint: Complaint) -> bool:
     return can_handle(user, complaint) or user.has_perm("complaints.view_complaintmessage")
 
@@ -234,6 +257,25 @@ def can_see_statistics(user) -> bool:
 def inbox_complaints(user, *, sensitive: bool = False) -> models.QuerySet[Complaint]:
     """The inbox rows of ``user`` with what a row shows, in one query whatever their number."""
     return complaints_visible_to(user, sensitive=sensitive).select_related(*LIST_RELATED)
+
+
+def requests_to_handle(user) -> models.QuerySet[Complaint]:
+    """The requests assigned to ``user`` whose take-charge or answer clock runs (or that wait for the requester),
+    the nearest deadline first: their work, for their home page."""
+    if user is None or not user.is_authenticated:
+        return Complaint.objects.none()
+    running = (*BEFORE_ANSWER, ComplaintStatus.WAITING)
+    return (
+        Complaint.objects.filter(assignee=user, status__in=running)
+        .annotate(
+            due=models.Case(
+                models.When(status__in=BEFORE_TAKE_CHARGE, then="take_charge_due"),
+                default="answer_due",
+                output_field=models.DateField(),
+            )
+        )
+        .order_by(models.F("due").asc(nulls_last=True), "received_at", "pk")
+    )
 
 
 def status_counts(queryset: models.QuerySet[Complaint]) -> dict[str, int]:

@@ -25,6 +25,7 @@ from complaints.filtersets import ComplaintFilterSet
 from complaints.models import Complaint
 from complaints.selectors import (
     can_handle,
+    can_manage_reply_templates,
     can_open_inbox,
     can_report_dysfunction,
     can_see_attachments,
@@ -135,6 +136,7 @@ class InboxView(UserPassesTestMixin, View):
                 "nothing_granted": not page.object_list
                 and not has_complaint_scope(request.user, sensitive=self.sensitive),
                 "can_report": can_report_dysfunction(request.user),
+                "can_manage_templates": can_manage_reply_templates(request.user),
             },
         )
 
@@ -372,11 +374,11 @@ class ComplaintActionView(View):
 
 
 class AttachmentView(View):
-    """An attachment, for staff who may see its request."""
+    """An attachment, for staff who may see its request and its files."""
 
     def get(self, request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
         complaint = complaint_visible_to(request.user, reference)
-        if complaint is None:
+        if complaint is None or not can_see_attachments(request.user, complaint):
             raise Http404
         attachment = complaint.attachments.filter(pk=attachment_id).first()
         if attachment is None:
