@@ -23,12 +23,11 @@ from qms.core.files import MultipleFileField
 from qms.core.models import OrgUnit, Programme
 from qms.core.public import PublicForm
 from qms.core.text import SafeTextMixin
-from qms.core.widgets import user_picker
+from qms.core.widgets import set_user_picker
 
 MAX_DESCRIPTION = 10_000
-# Scopes of the people picker (registered in complaints.apps).
+# The scope of the people picker (registered in complaints.apps).
 ASSIGNEE_SCOPE = "complaints.assignee"
-STAFF_SCOPE = "complaints.staff"
 
 
 # --- What the request is about -------------------------------------------------------------------------------
@@ -209,7 +208,7 @@ class AssignForm(forms.Form):
     process = forms.ModelChoiceField(label=_("Process"), queryset=None, required=False)
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
 
-    def __init__(self, *args, complaint: Complaint, **kwargs):
+    def __init__(self, *args, complaint: Complaint, user, **kwargs):
         from processes.models import Process
 
         kwargs.setdefault(
@@ -222,9 +221,7 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = assignable_users(complaint)
         # The people a request may go to, as signed scope of the picker's search (the sensitive-cases group
         # for a sensitive request); the field's queryset above still decides what is accepted.
-        self.fields["assignee"].widget = user_picker(scope=ASSIGNEE_SCOPE, argument=complaint.reference)
-        self.fields["assignee"].widget.choices = self.fields["assignee"].choices
-        self.fields["assignee"].widget.is_required = self.fields["assignee"].required
+        set_user_picker(self.fields["assignee"], scope=ASSIGNEE_SCOPE, argument=complaint.reference, user=user)
 
 
 class QualifyForm(forms.Form):
@@ -322,63 +319,6 @@ class TakeChargeForm(forms.Form):
     """No field: the button is the decision."""
 
 
-class CreateActionForm(SafeTextMixin, forms.Form):
-    """A corrective action in action plans, with this request as its origin."""
-
-    title = forms.CharField(label=_("Title of the action"), max_length=500)
-    description = _text(_("Description"), required=False, rows=3)
-    plan = forms.ModelChoiceField(
-        label=_("Plan"),
-        queryset=None,
-        required=False,
-        empty_label=_("The continuous-improvement plan of the unit (created if needed)"),
-    )
-    kind = forms.ChoiceField(label=_("Kind of action"), choices=())
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, complaint: Complaint, user, **kwargs):
-        from actionplans.choices import ActionKind
-        from actionplans.selectors import plans_user_can_add_actions_to
-
-        kwargs.setdefault("initial", {"kind": ActionKind.CORRECTIVE})
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans_user_can_add_actions_to(user).order_by("title")
-        self.fields["kind"].choices = ActionKind.choices
-        self.fields["owner"].queryset = assignable_users()
-        self.fields["owner"].widget = user_picker(scope=STAFF_SCOPE)
-        self.fields["owner"].widget.choices = self.fields["owner"].choices
-        self.fields["owner"].widget.is_required = self.fields["owner"].required
-
-
-class LinkActionsForm(forms.Form):
-    """Existing actions that also answer this request."""
-
-    actions = forms.ModelMultipleChoiceField(
-        label=_("Actions"), queryset=None, help_text=_("Open actions you can see.")
-    )
-
-    def __init__(self, *args, complaint: Complaint, user, **kwargs):
-        from actionplans.choices import OPEN_STATUSES as ACTION_OPEN_STATUSES
-        from actionplans.forms import action_picker
-        from actionplans.selectors import action_picker_label, actions_for_source, actions_visible_to
-
-        super().__init__(*args, **kwargs)
-        linked = list(actions_for_source(complaint).values_list("pk", flat=True))
-        field = self.fields["actions"]
-        field.queryset = (
-            actions_visible_to(user)
-            .filter(status__in=ACTION_OPEN_STATUSES)
-            .exclude(pk__in=linked)
-            .order_by("plan__title", "reference")
-        )
-        field.label_from_instance = action_picker_label
-        field.widget = action_picker(multiple=True, exclude=linked, open_only=True)
-        field.widget.choices = field.choices
-        field.widget.is_required = field.required
-
-
-# --- The helpdesk's section of the settings page ---------------------------------------------------------------
 class HelpdeskSettingsForm(forms.ModelForm):
     """Deadlines, closing, reopening and retention of requests, and the contacts shown for sensitive reports."""
 

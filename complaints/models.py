@@ -339,7 +339,11 @@ class Complaint(models.Model):
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         ordering = ["-received_at", "-pk"]
-        permissions = [("view_complaint_ip", _("Can see the IP address a request was sent from"))]
+        permissions = [
+            ("view_complaint_ip", _("Can see the IP address a request was sent from")),
+            ("view_complaint_requester", _("Can see who sent a request (name, email, account)")),
+            ("view_complaint_statistics", _("Can see the helpdesk's statistics")),
+        ]
         indexes = [
             models.Index(fields=["is_sensitive", "status", "received_at"]),
             models.Index(fields=["org_unit", "status"]),
@@ -409,6 +413,15 @@ class Complaint(models.Model):
         if self.status in (*BEFORE_ANSWER, ComplaintStatus.WAITING):
             return self.answer_due
         return None
+
+    @property
+    def current_due_kind(self) -> str:
+        """Which deadline ``current_due`` is: "take_charge", "answer", or "" when none runs."""
+        if self.status in BEFORE_TAKE_CHARGE:
+            return "take_charge"
+        if self.status in (*BEFORE_ANSWER, ComplaintStatus.WAITING):
+            return "answer"
+        return ""
 
 
 class TrackingLink(models.Model):

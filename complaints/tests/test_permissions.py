@@ -179,3 +179,62 @@ def test_the_admin_hides_sensitive_requests_from_administrators_outside_the_team
     request.user = UserFactory(username="root", is_superuser=True, is_staff=True)
     subjects = set(site._registry[Complaint].get_queryset(request).values_list("subject", flat=True))
     assert "Lettres" in subjects and "Harcèlement" not in subjects
+
+
+# --- One helper, one place (issue 9) -------------------------------------------------------------------------------
+
+
+def test_requests_are_scoped_by_the_one_helper(referent_sciences, monkeypatch):
+    from complaints import selectors
+    from complaints.models import Complaint
+    from qms.core import selectors as core_selectors
+
+    calls = []
+
+    def spy(user, model, **kwargs):
+        calls.append(model)
+        return core_selectors.scope_q(user, model, **kwargs)
+
+    monkeypatch.setattr(selectors, "scope_q", spy)
+    list(selectors.complaints_visible_to(referent_sciences))
+    assert calls == [Complaint]
+
+
+def test_can_view_agrees_with_the_list_for_every_persona(personas, requests_by_unit, sensitive_handler, org):
+    from complaints.selectors import can_view
+    from processes.choices import ProcessType
+    from processes.models import Process
+
+    process = Process.objects.create(code="P-1", name="Accueil", type=ProcessType.SUPPORT, owner=personas.process_owner)
+    ComplaintFactory(org_unit=org.letters, process=process, subject="Processus")
+    people = [
+        personas.quality_manager,
+        personas.referent_sciences,
+        personas.referent_letters,
+        personas.process_owner,
+        personas.director,
+        personas.auditor,
+        personas.staff_member,
+        sensitive_handler,
+    ]
+    for user in people:
+        from complaints.models import Complaint
+
+        listed = set(complaints_visible_to(user).values_list("pk", flat=True)) | set(
+            complaints_visible_to(user, sensitive=True).values_list("pk", flat=True)
+        )
+        for complaint in Complaint.objects.all():
+            assert can_view(user, complaint) == (complaint.pk in listed), (user.username, complaint.subject)
+
+
+def test_the_statistics_page_checks_a_permission_not_a_role_name(director, org):
+    """A director whose group no longer holds the statistics permission is refused, whatever the role's name."""
+    from django.contrib.auth.models import Group, Permission
+
+    client = as_client(director)
+    assert client.get("/statistiques-demandes/").status_code == 200
+    Group.objects.get(name=Role.DIRECTOR).permissions.remove(
+        Permission.objects.get(codename="view_complaint_statistics")
+    )
+    director = type(director).objects.get(pk=director.pk)
+    assert as_client(director).get("/statistiques-demandes/").status_code == 403
