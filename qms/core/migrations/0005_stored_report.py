@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0002_site_settings_closure_days'),
+        ('core', '0004_spent_stamps'),
     ]
 
     operations = [
