@@ -6,3 +6,9 @@ class ProcessesConfig(AppConfig):
     name = "processes"
     label = "processes"
     verbose_name = _("Process map")
+
+    def ready(self) -> None:
+        from processes import metrics  # noqa: F401 - registers the process map's metrics
+        from processes.sources import register_sources
+
+        register_sources()

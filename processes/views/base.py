@@ -1,0 +1,86 @@
+"""What the process map's pages share: the form mixin that shows a service's refusal on the form, and the mixins
+that find the process (or its object) among those the user may open."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+
+from processes.models import Process
+from processes.permissions import can_edit_process
+from processes.selectors import processes_visible_to
+from processes.services import ProcessMapError
+
+
+def show_on_form(form: forms.BaseForm, error: ProcessMapError) -> None:
+    """Put a service's refusal on its field when the form has it, else on the form as a whole."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+class ServiceFormMixin:
+    """``form_valid`` calls ``perform(form)``, which calls one service and returns the response; a refusal of the
+    service is shown on the form, the page given again with what was typed (status 200, as every invalid form)."""
+
+    def perform(self, form: forms.BaseForm) -> HttpResponse:  # pragma: no cover - every view defines it
+        raise NotImplementedError
+
+    def form_valid(self, form: forms.BaseForm) -> HttpResponse:
+        try:
+            return self.perform(form)
+        except ProcessMapError as error:
+            show_on_form(form, error)
+            return self.form_invalid(form)
+
+
+class ProcessMixin(UserPassesTestMixin):
+    """A page of one process found among those the user may open (404 otherwise); ``test_func`` says what more
+    the page needs (403 otherwise). By default: editing the process."""
+
+    raise_exception = True
+    process_kwarg = "pk"
+
+    @cached_property
+    def process(self) -> Process:
+        return get_object_or_404(processes_visible_to(self.request.user), pk=self.kwargs[self.process_kwarg])
+
+    def test_func(self) -> bool:
+        return can_edit_process(self.request.user, self.process)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["process"] = self.process
+        return context
+
+
+class ObjectMixin(UserPassesTestMixin):
+    """A page of one object, found through ``get_object()`` among those the user may open (404 otherwise);
+    ``test_func`` checks the rule ``can`` with the object (403 otherwise)."""
+
+    raise_exception = True
+    context_object_name = "object"
+
+    def get_object(self):  # pragma: no cover - every view defines it
+        raise NotImplementedError
+
+    @cached_property
+    def object(self):
+        try:
+            return self.get_object()
+        except ObjectDoesNotExist:
+            raise Http404 from None
+
+    def can(self, user, obj) -> bool:  # pragma: no cover - every view defines it
+        raise NotImplementedError
+
+    def test_func(self) -> bool:
+        return self.can(self.request.user, self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context[self.context_object_name] = self.object
+        return context
