@@ -219,7 +219,7 @@ EXTERNAL_DOCUMENTS = [
     ("EXT-01", "Code de l'éducation", "Légifrance", "M1",
      "https://www.legifrance.gouv.fr/codes/id/LEGITEXT000006071191/", "2025"),
     ("EXT-02", "Référentiel national qualité (Qualiopi)", "Ministère du Travail", "R4",
-     "https://travail-emploi.gouv.fr/formation-professionnelle/acteurs-cadre-et-qualite/qualiopi", "Version 9"),
+     "https://travail-emploi.gouv.fr/formation-professionnelle/acteurs-cadre-et-qualite/qualiopi", "9"),
     ("EXT-03", "Référentiel d'évaluation des établissements", "Hcéres", "M2", "https://www.hceres.fr/", "2024-2025"),
     ("EXT-04", "Règlement général sur la protection des données", "Union européenne", "S3",
      "https://eur-lex.europa.eu/eli/reg/2016/679/oj", "2016/679"),
@@ -291,11 +291,11 @@ def _seed_indicators(processes: dict[str, Process], users: dict[str, User], toda
             alert_threshold=threshold - 5,
             applies_from=periods[0].start,
         )
-        # The target was raised a year ago: the older values keep the lighter one.
+        # The target was raised half-way through: the older values keep the lighter one.
         services.target_set(
             indicator=indicator,
             by=by,
-            applies_from=period_of(frequency, today - relativedelta(years=1)).start,
+            applies_from=periods[len(periods) // 2].start,
             target=target,
             alert_threshold=threshold,
         )

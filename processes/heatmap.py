@@ -70,19 +70,19 @@ def heat_map_svg(
 
 @dataclass
 class RiskRow:
-    """A risk as lists show it: its scores and their bands."""
+    """A risk as lists show it: its scores and their bands (an opportunity has none: its score is not a threat)."""
 
     risk: Risk
-    band: str
+    band: str | None
     residual_band: str | None
 
     @property
     def band_label(self) -> str:
-        return str(CriticalityBand(self.band).label)
+        return str(CriticalityBand(self.band).label) if self.band else ""
 
     @property
     def band_badge(self) -> str:
-        return BAND_BADGES[self.band]
+        return BAND_BADGES[self.band] if self.band else "info"
 
     @property
     def residual_band_label(self) -> str:

@@ -13,12 +13,4 @@ ENTRIES = [
         description=_("The process map, with indicators, risks and documents."),
         order=10,
     ),
-    NavEntry(
-        key="library",
-        label=_("Procedures"),
-        url_name="processes:library",
-        check=with_perm("processes.view_document"),
-        description=_("The procedures and forms in force, by process."),
-        order=15,
-    ),
 ]

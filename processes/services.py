@@ -586,9 +586,9 @@ def compile_review_summary(process: Process) -> dict[str, Any]:
                 "kind": risk.kind,
                 "description": risk.short_description,
                 "gross": risk.criticality,
-                "gross_band": settings.band(risk.criticality),
+                "gross_band": None if risk.is_opportunity else settings.band(risk.criticality),
                 "residual": risk.residual_criticality,
-                "residual_band": settings.band(risk.residual_criticality),
+                "residual_band": None if risk.is_opportunity else settings.band(risk.residual_criticality),
                 "treatment": risk.treatment,
             }
             for risk in risks

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from processes.choices import LIGHT_BADGES, LightState
 from processes.models import Indicator, IndicatorTarget, Measurement
-from processes.periods import period_label
+from processes.periods import period_label, periods_between
 from qms.core import charts
 from qms.core.metrics import Direction, MetricUnit
 
@@ -153,13 +153,21 @@ def measurement_rows(indicator: Indicator, measurements: Sequence[Measurement]) 
 
 
 def trend_chart(indicator: Indicator, rows: Sequence[MeasurementRow], *, width: int = 640) -> SafeString:
-    """The measurements over time, a gap where a period has no value, the target in force as a second line (it
-    may change over time), and the current target as the dashed line."""
-    labels = [row.label for row in rows]
-    values = [row.measurement.value for row in rows]
+    """The measurements over time, from the first period measured to the last: a gap where a period has no value or
+    no measurement (never a 0), the target in force as a second line when it changed, and the current target as the
+    dashed line."""
+    by_start = {row.measurement.period_start: row for row in rows}
+    periods = periods_between(indicator.frequency, min(by_start), max(by_start)) if by_start else []
+    targets_all = list(indicator.targets.all())
+    labels, values, targets = [], [], []
+    for period in periods:
+        row = by_start.get(period.start)
+        labels.append(row.label if row else period_label(indicator.frequency, period))
+        values.append(row.measurement.value if row else None)
+        target = row.target if row else target_for(targets_all, period.start)
+        targets.append(target.target if target else None)
     series = [(indicator.name, values)]
-    targets = [row.target.target if row.target else None for row in rows]
-    if any(t is not None for t in targets) and len({t for t in targets if t is not None}) > 1:
+    if len({t for t in targets if t is not None}) > 1:
         series.append((_("Target in force"), targets))
     current = next((t for t in reversed(targets) if t is not None), None)
     return charts.line_chart(

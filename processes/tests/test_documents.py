@@ -235,3 +235,37 @@ def test_a_recipient_confirms_reading_on_the_document_page(client, document, pro
     client.force_login(process_owner)
     html = client.get(document.get_absolute_url()).content.decode()
     assert 'data-confirmed="1"' in html
+
+
+def test_documents_due_for_review_between_dates_and_for_their_owner(process, process_owner, quality_manager):
+    import datetime
+
+    from processes import selectors
+
+    own = DocumentFactory(
+        process=process, owner=process_owner, reference="PR-A", next_review_on=datetime.date(2025, 9, 1)
+    )
+    ownerless = DocumentFactory(
+        process=process, owner=None, reference="PR-B", next_review_on=datetime.date(2025, 9, 20)
+    )
+    DocumentFactory(process=process, owner=quality_manager, reference="PR-C", next_review_on=datetime.date(2025, 12, 1))
+    DocumentFactory(process=process, reference="PR-D", next_review_on=datetime.date(2025, 9, 5), is_active=False)
+    due = selectors.documents_due_for_review_between(datetime.date(2025, 9, 1), datetime.date(2025, 9, 30))
+    assert [(d.document, d.due_on, d.responsible) for d in due] == [
+        (own, datetime.date(2025, 9, 1), process_owner),
+        (ownerless, datetime.date(2025, 9, 20), process_owner),  # the process owner answers for it
+    ]
+    mine = selectors.documents_due_for_review_for(process_owner, today=datetime.date(2025, 8, 15), horizon_days=60)
+    assert [d.document for d in mine] == [own, ownerless]
+
+
+def test_distributing_through_the_page(client, document, process_owner, quality_manager, teacher, org):
+    version = _approve(document, "1", process_owner, quality_manager)
+    client.force_login(process_owner)
+    url = reverse("processes:distribution-create", args=[version.pk])
+    assert client.post(url, {}).status_code == 200  # nobody chosen: the form says so
+    response = client.post(url, {"people": [teacher.pk], "role": "quality_referent", "role_units": [org.sciences.pk]})
+    assert response.status_code == 302
+    assert set(version.read_confirmations.values_list("user__username", flat=True)) == {"enseignant", "ref-sciences"}
+    draft = services.version_create(document=document, by=process_owner, number="2", file=pdf())
+    assert client.get(reverse("processes:distribution-create", args=[draft.pk])).status_code == 403

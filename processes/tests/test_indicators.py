@@ -302,3 +302,18 @@ def test_the_measurements_due_page_links_to_the_entry_form(client, process, proc
     )
     assert f'data-indicator="{indicator.pk}"' not in client.get(reverse("processes:measurements-due")).content.decode()
     clock.stop()
+
+
+def test_a_period_never_measured_is_a_gap_in_the_trend(process):
+    indicator = IndicatorFactory(process=process, frequency=IndicatorFrequency.MONTHLY, unit="count")
+    for month in (1, 3):
+        MeasurementFactory(
+            indicator=indicator,
+            period_start=datetime.date(2025, month, 1),
+            period_end=Period.month(2025, month).end,
+            value=Decimal(10 * month),
+        )
+    rows = trends.measurement_rows(indicator, list(indicator.measurements.order_by("period_start")))
+    chart = str(trends.trend_chart(indicator, rows))
+    assert chart.count('class="x-label"') == 3  # January, February, March
+    assert chart.count('class="point"') == 2 and "polyline" not in chart

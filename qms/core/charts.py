@@ -64,10 +64,11 @@ def _truncate(label: str, length: int) -> str:
     return label if len(label) <= length else label[: max(1, length - 1)] + "…"
 
 
-def _svg(*, width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
+def _svg(*, width: int, height: int, title: str, desc: str, body: list[str], role: str = "img") -> SafeString:
+    # A chart with links inside is a group of controls, not an image: an image may not hold focusable elements.
     uid = "c" + uuid.uuid4().hex[:10]
     parts = [
-        f'<svg xmlns="{SVG_NS}" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg xmlns="{SVG_NS}" role="{role}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{uid}-t {uid}-d" class="qms-chart" font-family="{FONT}" font-size="12" '
         f'style="max-width:100%;height:auto">',
         f'<title id="{uid}-t">{_text(title)}</title>',
@@ -482,4 +483,5 @@ def heat_map(
     body.append("</g>")
     total = sum(int(value) for value in counts.values())
     desc = _("%(total)s in all. ") % {"total": total} + "; ".join(described)
-    return _svg(width=width, height=height, title=title, desc=desc, body=body)
+    role = "group" if link is not None else "img"
+    return _svg(width=width, height=height, title=title, desc=desc, body=body, role=role)

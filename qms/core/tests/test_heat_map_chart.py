@@ -55,3 +55,6 @@ def test_cells_with_risks_link_to_them_and_empty_ones_do_not():
     root = ElementTree.fromstring(str(_map(link=lambda row, column: f"/risks/?l={row}&s={column}")))
     links = [a.get("href") for a in root.iter(f"{SVG}a")]
     assert sorted(links) == ["/risks/?l=1&s=2", "/risks/?l=2&s=2"]
+    # Links inside: a group of controls, not an image (an image may not hold focusable elements).
+    assert root.get("role") == "group"
+    assert ElementTree.fromstring(str(_map())).get("role") == "img"
