@@ -440,7 +440,7 @@ def _seed_process_actions(today: datetime.date, by: User | None) -> int:
         for index, decision in enumerate(review.decisions.filter(is_archived=False).order_by("position")):
             if actions_for_source(decision).exists():
                 continue
-            action = services.action_create(
+            action = services.action_import_create(
                 plan=plan,
                 title=decision.text.rstrip("."),
                 kind=ActionKind.IMPROVEMENT,
@@ -472,7 +472,7 @@ def _seed_process_actions(today: datetime.date, by: User | None) -> int:
             continue
         process = risk.process
         plan = services.continuous_improvement_plan_for(org_unit=process.org_unit, by=by)
-        services.action_create(
+        services.action_import_create(
             plan=plan,
             title=f"Réduire le risque {risk.reference} : {risk.short_description}"[:500],
             kind=ActionKind.PREVENTIVE,

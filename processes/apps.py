@@ -9,6 +9,9 @@ class ProcessesConfig(AppConfig):
 
     def ready(self) -> None:
         from processes import metrics  # noqa: F401 - registers the process map's metrics
+        from processes.selectors import PEOPLE_SCOPE, people_for_picker
         from processes.sources import register_sources
+        from qms.core.search import register_user_scope
 
         register_sources()
+        register_user_scope(PEOPLE_SCOPE, people_for_picker)

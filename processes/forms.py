@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from processes.choices import DocumentOrigin, IndicatorSource
-from processes.files import MAX_VERSION_BYTES, TYPES_LABEL, check_version_file
+from processes.files import TYPES_LABEL, VERSION_FILE, check_version_file
 from processes.models import (
     Document,
     DocumentVersion,
@@ -24,7 +24,7 @@ from qms.core import metrics
 from qms.core.choices import MembershipRole
 from qms.core.models import OrgUnit, User
 from qms.core.spreadsheets import DEFAULT_MAX_BYTES
-from qms.core.widgets import user_picker
+from qms.core.widgets import set_user_picker
 
 
 class DateInput(forms.DateInput):
@@ -51,6 +51,22 @@ def _row(*names: str, width: int = 6) -> Div:
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
+
+class PeoplePickers:
+    """Forms whose ``people_fields`` pick people: each becomes the shared people picker, searching the process map's
+    scope for the form named ``picked_for`` ("process:12", "document:new" …), signed for ``user``."""
+
+    people_fields: tuple[str, ...] = ()
+
+    def set_pickers(self, user, picked_for: str) -> None:
+        from processes.selectors import PEOPLE_SCOPE
+
+        for name in self.people_fields:
+            self.fields[name].queryset = _people()
+            if user is not None:
+                set_user_picker(self.fields[name], scope=PEOPLE_SCOPE, argument=picked_for, user=user)
+
+
 # --- Processes ------------------------------------------------------------------------------------------------------
 
 LONG_TEXT_FIELDS = ("purpose", "scope", "inputs", "outputs", "beneficiaries", "interactions", *Process.RESOURCE_FIELDS)
@@ -58,7 +74,7 @@ LONG_TEXT_FIELDS = ("purpose", "scope", "inputs", "outputs", "beneficiaries", "i
 STRUCTURAL_FIELDS = ("code", "type", "org_unit", "owner", "parent", "is_active")
 
 
-class ProcessForm(forms.ModelForm):
+class ProcessForm(PeoplePickers, forms.ModelForm):
     """The process sheet's fields. ``structural=False`` locks what places the process on the map."""
 
     class Meta:
@@ -112,17 +128,16 @@ class ProcessForm(forms.ModelForm):
             "is_active": _("Active"),
         }
         widgets = {
-            "owner": user_picker(),
-            "deputies": user_picker(multiple=True),
             "next_review_on": DateInput(),
             "related_processes": forms.CheckboxSelectMultiple(),
             **dict.fromkeys(LONG_TEXT_FIELDS, TEXTAREA),
         }
 
-    def __init__(self, *args, structural: bool = True, **kwargs):
+    people_fields = ("owner", "deputies")
+
+    def __init__(self, *args, structural: bool = True, user=None, picked_for: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
-        self.fields["deputies"].queryset = _people()
+        self.set_pickers(user, picked_for)
         self.fields["org_unit"].queryset = OrgUnit.objects.filter(is_active=True)
         others = Process.objects.filter(is_active=True).order_by("code")
         if self.instance.pk:
@@ -186,7 +201,7 @@ class NoteForm(forms.Form):
 # --- Indicators -----------------------------------------------------------------------------------------------------
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(PeoplePickers, forms.ModelForm):
     """An indicator. A computed one takes its unit and direction from the metric it reads."""
 
     metric_key = forms.ChoiceField(label=_("Metric"), required=False)
@@ -223,11 +238,13 @@ class IndicatorForm(forms.ModelForm):
             "tracked_from": _("Tracked from"),
             "is_active": _("Active"),
         }
-        widgets = {"definition": TEXTAREA, "owner": user_picker(), "tracked_from": DateInput()}
+        widgets = {"definition": TEXTAREA, "tracked_from": DateInput()}
 
-    def __init__(self, *args, with_target: bool = False, **kwargs):
+    people_fields = ("owner",)
+
+    def __init__(self, *args, with_target: bool = False, user=None, picked_for: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
+        self.set_pickers(user, picked_for)
         self.fields["org_unit"].queryset = OrgUnit.objects.filter(is_active=True)
         self.fields["metric_key"].choices = [("", "—"), *metrics.registry.choices()]
         self.fields["metric_key"].help_text = _(
@@ -399,23 +416,25 @@ class HoldForm(forms.Form):
         self.helper = _helper(_("Record the review as held"))
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(PeoplePickers, forms.ModelForm):
     class Meta:
         model = ReviewDecision
         fields = ["text", "owner", "due_on"]
         labels = {"text": _("Decision"), "owner": _("Carried by"), "due_on": _("Due date")}
-        widgets = {"text": TEXTAREA, "owner": user_picker(), "due_on": DateInput()}
+        widgets = {"text": TEXTAREA, "due_on": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    people_fields = ("owner",)
+
+    def __init__(self, *args, user=None, picked_for: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
+        self.set_pickers(user, picked_for)
         self.helper = _helper(_("Save the decision"))
 
 
 # --- Documents --------------------------------------------------------------------------------------------------------
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(PeoplePickers, forms.ModelForm):
     class Meta:
         model = Document
         fields = [
@@ -444,11 +463,14 @@ class DocumentForm(forms.ModelForm):
             "in_library": _("In the staff library"),
             "is_active": _("Active"),
         }
-        widgets = {"owner": user_picker()}
 
-    def __init__(self, *args, processes=None, process_required: bool = False, **kwargs):
+    people_fields = ("owner",)
+
+    def __init__(
+        self, *args, processes=None, process_required: bool = False, user=None, picked_for: str = "", **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
+        self.set_pickers(user, picked_for)
         if processes is not None:
             self.fields["process"].queryset = processes
         self.fields["process"].required = process_required
@@ -488,7 +510,7 @@ class VersionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.rtf"
+        self.fields["file"].widget.attrs["accept"] = VERSION_FILE.accept
         self.helper = _helper(_("Add the version"))
         self.helper.form_tag = True
         self.helper.attrs = {"enctype": "multipart/form-data"}
@@ -498,20 +520,18 @@ class VersionForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if upload is None:
             return None
-        if upload.size > MAX_VERSION_BYTES:
-            raise ValidationError(_("The file is too large; the limit is 20 MB."))
         check_version_file(upload)
         return upload
 
 
-class SubmitForm(forms.Form):
-    reviewer = forms.ModelChoiceField(
-        label=_("Reviewer"), queryset=User.objects.none(), required=False, widget=user_picker()
-    )
+class SubmitForm(PeoplePickers, forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none(), required=False)
 
-    def __init__(self, *args, **kwargs):
+    people_fields = ("reviewer",)
+
+    def __init__(self, *args, user=None, picked_for: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = _people()
+        self.set_pickers(user, picked_for)
         self.helper = _helper(_("Submit for review"))
 
 
@@ -523,10 +543,8 @@ class ApproveForm(forms.Form):
         self.helper = _helper(_("Approve"))
 
 
-class DistributionForm(forms.Form):
-    people = forms.ModelMultipleChoiceField(
-        label=_("People"), queryset=User.objects.none(), required=False, widget=user_picker(multiple=True)
-    )
+class DistributionForm(PeoplePickers, forms.Form):
+    people = forms.ModelMultipleChoiceField(label=_("People"), queryset=User.objects.none(), required=False)
     role = forms.ChoiceField(label=_("Role holders"), required=False, choices=[("", "—"), *MembershipRole.choices])
     role_units = forms.ModelMultipleChoiceField(
         label=_("… in the units"), queryset=OrgUnit.objects.none(), required=False
@@ -539,9 +557,11 @@ class DistributionForm(forms.Form):
     )
     message = forms.CharField(label=_("Message"), required=False, widget=TEXTAREA)
 
-    def __init__(self, *args, **kwargs):
+    people_fields = ("people",)
+
+    def __init__(self, *args, user=None, picked_for: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = _people()
+        self.set_pickers(user, picked_for)
         units = OrgUnit.objects.filter(is_active=True)
         self.fields["role_units"].queryset = units
         self.fields["member_units"].queryset = units

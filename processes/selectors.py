@@ -571,3 +571,43 @@ def version_histories(versions: Iterable[DocumentVersion]) -> dict[int, list]:
     for change in changes.order_by("at", "pk"):
         histories[change.object_id].append(change)
     return histories
+
+
+# --- The people picker ------------------------------------------------------------------------------------------------
+
+PEOPLE_SCOPE = "processes.people"
+
+
+def _people():
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+
+
+def may_pick_people(user, argument: str) -> bool:
+    """Whether the form named by ``argument`` is one ``user`` may fill: "process:new", "process:<pk>" (its sheet, its
+    indicators, risks and reviews), "indicator:<pk>", "review:<pk>" (its decisions), "document:new",
+    "document:<pk>" (its owner, its reviewer, its distribution)."""
+    from processes import permissions
+
+    kind, _sep, rest = (argument or "").partition(":")
+    if kind == "process" and rest == "new":
+        return permissions.can_create_process(user)
+    if kind == "document" and rest == "new":
+        return permissions.can_create_document(user)
+    if not rest.isdigit():
+        return False
+    model, check = {
+        "process": (Process, permissions.can_edit_process),
+        "indicator": (Indicator, permissions.can_edit_indicator),
+        "review": (ProcessReview, permissions.can_edit_review),
+        "document": (Document, permissions.can_edit_document),
+    }.get(kind, (None, None))
+    if model is None:
+        return False
+    obj = model.objects.filter(pk=int(rest)).first()
+    return obj is not None and check(user, obj)
+
+
+def people_for_picker(user, argument: str):
+    """The people the pickers of the process map offer (owners, deputies, reviewers, readers), to whoever may fill
+    that form; None otherwise."""
+    return _people() if signed_in(user) and may_pick_people(user, argument) else None

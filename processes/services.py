@@ -51,6 +51,7 @@ from processes.models import (
 from processes.periods import period_of, periods_to_measure
 from processes.workflows import PROCESS_WORKFLOW, REVIEW_WORKFLOW, VERSION_WORKFLOW
 from qms.core import metrics, panels
+from qms.core.domain import DomainError
 from qms.core.metrics import Direction, Period
 from qms.core.models import OrgUnit, User
 from qms.core.selectors import role_holders
@@ -63,17 +64,9 @@ logger = logging.getLogger(__name__)
 SNAPSHOT_CATCH_UP = datetime.timedelta(days=400)
 
 
-class ProcessMapError(Exception):
+class ProcessMapError(DomainError):
     """A write of the process map that cannot be made. ``message`` is translated; ``field`` names the input it
     concerns, when there is one."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = str(message)
-        self.field = field
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def _value_for_log(value: Any) -> Any:

@@ -100,7 +100,11 @@ def test_the_query_count_does_not_grow_with_the_rows(client, request, process, o
     assert _count(client, url) == ten
 
 
-def test_the_review_and_document_pages_do_not_grow_either(client, quality_manager, process, org):
+def test_the_document_page_does_not_grow_and_the_review_page_grows_only_by_its_panels(
+    client, quality_manager, process, org
+):
+    """A review renders the panels of each of its decisions (each applies its own app's rights to the viewer): its
+    count grows by those panels' queries alone, never by the decisions' own rows."""
     client.force_login(quality_manager)
     review = services.review_draft(process=process, by=quality_manager, held_on=datetime.date(2025, 6, 1))
     document = DocumentFactory(process=process)
@@ -115,13 +119,27 @@ def test_the_review_and_document_pages_do_not_grow_either(client, quality_manage
                 user=reader, distribution=version.distributions.get_or_create(sent_by=quality_manager)[0]
             )
 
+    from qms.core import panels
+
     urls = [review.get_absolute_url(), document.get_absolute_url()]
     grow(0, 10)
     for url in urls:
         client.get(url)
     counts = [_count(client, url) for url in urls]
     grow(10, 25)
-    assert [_count(client, url) for url in urls] == counts
+    assert _count(client, urls[1]) == counts[1]
+    # Without other apps' panels, the review page does not grow either.
+    registered = {panel.key: panel for panel in panels._REGISTRY.values()}
+    for key in registered:
+        panels.unregister(key)
+    try:
+        client.get(urls[0])
+        before = _count(client, urls[0])
+        grow(35, 5)
+        assert _count(client, urls[0]) == before
+    finally:
+        for panel in registered.values():
+            panels.register(panel)
 
 
 # --- PDFs ---------------------------------------------------------------------------------------------------------

@@ -1,40 +1,19 @@
-"""What the process map's pages share: the form mixin that shows a service's refusal on the form, and the mixins
-that find the process (or its object) among those the user may open."""
+"""What the process map's pages share: the mixins that find the process (or its object) among those the user may
+open, and the people pickers' form naming. A service's refusal lands on the form through ``qms.core.domain``'s
+``ServiceFormMixin`` (re-exported here for the views)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
 from processes.models import Process
 from processes.permissions import can_edit_process
 from processes.selectors import processes_visible_to
-from processes.services import ProcessMapError
-
-
-def show_on_form(form: forms.BaseForm, error: ProcessMapError) -> None:
-    """Put a service's refusal on its field when the form has it, else on the form as a whole."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-class ServiceFormMixin:
-    """``form_valid`` calls ``perform(form)``, which calls one service and returns the response; a refusal of the
-    service is shown on the form, the page given again with what was typed (status 200, as every invalid form)."""
-
-    def perform(self, form: forms.BaseForm) -> HttpResponse:  # pragma: no cover - every view defines it
-        raise NotImplementedError
-
-    def form_valid(self, form: forms.BaseForm) -> HttpResponse:
-        try:
-            return self.perform(form)
-        except ProcessMapError as error:
-            show_on_form(form, error)
-            return self.form_invalid(form)
+from qms.core.domain import ServiceFormMixin, show_on_form
 
 
 class ProcessMixin(UserPassesTestMixin):
@@ -84,3 +63,16 @@ class ObjectMixin(UserPassesTestMixin):
         context = super().get_context_data(**kwargs)
         context[self.context_object_name] = self.object
         return context
+
+
+class PeoplePickerMixin:
+    """A form view whose form picks people: it names the form for the people search (``picked_for``)."""
+
+    def picked_for(self) -> str:  # pragma: no cover - every view defines it
+        raise NotImplementedError
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "picked_for": self.picked_for()}
+
+
+__all__ = ["ObjectMixin", "PeoplePickerMixin", "ProcessMixin", "ServiceFormMixin", "show_on_form"]

@@ -36,7 +36,7 @@ from processes.selectors import (
     version_histories,
 )
 from processes.services import DistributionList
-from processes.views.base import ObjectMixin, ServiceFormMixin
+from processes.views.base import ObjectMixin, PeoplePickerMixin, ServiceFormMixin
 from processes.views.processes import _query
 from qms.core.selectors import is_quality_manager
 
@@ -83,13 +83,16 @@ def _processes_for(user):
     return processes_editable_by(user).filter(is_active=True).order_by("code")
 
 
-class DocumentCreateView(UserPassesTestMixin, ServiceFormMixin, FormView):
+class DocumentCreateView(UserPassesTestMixin, PeoplePickerMixin, ServiceFormMixin, FormView):
     raise_exception = True
     template_name = "processes/object_form.html"
     form_class = DocumentForm
 
     def test_func(self) -> bool:
         return can_create_document(self.request.user)
+
+    def picked_for(self) -> str:
+        return "document:new"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -148,9 +151,12 @@ class DocumentDetailView(DocumentMixin, TemplateView):
         return context
 
 
-class DocumentEditView(DocumentMixin, ServiceFormMixin, FormView):
+class DocumentEditView(DocumentMixin, PeoplePickerMixin, ServiceFormMixin, FormView):
     template_name = "processes/object_form.html"
     form_class = DocumentForm
+
+    def picked_for(self) -> str:
+        return f"document:{self.object.pk}"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -239,9 +245,12 @@ class VersionMixin(ObjectMixin):
         return HttpResponseRedirect(self.object.get_absolute_url())
 
 
-class VersionSubmitView(VersionMixin, ServiceFormMixin, FormView):
+class VersionSubmitView(VersionMixin, PeoplePickerMixin, ServiceFormMixin, FormView):
     template_name = "processes/object_form.html"
     form_class = SubmitForm
+
+    def picked_for(self) -> str:
+        return f"document:{self.object.document_id}"
 
     def perform(self, form):
         services.version_submit(version=self.object, by=self.request.user, reviewer=form.cleaned_data.get("reviewer"))
@@ -313,11 +322,14 @@ class VersionDownloadView(UserPassesTestMixin, View):
         return private_file_response(version.file, filename=version.filename, content_type=version.content_type)
 
 
-class DistributionCreateView(VersionMixin, ServiceFormMixin, FormView):
+class DistributionCreateView(VersionMixin, PeoplePickerMixin, ServiceFormMixin, FormView):
     """Send the approved version to people, role holders or units, who are asked to confirm reading it."""
 
     template_name = "processes/object_form.html"
     form_class = DistributionForm
+
+    def picked_for(self) -> str:
+        return f"document:{self.object.document_id}"
 
     def can(self, user, version) -> bool:
         return super().can(user, version) and version.status == VersionStatus.APPROVED

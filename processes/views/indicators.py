@@ -26,7 +26,7 @@ from processes.selectors import (
     indicators_visible_to,
     measurements_due_for,
 )
-from processes.views.base import ObjectMixin, ProcessMixin, ServiceFormMixin
+from processes.views.base import ObjectMixin, PeoplePickerMixin, ProcessMixin, ServiceFormMixin
 from processes.views.processes import _query
 from qms.core.selectors import is_quality_manager
 
@@ -93,9 +93,12 @@ class IndicatorDetailView(IndicatorMixin, TemplateView):
         return context
 
 
-class IndicatorCreateView(ProcessMixin, ServiceFormMixin, FormView):
+class IndicatorCreateView(ProcessMixin, PeoplePickerMixin, ServiceFormMixin, FormView):
     template_name = "processes/object_form.html"
     form_class = IndicatorForm
+
+    def picked_for(self) -> str:
+        return f"process:{self.process.pk}"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "with_target": True}
@@ -109,9 +112,12 @@ class IndicatorCreateView(ProcessMixin, ServiceFormMixin, FormView):
         return super().get_context_data(heading=_("New indicator"), **kwargs)
 
 
-class IndicatorEditView(IndicatorMixin, ServiceFormMixin, FormView):
+class IndicatorEditView(IndicatorMixin, PeoplePickerMixin, ServiceFormMixin, FormView):
     template_name = "processes/object_form.html"
     form_class = IndicatorForm
+
+    def picked_for(self) -> str:
+        return f"indicator:{self.object.pk}"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": Indicator.objects.get(pk=self.object.pk)}

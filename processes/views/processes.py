@@ -19,7 +19,7 @@ from processes.models import Process
 from processes.permissions import can_create_document, can_create_process, can_edit_process
 from processes.selectors import process_detail, process_list, process_map, process_sheet, processes_visible_to
 from processes.selectors import referents_network as network
-from processes.views.base import ProcessMixin, ServiceFormMixin
+from processes.views.base import PeoplePickerMixin, ProcessMixin, ServiceFormMixin
 from qms.core.pdf import pdf_response
 from qms.core.selectors import is_quality_manager
 
@@ -114,11 +114,14 @@ class ProcessPdfView(ProcessDetailView, View):
         return pdf_response(ProcessSheetPdf(process_sheet(self.process), request=request))
 
 
-class ProcessCreateView(PermissionRequiredMixin, ServiceFormMixin, FormView):
+class ProcessCreateView(PermissionRequiredMixin, PeoplePickerMixin, ServiceFormMixin, FormView):
     permission_required = "processes.add_process"
     raise_exception = True
     template_name = "processes/object_form.html"
     form_class = ProcessForm
+
+    def picked_for(self) -> str:
+        return "process:new"
 
     def perform(self, form: ProcessForm):
         process = services.process_create(by=self.request.user, **form.cleaned_data)
@@ -129,9 +132,12 @@ class ProcessCreateView(PermissionRequiredMixin, ServiceFormMixin, FormView):
         return super().get_context_data(heading=_("New process"), **kwargs)
 
 
-class ProcessEditView(ProcessMixin, ServiceFormMixin, FormView):
+class ProcessEditView(ProcessMixin, PeoplePickerMixin, ServiceFormMixin, FormView):
     template_name = "processes/object_form.html"
     form_class = ProcessForm
+
+    def picked_for(self) -> str:
+        return f"process:{self.process.pk}"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

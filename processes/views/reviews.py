@@ -18,7 +18,7 @@ from processes.forms import DecisionForm, HoldForm, ReviewCreateForm, ReviewForm
 from processes.models import ProcessReview, ReviewDecision
 from processes.permissions import can_edit_review, can_view_review
 from processes.selectors import decisions_visible_to, previous_review, review_detail, reviews_visible_to
-from processes.views.base import ObjectMixin, ProcessMixin, ServiceFormMixin
+from processes.views.base import ObjectMixin, PeoplePickerMixin, ProcessMixin, ServiceFormMixin
 from processes.views.processes import _query
 
 
@@ -136,9 +136,12 @@ class ReviewHoldView(ReviewMixin, ServiceFormMixin, FormView):
         return super().get_context_data(heading=_("Record the review as held"), **kwargs)
 
 
-class DecisionAddView(ReviewMixin, ServiceFormMixin, FormView):
+class DecisionAddView(ReviewMixin, PeoplePickerMixin, ServiceFormMixin, FormView):
     template_name = "processes/object_form.html"
     form_class = DecisionForm
+
+    def picked_for(self) -> str:
+        return f"review:{self.object.pk}"
 
     def perform(self, form):
         services.decision_add(review=self.object, by=self.request.user, **form.cleaned_data)
@@ -166,9 +169,12 @@ class DecisionMixin(ObjectMixin):
         return context
 
 
-class DecisionEditView(DecisionMixin, ServiceFormMixin, FormView):
+class DecisionEditView(DecisionMixin, PeoplePickerMixin, ServiceFormMixin, FormView):
     template_name = "processes/object_form.html"
     form_class = DecisionForm
+
+    def picked_for(self) -> str:
+        return f"review:{self.object.review_id}"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": ReviewDecision.objects.get(pk=self.object.pk)}
