@@ -20,6 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from processes import emails
 from processes.choices import (
     DistributionTargetKind,
     DocumentOrigin,
@@ -812,13 +813,6 @@ def version_create(
     return version
 
 
-def _notify(recipient, event: str, obj, context: dict[str, Any], dedup_key: str | None = None) -> None:
-    from qms.notifications.services import notify
-
-    if recipient is not None:
-        notify(recipient, event, obj, context=context, dedup_key=dedup_key)
-
-
 @transaction.atomic
 def version_submit(*, version: DocumentVersion, by: User | None, reviewer: User | None = None) -> DocumentVersion:
     """Send a draft for review; the reviewer named is told."""
@@ -826,7 +820,7 @@ def version_submit(*, version: DocumentVersion, by: User | None, reviewer: User 
     version.submitted_at = timezone.now()
     _transition(VERSION_WORKFLOW, version, VersionStatus.IN_REVIEW, by=by, update_fields=["reviewer", "submitted_at"])
     if version.reviewer_id and version.reviewer != by:
-        _notify(version.reviewer, "document-review-requested", version, {"version": version, "by": by})
+        emails.send_review_requested(version, by=by)
     log_activity(obj=version.document, verb="version submitted", by=by, details={"version": version.number})
     return version
 
@@ -836,7 +830,7 @@ def version_send_back(*, version: DocumentVersion, by: User | None, note: str) -
     """Refuse a version in review: back to draft, with the reason, which its author is told."""
     _transition(VERSION_WORKFLOW, version, VersionStatus.DRAFT, by=by, note=note)
     if version.author_id and version.author != by:
-        _notify(version.author, "document-version-sent-back", version, {"version": version, "by": by, "note": note})
+        emails.send_version_sent_back(version, by=by, note=note)
     log_activity(
         obj=version.document, verb="version sent back", by=by, details={"version": version.number, "note": note}
     )
@@ -970,13 +964,7 @@ def distribution_send(
     ReadConfirmation.objects.bulk_create(new)
     for user in people:
         if confirmed.get(user.pk) is None:
-            _notify(
-                user,
-                "document-distributed",
-                version,
-                {"version": version, "document": version.document, "message": message, "by": by},
-                dedup_key=f"document-distributed:{distribution.pk}:{user.pk}",
-            )
+            emails.send_distributed(distribution, user, by=by)
     log_activity(
         obj=version.document,
         verb="version distributed",
