@@ -203,7 +203,9 @@ class ProcessMapSettingsAdmin(admin.ModelAdmin):
     list_select_related = ["updated_by"]
 
     def has_add_permission(self, request) -> bool:
-        return not ProcessMapSettings.objects.exists()
+        # The one record is made on first use (ProcessMapSettings.load()); asking the database here would cost a
+        # query on every admin page, whose sidebar asks every model admin.
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

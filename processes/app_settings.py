@@ -12,6 +12,7 @@ SECTIONS = [
         label=_("Process map"),
         model=ProcessMapSettings,
         form_class=ProcessMapSettingsForm,
+        permission="processes.change_processmapsettings",
         order=20,
     ),
 ]

@@ -24,14 +24,7 @@ from qms.core import metrics
 from qms.core.choices import MembershipRole
 from qms.core.models import OrgUnit, User
 from qms.core.spreadsheets import DEFAULT_MAX_BYTES
-from qms.core.widgets import set_user_picker
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from qms.core.widgets import DateInput, set_user_picker
 
 
 def _helper(submit_label, *, form_tag: bool = True) -> FormHelper:

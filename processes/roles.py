@@ -35,7 +35,12 @@ STEERING = crud(
 )
 
 PERMISSIONS = {
-    Role.QUALITY_MANAGER: [*crud("processes", *MODELS)],
+    # The map's own settings (criticality bands …): one record, changed by the quality manager.
+    Role.QUALITY_MANAGER: [
+        *crud("processes", *MODELS),
+        "processes.view_processmapsettings",
+        "processes.change_processmapsettings",
+    ],
     Role.QUALITY_REFERENT: [*view("processes", *MODELS), "processes.change_process", *STEERING],
     Role.PROCESS_OWNER: [*view("processes", *MODELS), "processes.change_process", *STEERING],
     Role.DIRECTOR: [*view("processes", *MODELS)],

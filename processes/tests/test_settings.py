@@ -30,3 +30,13 @@ def test_the_critical_band_starts_above_the_band_to_watch():
     assert form.is_valid(), form.errors
     form.save()
     assert ProcessMapSettings.get().band(12) == "critical"
+
+
+def test_the_settings_page_shows_the_section_to_the_quality_manager_only(client, quality_manager, referent_sciences):
+    from django.urls import reverse
+
+    client.force_login(quality_manager)
+    page = client.get(reverse("core:site-settings")).content.decode()
+    assert 'data-settings-section="processes"' in page
+    client.force_login(referent_sciences)
+    assert client.get(reverse("core:site-settings")).status_code == 403
