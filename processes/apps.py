@@ -9,13 +9,11 @@ class ProcessesConfig(AppConfig):
 
     def ready(self) -> None:
         from processes import metrics  # noqa: F401 - registers the process map's metrics
-        from processes.panels import MY_WORK_PANEL
         from processes.selectors import PEOPLE_SCOPE, people_for_picker
         from processes.sources import register_sources
-        from qms.core import panels
         from qms.core.search import register_user_scope
 
+        # Risks and review decisions are action sources.
         register_sources()
+        # The people pickers of the process map's forms (owners, deputies, reviewers, readers).
         register_user_scope(PEOPLE_SCOPE, people_for_picker)
-        # On a person's home page: their measurements to enter, documents to review and to read.
-        panels.register(MY_WORK_PANEL)

@@ -72,27 +72,3 @@ def test_the_next_review_shows_the_previous_decisions_with_their_panels(client, 
     previous = html[html.index('id="previous-decisions"') :]
     assert "Réécrire la procédure" in previous and f'data-for="reviewdecision-{decision.pk}"' in previous
 
-
-def test_the_home_page_tells_each_person_what_the_process_map_asks_of_them(client, process, process_owner, teacher):
-    import datetime
-
-    from django.urls import reverse
-
-    from processes import services as process_services
-    from processes.tests.factories import DocumentFactory, IndicatorFactory
-
-    IndicatorFactory(process=process, name="Dossiers complets", tracked_from=datetime.date(2000, 1, 1))
-    document = DocumentFactory(process=process, owner=process_owner, next_review_on=datetime.date(2000, 1, 1))
-    version = process_services.version_create(
-        document=document, by=process_owner, number="1", link="https://x.example/d"
-    )
-    version.status = "approved"
-    version.save()
-    version.read_confirmations.create(user=teacher, distribution=version.distributions.create(sent_by=process_owner))
-    client.force_login(process_owner)
-    home = client.get(reverse("core:home")).content.decode()
-    assert 'data-panel="processes.my-work"' in home
-    assert "Dossiers complets" in home and document.reference in home
-    client.force_login(teacher)
-    home = client.get(reverse("core:home")).content.decode()
-    assert "data-my-reads" in home and "data-my-measurements" not in home
