@@ -16,7 +16,9 @@ from django.utils import timezone
 from actionplans import services
 from actionplans.choices import ActionKind, ActionPriority, ActionStatus, EffectivenessResult, PlanKind, PlanStatus
 from actionplans.models import ActionPlan
-from processes.models import Process
+from actionplans.selectors import actions_for_source
+from processes.choices import ReviewStatus, RiskTreatment
+from processes.models import Process, ProcessReview, Risk
 from qms.core.models import OrgUnit, User
 
 AEQES_TITLE = "Plan de suivi de l'évaluation institutionnelle AEQES 2022"
@@ -422,6 +424,71 @@ def _seed_continuous_improvement(
     return len(CONTINUOUS_IMPROVEMENT)
 
 
+def _seed_process_actions(today: datetime.date, by: User | None) -> int:
+    """The process map's actions: the decisions of the held review of R2 (the first done, the second under way, the
+    third planned: the next review shows what became of them), and the treatment of the critical risks."""
+    count = 0
+    review = (
+        ProcessReview.objects.filter(process__code="R2", status=ReviewStatus.HELD)
+        .select_related("process__org_unit", "process__owner")
+        .order_by("-held_on")
+        .first()
+    )
+    if review is not None:
+        process = review.process
+        plan = services.continuous_improvement_plan_for(org_unit=process.org_unit, by=by)
+        for index, decision in enumerate(review.decisions.filter(is_archived=False).order_by("position")):
+            if actions_for_source(decision).exists():
+                continue
+            action = services.action_import_create(
+                plan=plan,
+                title=decision.text.rstrip("."),
+                kind=ActionKind.IMPROVEMENT,
+                owner=decision.owner,
+                owner_label="" if decision.owner else "Direction des études",
+                org_unit=process.org_unit,
+                process=process,
+                deadline=decision.due_on,
+                sources=[decision],
+                by=by,
+                notify_owner=False,
+                at=_at(review.held_on),
+            )
+            count += 1
+            if index > 1:
+                continue
+            begun = review.held_on + datetime.timedelta(days=10)
+            services.action_add_update(
+                action=action, by=action.owner or by, comment=UPDATE_COMMENTS[index], progress=50, at=_at(begun)
+            )
+            if index == 0:
+                done = min(begun + datetime.timedelta(days=30), today)
+                services.action_transition(
+                    action=action, to=ActionStatus.DONE, by=action.owner or by, completed_on=done, at=_at(done)
+                )
+    threats = Risk.objects.threats().current().filter(treatment=RiskTreatment.REDUCE)
+    for index, risk in enumerate(threats.select_related("process__org_unit", "process__owner").order_by("reference")):
+        if risk.criticality < 9 or actions_for_source(risk).exists():
+            continue
+        process = risk.process
+        plan = services.continuous_improvement_plan_for(org_unit=process.org_unit, by=by)
+        services.action_import_create(
+            plan=plan,
+            title=f"Réduire le risque {risk.reference} : {risk.short_description}"[:500],
+            kind=ActionKind.PREVENTIVE,
+            owner=process.owner,
+            org_unit=process.org_unit,
+            process=process,
+            deadline=today + datetime.timedelta(days=45 + 30 * index),
+            sources=[risk],
+            by=by,
+            notify_owner=False,
+            at=_at(today - datetime.timedelta(days=60)),
+        )
+        count += 1
+    return count
+
+
 def seed(stdout=None) -> None:
     today = timezone.localdate()
     usernames = {"qualite", "direction", "pilote", "enseignant", "agent", "referent.sciences", "referent.lettres"}
@@ -432,6 +499,7 @@ def seed(stdout=None) -> None:
     if not ActionPlan.objects.filter(title=AEQES_TITLE).exists():
         created += _seed_aeqes(today, users, units, by)
     created += _seed_continuous_improvement(today, users, units, by)
+    created += _seed_process_actions(today, by)
     if not ActionPlan.objects.filter(kind=PlanKind.CONTINUOUS_IMPROVEMENT, status=PlanStatus.ACTIVE).exists():
         raise RuntimeError("The continuous-improvement plan is missing.")
     if stdout is not None:

@@ -7,10 +7,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from actionplans.models import Action, ActionSource
 from actionplans.selectors import (
     actions_of_object,
     can_create_for_source,
@@ -51,8 +54,46 @@ def render_actions_panel(request, obj) -> str:
     )
 
 
+def actions_summary(objects) -> dict[int, list[dict]]:
+    """The actions about each of ``objects`` (of one model), as plain rows for records and exports, with no viewer
+    applied: every action answering a source, the open actions of a process. Two queries for any number."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    if is_process(objects[0]):
+        actions = Action.objects.open().filter(process__in=[obj.pk for obj in objects]).order_by("deadline", "pk")
+        pairs = [(action.process_id, action) for action in actions]
+    else:
+        links = (
+            ActionSource.objects.filter(
+                content_type=ContentType.objects.get_for_model(objects[0]), object_id__in=[obj.pk for obj in objects]
+            )
+            .select_related("action")
+            .order_by("created_at", "pk")
+        )
+        pairs = [(link.object_id, link.action) for link in links]
+    rows: dict[int, list[dict]] = {}
+    for object_id, action in pairs:
+        rows.setdefault(object_id, []).append(
+            {
+                "reference": action.reference,
+                "title": action.title,
+                "status": action.status,
+                "status_label": str(action.get_status_display()),
+                "due": action.deadline.isoformat() if action.deadline else "",
+                "url": action.get_absolute_url(),
+            }
+        )
+    return rows
+
+
 ACTIONS_PANEL = panels.ObjectPanel(
-    key="actionplans.actions", applies_to=applies_to, render=render_actions_panel, order=100
+    key="actionplans.actions",
+    applies_to=applies_to,
+    render=render_actions_panel,
+    order=100,
+    summary=actions_summary,
+    label=_("Actions"),
 )
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from django.utils.formats import number_format
@@ -64,10 +64,11 @@ def _truncate(label: str, length: int) -> str:
     return label if len(label) <= length else label[: max(1, length - 1)] + "…"
 
 
-def _svg(*, width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
+def _svg(*, width: int, height: int, title: str, desc: str, body: list[str], role: str = "img") -> SafeString:
+    # A chart with links inside is a group of controls, not an image: an image may not hold focusable elements.
     uid = "c" + uuid.uuid4().hex[:10]
     parts = [
-        f'<svg xmlns="{SVG_NS}" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'<svg xmlns="{SVG_NS}" role="{role}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{uid}-t {uid}-d" class="qms-chart" font-family="{FONT}" font-size="12" '
         f'style="max-width:100%;height:auto">',
         f'<title id="{uid}-t">{_text(title)}</title>',
@@ -388,3 +389,99 @@ def progress_bar(
         f'<text x="{_num(track_width + 6)}" y="{_num(height / 2 + 4)}" fill="{TEXT_COLOUR}">{_text(words)}</text>',
     ]
     return _svg(width=width, height=height, title=title, desc=words, body=body)
+
+
+# --- Heat map ----------------------------------------------------------------------------------------------------
+
+# Cell fills by band, light enough for dark text (at least 4.5:1) and told apart by their printed count too.
+HEAT_COLOURS = {"low": "#bbf7d0", "medium": "#fde68a", "high": "#fecaca", "empty": "#f9fafb"}
+
+
+def heat_map(
+    counts: dict[tuple[int, int], int],
+    *,
+    title: str,
+    rows: Sequence[tuple[int, str]],
+    columns: Sequence[tuple[int, str]],
+    row_title: str,
+    column_title: str,
+    band: Callable[[int, int], str] | None = None,
+    link: Callable[[int, int], str | None] | None = None,
+    band_labels: dict[str, str] | None = None,
+    cell_size: int = 84,
+) -> SafeString:
+    """A grid of counts: ``rows`` up the side (the first at the bottom, as a risk matrix reads), ``columns`` along
+    the bottom, each cell showing ``counts[(row, column)]``.
+
+    ``band(row, column)`` names a cell's band ("low", "medium", "high") for its colour; ``link(row, column)`` gives
+    the address a cell opens (or None); ``band_labels`` names the bands in the legend. Every cell writes its count,
+    and its tooltip names its row, column, band and count, so that colour is never the only carrier.
+    """
+    label_width, top, gap = 132, 12, 4
+    grid_width, grid_height = cell_size * len(columns), cell_size * len(rows)
+    legend_items = list((band_labels or {}).items())
+    legend_height = 28 if legend_items else 0
+    width = label_width + grid_width + 16
+    height = top + grid_height + 56 + legend_height
+    body = ['<g class="heat-map">']
+    described = []
+    for row_index, (row_value, row_label) in enumerate(rows):
+        y = top + grid_height - (row_index + 1) * cell_size
+        body.append(
+            f'<text class="row-label" x="{label_width - 8}" y="{_num(y + cell_size / 2 + 4)}" text-anchor="end" '
+            f'fill="{TEXT_COLOUR}" font-size="11">{_text(_truncate(row_label, 20))}</text>'
+        )
+        for column_index, (column_value, column_label) in enumerate(columns):
+            x = label_width + column_index * cell_size
+            count = int(counts.get((row_value, column_value), 0))
+            cell_band = band(row_value, column_value) if band else "empty"
+            fill = HEAT_COLOURS.get(cell_band, HEAT_COLOURS["empty"])
+            band_label = (band_labels or {}).get(cell_band, "")
+            tip = f"{row_title}: {row_label} — {column_title}: {column_label}"
+            tip += f" — {band_label}: {count}" if band_label else f": {count}"
+            described.append(f"{row_label} × {column_label}: {count}")
+            weight = ' font-weight="bold"' if count else ""
+            cell = (
+                f'<rect class="cell cell-{_text(cell_band)}" x="{x + gap / 2}" y="{_num(y + gap / 2)}" '
+                f'width="{cell_size - gap}" height="{cell_size - gap}" rx="4" fill="{fill}" stroke="{GRID_COLOUR}"/>'
+                f'<text class="count" x="{_num(x + cell_size / 2)}" y="{_num(y + cell_size / 2 + 7)}" '
+                f'text-anchor="middle" fill="{TEXT_COLOUR}" font-size="{20 if count else 14}"{weight}>'
+                f"{count if count else '·'}</text>"
+            )
+            target = link(row_value, column_value) if (link and count) else None
+            if target:
+                body.append(f'<a href="{_text(target)}" class="cell-link"><title>{_text(tip)}</title>{cell}</a>')
+            else:
+                body.append(f"<g><title>{_text(tip)}</title>{cell}</g>")
+    axis_y = top + grid_height
+    for column_index, (_value, column_label) in enumerate(columns):
+        x = label_width + column_index * cell_size + cell_size / 2
+        body.append(
+            f'<text class="column-label" x="{_num(x)}" y="{axis_y + 16}" text-anchor="middle" fill="{TEXT_COLOUR}" '
+            f'font-size="11">{_text(_truncate(column_label, max(4, cell_size // 7)))}</text>'
+        )
+    body.append(
+        f'<text class="axis-title" x="{_num(label_width + grid_width / 2)}" y="{axis_y + 38}" text-anchor="middle" '
+        f'fill="{TEXT_COLOUR}" font-weight="bold">{_text(column_title)}</text>'
+    )
+    body.append(
+        f'<text class="axis-title" x="14" y="{_num(top + grid_height / 2)}" text-anchor="middle" fill="{TEXT_COLOUR}" '
+        f'font-weight="bold" transform="rotate(-90 14 {_num(top + grid_height / 2)})">{_text(row_title)}</text>'
+    )
+    if legend_items:
+        cursor_x, legend_y = label_width, axis_y + 62
+        body.append('<g class="legend">')
+        for key, label in legend_items:
+            body.append(
+                f'<rect x="{cursor_x}" y="{legend_y - 11}" width="14" height="14" '
+                f'fill="{HEAT_COLOURS.get(key, "#fff")}" stroke="{MUTED_COLOUR}"/>'
+                f'<text class="legend-label" x="{cursor_x + 20}" y="{legend_y}" '
+                f'fill="{TEXT_COLOUR}">{_text(label)}</text>'
+            )
+            cursor_x += 34 + 7 * len(str(label))
+        body.append("</g>")
+    body.append("</g>")
+    total = sum(int(value) for value in counts.values())
+    desc = _("%(total)s in all. ") % {"total": total} + "; ".join(described)
+    role = "group" if link is not None else "img"
+    return _svg(width=width, height=height, title=title, desc=desc, body=body, role=role)

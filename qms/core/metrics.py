@@ -13,9 +13,10 @@ A metric returns None when it cannot be computed: no data, or too few answers to
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
@@ -34,6 +35,10 @@ class Direction(models.TextChoices):
     LOWER_IS_BETTER = "lower", _("Lower is better")
 
 
+# Academic years start on the 1st of September unless a caller says otherwise.
+ACADEMIC_YEAR_START_MONTH = 9
+
+
 @dataclass(frozen=True)
 class Period:
     """A closed range of dates, both ends included."""
@@ -48,6 +53,43 @@ class Period:
     @classmethod
     def year(cls, year: int) -> Period:
         return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        """A calendar month."""
+        return cls(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        """A calendar quarter, 1 (January–March) to 4 (October–December)."""
+        if not 1 <= quarter <= 4:
+            raise ValueError("A quarter is numbered 1 to 4.")
+        first = 3 * (quarter - 1) + 1
+        return cls(date(year, first, 1), cls.month(year, first + 2).end)
+
+    @classmethod
+    def academic_year(cls, start_year: int, *, start_month: int = ACADEMIC_YEAR_START_MONTH) -> Period:
+        """The academic year that starts on the 1st of ``start_month`` of ``start_year`` (September by default):
+        ``Period.academic_year(2025)`` is 1 September 2025 to 31 August 2026."""
+        start = date(start_year, start_month, 1)
+        return cls(start, date(start_year + 1, start_month, 1) - timedelta(days=1))
+
+    @classmethod
+    def month_of(cls, day: date) -> Period:
+        return cls.month(day.year, day.month)
+
+    @classmethod
+    def quarter_of(cls, day: date) -> Period:
+        return cls.quarter(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def year_of(cls, day: date) -> Period:
+        return cls.year(day.year)
+
+    @classmethod
+    def academic_year_of(cls, day: date, *, start_month: int = ACADEMIC_YEAR_START_MONTH) -> Period:
+        """The academic year that ``day`` falls in."""
+        return cls.academic_year(day.year if day.month >= start_month else day.year - 1, start_month=start_month)
 
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end

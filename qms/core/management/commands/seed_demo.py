@@ -1,6 +1,10 @@
 """Build the demo university. Each app adds its own data in ``<app>/demo.py``, a ``seed(stdout)`` function,
 called in the order of INSTALLED_APPS (the organisation first). Every seed is idempotent: running the command
-again changes nothing. An app without ``demo.py`` is skipped."""
+again changes nothing. An app without ``demo.py`` is skipped.
+
+A demo may also define ``finish(stdout)``, run once every app's ``seed`` is done, in the same order: for what
+needs the other apps' data (the process map's computed indicators read the helpdesk's and the action plans'
+figures)."""
 
 from __future__ import annotations
 
@@ -51,15 +55,26 @@ class Command(BaseCommand):
     def _seed(self, **options) -> None:
         translation.activate("fr")
         factory.random.reseed_random(DEMO_SEED)
+        demos = []
         for config in project_apps():
             module_name = f"{config.name}.demo"
             if find_spec(module_name) is None:
                 continue
+            module = import_module(module_name)
+            demos.append((config, module))
             started = time.monotonic()
             self.stdout.write(f"Demo data: {config.label}…")
             with transaction.atomic():
-                import_module(module_name).seed(stdout=self.stdout)
+                module.seed(stdout=self.stdout)
             self.stdout.write(f"Demo data: {config.label} done in {time.monotonic() - started:.1f} s.")
+        for config, module in demos:
+            finish = getattr(module, "finish", None)
+            if finish is None:
+                continue
+            started = time.monotonic()
+            with transaction.atomic():
+                finish(stdout=self.stdout)
+            self.stdout.write(f"Demo data: {config.label} finished in {time.monotonic() - started:.1f} s.")
         if not options["no_accounts"]:
             from qms.core.demo import print_accounts
 
