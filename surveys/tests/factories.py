@@ -166,3 +166,24 @@ def random_answers(questions: list[Question], count: int, *, seed: int = 1) -> l
                 row[question] = rng.randint(0, 10)
         rows.append(row)
     return rows
+
+
+def bulk_campaign(*, responses: int = 10_000, questions: int = 20, targets: int = 50, code: str = "bulk"):
+    """A closed campaign of ``targets`` courses in one programme, with ``responses`` responses to ``questions``
+    agreement items, written in bulk (for the query budget test and the benchmark). Returns the campaign."""
+    from qms.core.factories import CourseFactory, ProgrammeFactory
+
+    unit = OrgUnitFactory(code=f"ufr-{code}")
+    template = TemplateFactory()
+    section = SectionFactory(template=template)
+    scale = ScaleFactory(code=f"agree-{code}", points=4)
+    items = [QuestionFactory(section=section, code=f"Q{n:02d}", scale=scale) for n in range(questions)]
+    campaign = CampaignFactory(template=template, academic_year=AcademicYearFactory(), org_unit=unit, threshold=5)
+    programme = ProgrammeFactory(code=f"P-{code}", org_unit=unit)
+    per_target = responses // targets
+    for index in range(targets):
+        course = CourseFactory(code=f"{code}-{index:03d}", org_unit=unit)
+        programme.courses.add(course)
+        target = course_target(campaign, course)
+        give_answers(target, [{q: 1 + (index + r + i) % 4 for i, q in enumerate(items)} for r in range(per_target)])
+    return campaign

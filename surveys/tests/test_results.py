@@ -33,6 +33,7 @@ from surveys.tests.factories import (
     SectionFactory,
     TemplateFactory,
     add_options,
+    bulk_campaign,
     course_target,
     give_answers,
 )
@@ -194,20 +195,7 @@ def test_results_read_the_counters_frozen_at_close(fixture):
 
 
 def test_ten_thousand_responses_to_twenty_questions_from_a_bounded_number_of_queries(django_assert_max_num_queries):
-    unit = OrgUnitFactory(code="ufr-bench")
-    template = TemplateFactory()
-    section = SectionFactory(template=template)
-    scale = ScaleFactory(code="agree-bench", points=4)
-    questions = [QuestionFactory(section=section, code=f"Q{n:02d}", scale=scale) for n in range(20)]
-    campaign = CampaignFactory(template=template, academic_year=AcademicYearFactory(), org_unit=unit, threshold=5)
-    programme = ProgrammeFactory(code="P-BENCH", org_unit=unit)
-    targets = []
-    for n in range(50):
-        course = CourseFactory(code=f"B-{n:03d}", org_unit=unit)
-        programme.courses.add(course)
-        targets.append(course_target(campaign, course))
-    for index, target in enumerate(targets):
-        give_answers(target, [{q: 1 + (index + r + i) % 4 for i, q in enumerate(questions)} for r in range(200)])
+    campaign = bulk_campaign(responses=10_000, questions=20, targets=50)
     assert Answer.objects.count() == 10_000 * 20
     with django_assert_max_num_queries(12):
         results = CampaignResults(campaign)
