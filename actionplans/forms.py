@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
-import filetype
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
@@ -16,37 +13,22 @@ from actionplans.choices import ActionStatus, EffectivenessResult
 from actionplans.models import Action, ActionPlan, Axis, Objective
 from actionplans.selectors import actions_matching_reference, search_actions
 from actionplans.workflows import ACTION_WORKFLOW
+from qms.core.files import MultipleFileField, UploadPolicy
 from qms.core.models import OrgUnit, User
 from qms.core.spreadsheets import DEFAULT_MAX_BYTES
-from qms.core.widgets import Autocomplete, AutocompleteMultiple, user_picker
+from qms.core.widgets import Autocomplete, AutocompleteMultiple, DateInput, user_picker
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_MAX_FILES = 5
-# Checked on the content, not on the name.
-EVIDENCE_TYPES = {
-    "pdf",
-    "png",
-    "jpg",
-    "gif",
-    "webp",
-    "doc",
-    "docx",
-    "xls",
-    "xlsx",
-    "ppt",
-    "pptx",
-    "odt",
-    "ods",
-    "odp",
-}
-TEXT_EXTENSIONS = {".txt", ".csv", ".md"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+# Evidence: documents, images and plain text, checked on their content (qms.core.files).
+EVIDENCE_POLICY = UploadPolicy(
+    max_files=5,
+    max_bytes=10 * 1024 * 1024,
+    types_label=_(
+        "PDF, images (JPEG, PNG, GIF, WebP, HEIC), office documents (Word, Excel, PowerPoint, OpenDocument) and "
+        "plain text (.txt, .csv, .md)"
+    ),
+    short_label=_("PDF, images, office documents or plain text"),
+    text_extensions=frozenset({".txt", ".csv", ".md"}),
+)
 
 
 def _helper(submit_label, *, form_tag: bool = True) -> FormHelper:
@@ -265,43 +247,6 @@ class TransitionForm(forms.Form):
         self.helper = _helper(_("Change the status"))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
-def check_evidence_file(upload) -> None:
-    """Refuse a file that is too large or whose content is not a document, an image or plain text."""
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise forms.ValidationError(
-            _("“%(name)s” is too large: the limit is %(limit)s."),
-            params={"name": upload.name, "limit": filesizeformat(EVIDENCE_MAX_BYTES)},
-        )
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is not None and kind.extension in EVIDENCE_TYPES:
-        return
-    extension = os.path.splitext(upload.name)[1].lower()
-    if kind is None and extension in TEXT_EXTENSIONS and b"\x00" not in head:
-        return
-    raise forms.ValidationError(
-        _("“%(name)s” is not an accepted file: send a PDF, an image, an office document or plain text."),
-        params={"name": upload.name},
-    )
-
-
 class ActionUpdateForm(forms.Form):
     """A progress note, with evidence: files and links."""
 
@@ -311,11 +256,7 @@ class ActionUpdateForm(forms.Form):
         required=False,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    files = MultipleFileField(
-        label=_("Evidence files"),
-        required=False,
-        help_text=_("PDF, images, office documents or plain text; up to 5 files of 10 MB each."),
-    )
+    files = MultipleFileField(label=_("Evidence files"), policy=EVIDENCE_POLICY)
     links = forms.CharField(
         label=_("Evidence links"),
         required=False,
@@ -330,14 +271,6 @@ class ActionUpdateForm(forms.Form):
             del self.fields["progress"]
         self.helper = _helper(_("Add the update"))
         self.helper.attrs = {"enctype": "multipart/form-data"}
-
-    def clean_files(self):
-        files = self.cleaned_data.get("files") or []
-        if len(files) > EVIDENCE_MAX_FILES:
-            raise forms.ValidationError(_("Attach at most %(count)s files."), params={"count": EVIDENCE_MAX_FILES})
-        for upload in files:
-            check_evidence_file(upload)
-        return files
 
     def clean_links(self):
         validate = URLValidator(schemes=["http", "https"])

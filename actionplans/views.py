@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin, UserPassesTestMixin
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -54,6 +54,7 @@ from actionplans.selectors import (
 )
 from actionplans.services import ActionPlanError
 from actionplans.timeline import timeline_svg
+from qms.core.files import private_file_response
 from qms.core.pdf import pdf_response
 from qms.core.search import SEARCH_LIMIT, search_terms
 
@@ -642,14 +643,8 @@ class EvidenceDownloadView(UserPassesTestMixin, View):
 
     def get(self, request, *args, **kwargs):
         evidence = self.evidence
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
         content_type = mimetypes.guess_type(evidence.filename)[0] or "application/octet-stream"
-        response = FileResponse(handle, as_attachment=True, filename=evidence.filename, content_type=content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_file_response(evidence.file, filename=evidence.filename, content_type=content_type)
 
 
 # --- The action picker's search (qms.core.widgets) -----------------------------------------------------------------

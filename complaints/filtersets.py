@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import ComplaintKind, ComplaintStatus, RequesterCategory
-from complaints.models import Complaint, normalise_for_search, overdue_q
+from complaints.models import Complaint, overdue_q
 from qms.core.models import OrgUnit, User
+from qms.core.search import search_terms
 
 
 class ComplaintFilterSet(django_filters.FilterSet):
@@ -55,9 +56,9 @@ class ComplaintFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "kind", "requester_category", "org_unit", "assignee", "overdue", "received"]
 
     def filter_search(self, queryset, name, value):
-        terms = normalise_for_search(value).split()
+        terms = search_terms(value)
         query = Q()
-        for term in terms[:8]:
+        for term in terms:
             query &= Q(search_text__contains=term)
         return queryset.filter(query) if terms else queryset
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from django.conf import settings
@@ -27,17 +26,11 @@ from complaints.choices import (
     Severity,
 )
 from complaints.storage import attachment_path
+from qms.core.search import normalise
 from qms.core.storage import private_storage
 
-# Fields whose text feeds the search column.
+# Fields whose text feeds the search column, folded by qms.core.search.normalise as the typed text is.
 SEARCHED_FIELDS = ("reference", "subject", "description", "name", "email")
-
-
-def normalise_for_search(text: str) -> str:
-    """Lower case, accents stripped, spaces collapsed: the same on SQLite and PostgreSQL."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.casefold().split())
 
 
 class RedirectBody(models.Model):
@@ -324,7 +317,7 @@ class Complaint(models.Model):
         self.is_sensitive = bool(self.sensitive_nature)
         update_fields = kwargs.get("update_fields")
         if update_fields is None or set(update_fields) & set(SEARCHED_FIELDS):
-            self.search_text = normalise_for_search(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
+            self.search_text = normalise(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
@@ -370,6 +363,27 @@ class Complaint(models.Model):
         if self.status in (*BEFORE_ANSWER, ComplaintStatus.WAITING):
             return self.answer_due
         return None
+
+
+class TrackingLink(models.Model):
+    """A further tracking link of a request: sent by "Lost your link?", or given again to a repeated submission.
+
+    The request's first link is ``Complaint.tracking_token_hash``; every link works until the requester revokes
+    the others from one of them, or the request is purged. Only the hash of the token is stored."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("request"), on_delete=models.CASCADE, related_name="tracking_links"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tracking link")
+        verbose_name_plural = _("tracking links")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.reference} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ComplaintMessage(models.Model):

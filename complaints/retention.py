@@ -32,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from complaints.choices import FINISHED_STATUSES, ComplaintStatus
-from complaints.models import Complaint, ComplaintAttachment, ComplaintMessage
+from complaints.models import Complaint, ComplaintAttachment, ComplaintMessage, TrackingLink
 from qms.core.choices import Actor
 from qms.core.models import ActivityLog, SiteSettings, StatusChange
 from qms.core.services import log_activity
@@ -164,6 +164,7 @@ def purge_complaint(*, complaint: Complaint, now: datetime.datetime | None = Non
     complaint.ip_address = None
     complaint.submitted_by = None
     complaint.tracking_token_hash = None
+    TrackingLink.objects.filter(complaint=complaint).delete()
     complaint.subject = ""
     complaint.description = ""
     complaint.resolution_summary = ""

@@ -24,9 +24,11 @@ from complaints.models import (
     DeadlineSetting,
     RedirectBody,
     RootCauseCategory,
+    TrackingLink,
 )
 from qms.core.choices import MembershipRole, Role
 from qms.core.models import ActivityLog, OrgUnit, SiteSettings, User
+from qms.core.public import find_by_token
 from qms.core.selectors import (
     granted_ids,
     has_role,
@@ -35,12 +37,7 @@ from qms.core.selectors import (
     referent_units,
     sees_everything,
 )
-from qms.core.tokens import hash_token, token_matches
 from qms.core.workflow import status_history
-
-# Token shape made by qms.core.tokens (token_urlsafe(32)): anything else is refused before any query.
-TOKEN_MIN_LENGTH, TOKEN_MAX_LENGTH = 40, 64
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 LIST_RELATED = ("org_unit", "assignee", "programme", "process")
 
@@ -188,21 +185,19 @@ def staff_to_notify(complaint: Complaint, *, handling: bool = False) -> list[Use
 
 
 # --- The requester's side ----------------------------------------------------------------------------------
-def looks_like_token(token: str) -> bool:
-    return TOKEN_MIN_LENGTH <= len(token or "") <= TOKEN_MAX_LENGTH and set(token) <= _TOKEN_CHARS
-
-
 def complaint_by_token(token: str) -> Complaint | None:
-    """The request whose tracking token is ``token``, or None (malformed, unknown, or purged)."""
-    if not looks_like_token(token):
-        return None
-    complaint = (
-        Complaint.objects.select_related("redirect_body", "programme", "concerned_unit")
-        .filter(tracking_token_hash=hash_token(token))
-        .first()
-    )
-    if complaint is None or not token_matches(token, complaint.tracking_token_hash or ""):
-        return None
+    """The request whose tracking token is ``token`` (its first link, or one sent later), or None (malformed,
+    unknown, revoked, or purged)."""
+    requests = Complaint.objects.select_related("redirect_body", "programme", "concerned_unit")
+    complaint = find_by_token(requests, token, field="tracking_token_hash")
+    if complaint is None:
+        link = find_by_token(
+            TrackingLink.objects.filter(complaint__purged_at__isnull=True).select_related(
+                "complaint__redirect_body", "complaint__programme", "complaint__concerned_unit"
+            ),
+            token,
+        )
+        complaint = link.complaint if link is not None else None
     return complaint
 
 

@@ -40,15 +40,17 @@ from complaints.models import (
     RedirectBody,
     ReferenceCounter,
     RootCauseCategory,
+    TrackingLink,
 )
 from complaints.selectors import deadline_days, staff_to_notify
 from complaints.validators import check_attachments
 from complaints.workflow import WORKFLOW
 from qms.core.calendar import WorkingCalendar
 from qms.core.choices import Actor
+from qms.core.files import safe_filename
 from qms.core.models import OrgUnit, Programme, SiteSettings, StatusChange, User
 from qms.core.services import log_activity
-from qms.core.tokens import make_token
+from qms.core.tokens import hash_token, make_token
 from qms.core.workflow import TransitionError, record_status
 from qms.notifications.services import notify, notify_many
 
@@ -256,7 +258,7 @@ def _store_attachment(
     attachment = ComplaintAttachment(
         complaint=complaint,
         message=message,
-        original_name=(getattr(upload, "name", "") or "file")[-255:],
+        original_name=safe_filename(getattr(upload, "name", ""), max_length=255),
         content_type=content_type,
         size=upload.size,
         from_requester=True,
@@ -604,27 +606,33 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> C
     return complaint
 
 
+def complaint_issue_link(*, complaint: Complaint) -> str:
+    """A new tracking link for ``complaint``, beside the ones it has (they keep working). Returns its token:
+    give it to the requester, it is not stored."""
+    token, token_hash = make_token()
+    TrackingLink.objects.create(complaint=complaint, token_hash=token_hash)
+    return token
+
+
 @transaction.atomic
 def complaint_send_tracking_links(*, email: str, language: str | None = None) -> int:
-    """Send to ``email`` the tracking links of all its requests ("Lost your link?").
+    """Send to ``email`` a tracking link for each of its requests ("Lost your link?").
 
-    Only hashes of tokens are stored, so each request gets a new token and its former link stops working.
-    Returns the number of requests found; the caller must answer the same whatever it is."""
+    Only hashes of tokens are stored, so each request gets a new link; the former links, printed receipts and QR
+    codes keep working (anyone may type an address here: it must not cut the requester off). The requester
+    revokes the others from the tracking page if a link went astray. Returns the number of requests found; the
+    caller must answer the same whatever it is."""
     email = (email or "").strip()
     if not email:
         return 0
     complaints = list(
-        Complaint.objects.select_for_update()
-        .filter(email__iexact=email, tracking_token_hash__isnull=False)
-        .order_by("received_at")
+        Complaint.objects.filter(email__iexact=email, tracking_token_hash__isnull=False).order_by("received_at")
     )
     if not complaints:
         return 0
     links = []
     for complaint in complaints:
-        token, token_hash = make_token()
-        complaint.tracking_token_hash = token_hash
-        complaint.save(update_fields=["tracking_token_hash", "updated_at"])
+        token = complaint_issue_link(complaint=complaint)
         log_activity(obj=complaint, verb="links-sent", actor=Actor.REQUESTER)
         links.append({"complaint": complaint, "url": tracking_url(token)})
     notify(
@@ -637,6 +645,25 @@ def complaint_send_tracking_links(*, email: str, language: str | None = None) ->
         context={"links": links},
     )
     return len(complaints)
+
+
+@transaction.atomic
+def complaint_revoke_other_links(*, complaint: Complaint, keep_token: str) -> int:
+    """From the tracking page: every link of ``complaint`` stops working but ``keep_token``'s, which becomes the
+    request's own. Returns the number of links revoked."""
+    _lock(complaint)
+    keep_hash = hash_token(keep_token)
+    links = complaint.tracking_links.all()
+    if keep_hash != complaint.tracking_token_hash and not links.filter(token_hash=keep_hash).exists():
+        raise ComplaintError(_("This link no longer opens the request."))
+    working = links.count() + (1 if complaint.tracking_token_hash else 0)
+    links.delete()
+    if keep_hash != complaint.tracking_token_hash:
+        complaint.tracking_token_hash = keep_hash
+        complaint.save(update_fields=["tracking_token_hash", "updated_at"])
+    revoked = working - 1
+    log_activity(obj=complaint, verb="links-revoked", actor=Actor.REQUESTER, details={"revoked": revoked})
+    return revoked
 
 
 # --- Corrective actions (action plans) -------------------------------------------------------------------

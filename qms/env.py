@@ -9,6 +9,7 @@ every variable unconditionally, so that the record does not depend on the enviro
 from __future__ import annotations
 
 import os
+import re
 import zoneinfo
 from collections.abc import Callable
 from email.utils import parseaddr
@@ -85,6 +86,22 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
 
     expected = "an integer" if minimum is None else f"an integer of at least {minimum}"
     return _parse(name, str(default), parse, expected)
+
+
+_RATE = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)?([smhd])")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit as django-ratelimit writes it: a number of requests per period, such as 10/h (ten an hour),
+    60/10m (sixty in ten minutes), 5/30s or 100/d."""
+
+    def parse(raw: str) -> str:
+        value = raw.strip()
+        if not _RATE.fullmatch(value):
+            raise ValueError(raw)
+        return value
+
+    return _parse(name, default, parse, "a rate such as 10/h, 60/10m or 100/d")
 
 
 def env_list(name: str, default: str = "") -> list[str]:

@@ -22,6 +22,7 @@ from qms.env import (
     env_list,
     env_optional_bool,
     env_parsed,
+    env_rate,
     env_str,
     env_timezone,
     env_url,
@@ -230,6 +231,20 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "QMS")
 RATELIMIT_IP_META_KEY = "qms.core.net.client_ip"
 RATELIMIT_VIEW = "qms.core.views.ratelimited"
 
+# --- Public forms and token pages (qms.core.public) -----------------------------------------------------
+# Our own CSRF failure page: in the site layout, translated; a public form comes back filled with what was typed.
+CSRF_FAILURE_VIEW = "qms.core.errors.csrf_failure"
+PUBLIC_FORM_MIN_FILL_SECONDS = env_int("PUBLIC_FORM_MIN_FILL_SECONDS", 3, minimum=0)
+PUBLIC_FORM_MAX_AGE_HOURS = env_int("PUBLIC_FORM_MAX_AGE_HOURS", 24, minimum=1)
+PUBLIC_FORM_REPEAT_MINUTES = env_int("PUBLIC_FORM_REPEAT_MINUTES", 10, minimum=0)
+# The helpdesk's limits, per client address unless said otherwise.
+COMPLAINTS_SUBMIT_RATE = env_rate("COMPLAINTS_SUBMIT_RATE", "10/h")
+COMPLAINTS_TRACK_RATE_BY_ADDRESS = env_rate("COMPLAINTS_TRACK_RATE_BY_ADDRESS", "60/10m")
+COMPLAINTS_TRACK_RATE_BY_TOKEN = env_rate("COMPLAINTS_TRACK_RATE_BY_TOKEN", "120/h")
+COMPLAINTS_LOOKUP_RATE = env_rate("COMPLAINTS_LOOKUP_RATE", "20/h")
+COMPLAINTS_LOST_LINK_RATE_BY_ADDRESS = env_rate("COMPLAINTS_LOST_LINK_RATE_BY_ADDRESS", "5/h")
+COMPLAINTS_LOST_LINK_RATE_BY_EMAIL = env_rate("COMPLAINTS_LOST_LINK_RATE_BY_EMAIL", "3/h")
+
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -259,6 +274,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise before any view.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 26_214_400, minimum=1_048_576)
 
@@ -314,7 +331,10 @@ LOG_FORMAT = env_choice("LOG_FORMAT", "json", ["json", "text"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "qms.core.logging.RedactTokensFilter"}},
+    "filters": {
+        "redact_tokens": {"()": "qms.core.logging.RedactTokensFilter"},
+        "one_line_refusals": {"()": "qms.core.logging.OneLineRefusalFilter"},
+    },
     "formatters": {
         "json": json_formatter_config(),
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -333,6 +353,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 403 on one line, without its traceback.
+        "django.request": {"filters": ["one_line_refusals"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs each rendering step at INFO; keep its warnings (a missing image, a CSS error).
         "weasyprint": {"level": "WARNING"},

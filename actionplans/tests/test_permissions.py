@@ -225,6 +225,8 @@ def test_evidence_is_served_only_to_those_who_see_its_action(client, teachers_ac
     assert b"".join(response.streaming_content) == b"%PDF-1.4 preuve"
     assert "attachment" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Sandboxed as the helpdesk's attachments are: a file a browser renders anyway runs nothing.
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert _status(client, referent_letters, url) == 404
 
 

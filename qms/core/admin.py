@@ -12,6 +12,7 @@ from qms.core.models import (
     OrgUnit,
     Programme,
     SiteSettings,
+    SpentStamp,
     StatusChange,
     Teaching,
     User,
@@ -159,3 +160,19 @@ class ClosureDayAdmin(admin.ModelAdmin):
     search_fields = ["label"]
     date_hierarchy = "start_date"
     ordering = ["-start_date"]
+
+
+@admin.register(SpentStamp)
+class SpentStampAdmin(admin.ModelAdmin):
+    """Read-only: the public forms write these rows, and remove them once expired."""
+
+    list_display = ["form", "key", "content_type", "object_id", "repeat_until", "expires_at"]
+    list_filter = ["form", "content_type"]
+    search_fields = ["key", "form"]
+    list_select_related = ["content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

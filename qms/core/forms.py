@@ -10,16 +10,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from qms.core.models import ClosureDay, SiteSettings
+from qms.core.widgets import DateInput
 
 LOGO_MAX_BYTES = 1_048_576
 LOGO_CONTENT_TYPES = {"PNG", "JPEG", "WEBP"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class SiteSettingsForm(forms.ModelForm):

@@ -551,3 +551,29 @@ def _closure_days_changed(sender, **kwargs) -> None:
     from qms.core.calendar import invalidate_calendar
 
     invalidate_calendar()
+
+
+class SpentStamp(models.Model):
+    """A fill-time stamp of a public form, spent by the submission it carried (qms.core.public).
+
+    The row says only that the stamp is spent: its key is a hash of the stamp, and its times derive from when the
+    form was shown and from the repeat window, never from when it was sent. ``fingerprint`` and the object are
+    set only when the view wants an identical submission answered with what the first one created."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    form = models.CharField(_("form"), max_length=100)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, db_index=True)
+    repeat_until = models.DateTimeField(_("identical submissions answered until"), null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("type of what it created"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    object_id = models.PositiveBigIntegerField(_("id of what it created"), null=True, blank=True)
+    created = GenericForeignKey("content_type", "object_id")
+    expires_at = models.DateTimeField(_("kept until"), db_index=True)
+
+    class Meta:
+        verbose_name = _("spent form stamp")
+        verbose_name_plural = _("spent form stamps")
+
+    def __str__(self) -> str:
+        return f"{self.form} {self.key[:12]}"

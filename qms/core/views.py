@@ -13,13 +13,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView, TemplateView
 
 from qms.core.models import SiteSettings
 from qms.core.navigation import nav_items
+from qms.core.public import too_many_requests
 from qms.core.search import SEARCH_LIMIT, read_scope, search_terms
 from qms.core.selectors import active_people, holds_back_office_role, search_users
 
@@ -100,12 +100,7 @@ class PasswordLoginRedirectView(RedirectView):
 @login_not_required
 def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Shown when a rate limit is exceeded (django-ratelimit's RATELIMIT_VIEW)."""
-    return render(
-        request,
-        "429.html",
-        {"message": _("Too many attempts from your connection. Please wait a few minutes and try again.")},
-        status=429,
-    )
+    return too_many_requests(request)
 
 
 def _check_database() -> tuple[bool, str]:

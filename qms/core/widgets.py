@@ -1,4 +1,5 @@
-"""The one picker for long lists (people, actions): an accessible autocomplete in place of a <select> of thousands.
+"""Widgets shared by every app: the date input, and the one picker for long lists (people, actions), an
+accessible autocomplete in place of a <select> of thousands.
 
 ``Autocomplete`` (ModelChoiceField) and ``AutocompleteMultiple`` (ModelMultipleChoiceField) render only the
 selected option(s) on the server, never the whole queryset. static/js/autocomplete.js turns the text box next to
@@ -30,6 +31,16 @@ SEARCH_SUFFIX = "_search"
 MAX_TYPED = 20
 
 Finder = Callable[[models.QuerySet, str], models.QuerySet]
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (``<input type="date">``), which reads and writes ISO dates whatever the
+    language of the page."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class Autocomplete(forms.Select):

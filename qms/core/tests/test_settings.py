@@ -192,6 +192,42 @@ def test_trusted_proxies_bring_the_https_header():
     assert dump_settings(TRUSTED_PROXY_COUNT="1")["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
+def test_the_limits_of_the_public_forms_are_read_from_the_environment():
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.COMPLAINTS_SUBMIT_RATE, s.COMPLAINTS_TRACK_RATE_BY_ADDRESS, "
+        "s.PUBLIC_FORM_MIN_FILL_SECONDS, s.PUBLIC_FORM_REPEAT_MINUTES]))"
+    )
+    result = run_python(
+        code,
+        COMPLAINTS_SUBMIT_RATE="200/h",
+        COMPLAINTS_TRACK_RATE_BY_ADDRESS=" 600/10m ",
+        PUBLIC_FORM_MIN_FILL_SECONDS="0",
+        PUBLIC_FORM_REPEAT_MINUTES="30",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["200/h", "600/10m", 0, 30]
+
+
+@pytest.mark.parametrize("value", ["10/h", "60/10m", "5/30s", "100/d"])
+def test_a_rate_is_a_count_per_period(monkeypatch, value):
+    from qms.env import env_rate
+
+    monkeypatch.setenv("COMPLAINTS_SUBMIT_RATE", value)
+    assert env_rate("COMPLAINTS_SUBMIT_RATE", "10/h") == value
+
+
+@pytest.mark.parametrize("value", ["10", "0/h", "10/x", "h/10", "10/h;", "-1/h", "10/0m"])
+def test_a_malformed_rate_names_its_variable(monkeypatch, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from qms.env import env_rate
+
+    monkeypatch.setenv("COMPLAINTS_SUBMIT_RATE", value)
+    with pytest.raises(ImproperlyConfigured, match="COMPLAINTS_SUBMIT_RATE"):
+        env_rate("COMPLAINTS_SUBMIT_RATE", "10/h")
+
+
 # --- A malformed value stops the start-up, naming the variable ----------------------------------------------
 
 MALFORMED = [
@@ -225,6 +261,8 @@ MALFORMED = [
     ("LOG_LEVEL", "LOUD"),
     ("LOG_FORMAT", "xml"),
     ("DATA_UPLOAD_MAX_MEMORY_SIZE", "1k"),
+    ("COMPLAINTS_SUBMIT_RATE", "ten an hour"),
+    ("PUBLIC_FORM_MIN_FILL_SECONDS", "-1"),
 ]
 
 
