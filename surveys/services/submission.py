@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from qms.core.tokens import hash_token
+from qms.core.tokens import hash_token, looks_like_token
 from surveys.models import Answer, Response, SurveyToken, TokenSecret
 
 
@@ -29,7 +29,7 @@ class AnswerInput:
 
 def token_for_secret(secret: str) -> SurveyToken | None:
     """The token a personal link opens, or None. Looked up by the secret's hash: the secret is never stored."""
-    if not secret or len(secret) > 100:
+    if not looks_like_token(secret):
         return None
     found = (
         TokenSecret.objects.select_related(

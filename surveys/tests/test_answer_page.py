@@ -145,16 +145,24 @@ def test_the_page_speaks_english_on_demand_without_a_cookie(client, link):
     assert "django_language" not in response.cookies
 
 
-def test_rate_limits_count_by_token_as_well_as_by_address(client, link, monkeypatch):
-    from surveys.views import public
-
+def test_rate_limits_count_by_token_as_well_as_by_address(client, link, settings):
     secret, _token = link
-    monkeypatch.setattr(public, "RATE_BY_TOKEN", "3/h")
+    settings.SURVEYS_ANSWER_RATE_BY_TOKEN = "3/h"
     with time_machine.travel(DURING):
         statuses = [client.get(url(secret), REMOTE_ADDR=f"10.0.0.{n}").status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]  # four addresses of a lecture hall, one token
-    monkeypatch.setattr(public, "RATE_BY_TOKEN", "100/h")
-    monkeypatch.setattr(public, "RATE_BY_ADDRESS", "2/m")
+    settings.SURVEYS_ANSWER_RATE_BY_TOKEN = "100/h"
+    settings.SURVEYS_ANSWER_RATE_BY_ADDRESS = "2/m"
     with time_machine.travel(DURING):
         statuses = [client.get(url(f"{n}" * 43), REMOTE_ADDR="10.0.1.1").status_code for n in range(3)]
     assert statuses == [404, 404, 429]
+
+
+def test_a_malformed_link_is_unknown_without_a_lookup(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url("not-a-token"))
+    assert response.status_code == 404 and 'data-page="unknown"' in response.content.decode()
+    assert not [query for query in queries if "surveys_tokensecret" in query["sql"]]

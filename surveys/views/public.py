@@ -1,16 +1,21 @@
-"""The answer page behind a student's personal link (no account).
+"""The answer page behind a student's personal link (no account), built on the token-page kit of
+``qms.core.public``: private headers (no referrer, no cache, no indexing), rate limits by address and by token
+from settings (``SURVEYS_ANSWER_RATE_BY_ADDRESS``: a lecture hall shares one address; ``…_BY_TOKEN``), the token
+looked up by its hash, the 429 page, and no CSRF check (the kit's docstring says why the secret link does its job).
 
 It is mobile-friendly and accessible, shows its progress, checks the required questions with clear messages,
-and shows the personal-data notice from the surveys' settings. A used, expired or unknown link gets a clear page.
+and shows the personal-data notice from the surveys' settings. A used, expired or unknown link gets a clear page
+(the kit's bare 404 says nothing; here the link's holder is told what to do).
 
 What it never does: write a session or a messages row (a session row carries a time), log the token, or write an
-activity log; the submission itself is ``services.response_submit`` (claim, then insert, in one transaction).
-Rate limits count by token as well as by address, since a lecture hall shares one address.
+activity log. Its templates (``surveys/public/base.html``) read neither the session, nor the messages, nor the
+signed-in user, which is why they do not extend the kit's ``public/private_base.html``; the language switch is a
+link (``?lang=``), not a form. The kit's single-use stamp is not used either: the token's claim already makes a
+submission single, and a spent stamp would be one more row, dated, written in the response's transaction. The
+submission itself is ``services.response_submit`` (claim, then insert, in one transaction).
 """
 
 from __future__ import annotations
-
-from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -20,42 +25,26 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit.core import is_ratelimited
 
-from qms.core.tokens import hash_token
+from qms.core.public import body_too_large, private_page, token_page
 from surveys import services
 from surveys.answer_form import AnswerForm
 from surveys.models import SurveySettings, SurveyToken
 from surveys.views.questionnaires import questions_of
 
-# A lecture hall shares one address: the limit by address is generous, the one by token is not.
-RATE_BY_ADDRESS = "300/10m"
-RATE_BY_TOKEN = "30/h"
 # Refused before the body is read: the longest questionnaire's answers fit well below.
 MAX_REQUEST_BYTES = 512 * 1024
 
 
-def _limited(request: HttpRequest, token: str) -> bool:
-    by_address = is_ratelimited(
-        request, group="surveys:answer-address", key="ip", rate=RATE_BY_ADDRESS, method=["GET", "POST"], increment=True
-    )
-    by_token = is_ratelimited(
-        request,
-        group="surveys:answer-token",
-        key=lambda group, req: hash_token(token),
-        rate=RATE_BY_TOKEN,
-        method=["GET", "POST"],
-        increment=True,
-    )
-    return by_address or by_token
+class UnknownLink:
+    """What the lookup gives for a link that opens nothing, so that the page can say so clearly."""
 
 
-def _too_large(request: HttpRequest) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES
-    except ValueError:
-        return True
+UNKNOWN = UnknownLink()
+
+
+def _lookup(token: str) -> SurveyToken | UnknownLink:
+    return services.token_for_secret(token) or UNKNOWN
 
 
 def _language(request: HttpRequest, token: SurveyToken | None = None) -> str:
@@ -70,22 +59,6 @@ def _language(request: HttpRequest, token: SurveyToken | None = None) -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def private_page(view):
-    """A page behind a secret link: no referrer (the link is the secret), no caching, no indexing; no CSRF check
-    (with "no-referrer", browsers post with "Origin: null", which the origin check refuses; the secret in the
-    address does that job: a forged cross-site form cannot name a link it does not know)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Cache-Control"] = "no-store, private"
-        return response
-
-    return csrf_exempt(login_not_required(never_cache(wrapper)))
-
-
 def _page(request, template: str, context: dict, *, status: int = 200, language: str) -> HttpResponse:
     notice = SurveySettings.get()
     with translation.override(language):
@@ -97,15 +70,17 @@ def _page(request, template: str, context: dict, *, status: int = 200, language:
         )
 
 
-@private_page
-def public_answer(request: HttpRequest, token: str) -> HttpResponse:
+@token_page(
+    lookup=_lookup,
+    rate_by_address="SURVEYS_ANSWER_RATE_BY_ADDRESS",
+    rate_by_token="SURVEYS_ANSWER_RATE_BY_TOKEN",
+    group="surveys:answer",
+)
+def public_answer(request: HttpRequest, found: SurveyToken | UnknownLink, token: str) -> HttpResponse:
     """Answer a questionnaire through a personal link."""
-    if _limited(request, token):
-        return _page(request, "surveys/public/rate_limited.html", {}, status=429, language=_language(request))
-    found = services.token_for_secret(token)
+    if isinstance(found, UnknownLink):
+        return _page(request, "surveys/public/unknown.html", {}, status=404, language=_language(request))
     language = _language(request, found)
-    if found is None:
-        return _page(request, "surveys/public/unknown.html", {}, status=404, language=language)
     campaign = found.campaign
     context = {"campaign": campaign, "target": found.target, "template": campaign.template}
     if found.used:
@@ -119,7 +94,7 @@ def public_answer(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(language):
         questions = questions_of(campaign.template)
         if request.method == "POST":
-            if _too_large(request):
+            if body_too_large(request, MAX_REQUEST_BYTES):
                 form = AnswerForm(questions=questions)
                 return _answer_page(request, form, context, language, status=413, error=_("Your answers are too long."))
             form = AnswerForm(request.POST, questions=questions)
@@ -152,6 +127,8 @@ def _answer_page(request, form: AnswerForm, context: dict, language: str, *, sta
     )
 
 
+@login_not_required
+@never_cache
 @private_page
 def public_thanks(request: HttpRequest) -> HttpResponse:
     """After a submission: thanks, and nothing about what was answered."""
