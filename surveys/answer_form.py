@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qms.core.text import SafeTextMixin
 from surveys.choices import QuestionKind
 from surveys.models import Question, Section
 from surveys.services import AnswerInput
@@ -28,14 +29,14 @@ class SectionFields:
     fields: list  # bound fields, in order
 
 
-class AnswerForm(forms.Form):
-    """Every question of a questionnaire, in its sections' order."""
+class AnswerForm(SafeTextMixin, forms.Form):
+    """Every question of a questionnaire, in its sections' order; free text loses its bidirectional controls."""
 
     def __init__(self, *args, questions: list[Question], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
         self.questions = questions
-        for question in questions:
-            self.fields[field_name(question)] = self._field(question)
+        # This form's own fields, made before the form copies them (and SafeTextMixin cleans what they receive).
+        self.base_fields = {field_name(question): self._field(question) for question in questions}
+        super().__init__(*args, **kwargs)
 
     @staticmethod
     def _choices(question: Question) -> list[tuple[str, str]]:
@@ -49,7 +50,8 @@ class AnswerForm(forms.Form):
             choices.append((NOT_APPLICABLE, str(_("Not applicable"))))
         return choices
 
-    def _field(self, question: Question) -> forms.Field:
+    @classmethod
+    def _field(cls, question: Question) -> forms.Field:
         messages = {"required": REQUIRED_MESSAGE}
         common = {"label": question.text, "help_text": question.help, "required": question.required}
         if question.kind == QuestionKind.TEXT:
@@ -61,13 +63,13 @@ class AnswerForm(forms.Form):
             )
         if question.kind == QuestionKind.MULTIPLE_CHOICE:
             return forms.MultipleChoiceField(
-                choices=self._choices(question),
+                choices=cls._choices(question),
                 widget=forms.CheckboxSelectMultiple,
                 error_messages=messages,
                 **common,
             )
         return forms.ChoiceField(
-            choices=self._choices(question), widget=forms.RadioSelect, error_messages=messages, **common
+            choices=cls._choices(question), widget=forms.RadioSelect, error_messages=messages, **common
         )
 
     def clean(self):

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from qms.core.forms import DateInput
 from qms.core.models import AcademicYear, Course, OrgUnit, Programme
+from qms.core.text import SafeTextMixin
+from qms.core.widgets import DateInput
 from surveys import roster
 from surveys.choices import QuestionKind
 from surveys.models import (
@@ -41,7 +42,7 @@ def _row(*names: str, width: int = 6) -> Div:
     return Div(*(Div(name, css_class=f"col-md-{width}") for name in names), css_class="row")
 
 
-class SurveySettingsForm(forms.ModelForm):
+class SurveySettingsForm(SafeTextMixin, forms.ModelForm):
     """The surveys' section of the settings page: notice, who sees course results, retention, k, the index."""
 
     class Meta:
@@ -76,7 +77,7 @@ class SurveySettingsForm(forms.ModelForm):
 # --- Questionnaires ---------------------------------------------------------------------------------------------
 
 
-class TemplateForm(forms.ModelForm):
+class TemplateForm(SafeTextMixin, forms.ModelForm):
     class Meta:
         model = QuestionnaireTemplate
         fields = [
@@ -103,7 +104,7 @@ class TemplateForm(forms.ModelForm):
         self.helper = _helper(_("Save"))
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(SafeTextMixin, forms.ModelForm):
     class Meta:
         model = Section
         fields = ["title_fr", "title_en", "description_fr", "description_en", "order"]
@@ -118,7 +119,7 @@ class SectionForm(forms.ModelForm):
         self.helper = _helper(_("Save"))
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(SafeTextMixin, forms.ModelForm):
     options = forms.CharField(
         label=_("Options"),
         required=False,
@@ -178,7 +179,7 @@ class QuestionForm(forms.ModelForm):
 # --- Campaigns --------------------------------------------------------------------------------------------------
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(SafeTextMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = [
@@ -221,7 +222,7 @@ class CampaignForm(forms.ModelForm):
 _CODES = re.compile(r"[\s,;]+")
 
 
-class CampaignTargetsForm(forms.Form):
+class CampaignTargetsForm(SafeTextMixin, forms.Form):
     """The courses (by code, or all of some programmes'), the programmes and the units a campaign evaluates."""
 
     course_codes = forms.CharField(
@@ -304,7 +305,7 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
-class RosterLineForm(forms.Form):
+class RosterLineForm(SafeTextMixin, forms.Form):
     target = forms.ModelChoiceField(label=_("Target"), queryset=CampaignTarget.objects.none())
     email = forms.EmailField(label=_("Student's email"))
     language = forms.ChoiceField(
@@ -318,7 +319,7 @@ class RosterLineForm(forms.Form):
         self.helper.layout = Layout(_row("target", "email", "language", width=4))
 
 
-class TeacherReplyForm(forms.Form):
+class TeacherReplyForm(SafeTextMixin, forms.Form):
     text = forms.CharField(
         label=_("Your reply to the students"),
         required=False,
@@ -332,5 +333,5 @@ class TeacherReplyForm(forms.Form):
         self.helper = _helper(_("Publish the reply"))
 
 
-class HideCommentForm(forms.Form):
+class HideCommentForm(SafeTextMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)

@@ -166,3 +166,13 @@ def test_a_malformed_link_is_unknown_without_a_lookup(client, db):
         response = client.get(url("not-a-token"))
     assert response.status_code == 404 and 'data-page="unknown"' in response.content.decode()
     assert not [query for query in queries if "surveys_tokensecret" in query["sql"]]
+
+
+def test_free_text_loses_its_bidirectional_controls(client, link, template):
+    secret, _token = link
+    data = full_answers(template)
+    q = questions(template)
+    data[f"q{q['STRENGTHS'].pk}"] = "Cours \u202egnp.exe clair"
+    with time_machine.travel(DURING):
+        assert client.post(url(secret), data).status_code == 302
+    assert Answer.objects.get(question=q["STRENGTHS"]).text == "Cours gnp.exe clair"
