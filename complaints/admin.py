@@ -5,12 +5,19 @@ from complaints.models import (
     ComplaintAttachment,
     ComplaintMessage,
     DeadlineSetting,
+    HelpdeskSettings,
     RedirectBody,
     ReferenceCounter,
     ReplyTemplate,
     RootCauseCategory,
     TrackingLink,
 )
+from qms.core.admin import AppSettingsAdmin
+
+
+@admin.register(HelpdeskSettings)
+class HelpdeskSettingsAdmin(AppSettingsAdmin):
+    list_display = [*AppSettingsAdmin.list_display, "take_charge_deadline_days", "answer_deadline_days"]
 
 
 @admin.register(RedirectBody)

@@ -3,12 +3,14 @@ staff report form and the processing forms of the request page."""
 
 from __future__ import annotations
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import ComplaintKind, RequesterCategory, SensitiveNature, Severity
-from complaints.models import Complaint, RedirectBody, RootCauseCategory
+from complaints.models import Complaint, HelpdeskSettings, RedirectBody, RootCauseCategory
 from complaints.selectors import (
     active_redirect_bodies,
     active_root_causes,
@@ -21,12 +23,11 @@ from qms.core.files import MultipleFileField
 from qms.core.models import OrgUnit, Programme
 from qms.core.public import PublicForm
 from qms.core.text import SafeTextMixin
-from qms.core.widgets import user_picker
+from qms.core.widgets import set_user_picker
 
 MAX_DESCRIPTION = 10_000
-# Scopes of the people picker (registered in complaints.apps).
+# The scope of the people picker (registered in complaints.apps).
 ASSIGNEE_SCOPE = "complaints.assignee"
-STAFF_SCOPE = "complaints.staff"
 
 
 # --- What the request is about -------------------------------------------------------------------------------
@@ -207,7 +208,7 @@ class AssignForm(forms.Form):
     process = forms.ModelChoiceField(label=_("Process"), queryset=None, required=False)
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
 
-    def __init__(self, *args, complaint: Complaint, **kwargs):
+    def __init__(self, *args, complaint: Complaint, user, **kwargs):
         from processes.models import Process
 
         kwargs.setdefault(
@@ -220,9 +221,7 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = assignable_users(complaint)
         # The people a request may go to, as signed scope of the picker's search (the sensitive-cases group
         # for a sensitive request); the field's queryset above still decides what is accepted.
-        self.fields["assignee"].widget = user_picker(scope=ASSIGNEE_SCOPE, argument=complaint.reference)
-        self.fields["assignee"].widget.choices = self.fields["assignee"].choices
-        self.fields["assignee"].widget.is_required = self.fields["assignee"].required
+        set_user_picker(self.fields["assignee"], scope=ASSIGNEE_SCOPE, argument=complaint.reference, user=user)
 
 
 class QualifyForm(forms.Form):
@@ -320,57 +319,31 @@ class TakeChargeForm(forms.Form):
     """No field: the button is the decision."""
 
 
-class CreateActionForm(SafeTextMixin, forms.Form):
-    """A corrective action in action plans, with this request as its origin."""
+class HelpdeskSettingsForm(SafeTextMixin, forms.ModelForm):
+    """Deadlines, closing, reopening and retention of requests, and the contacts shown for sensitive reports."""
 
-    title = forms.CharField(label=_("Title of the action"), max_length=500)
-    description = _text(_("Description"), required=False, rows=3)
-    plan = forms.ModelChoiceField(
-        label=_("Plan"),
-        queryset=None,
-        required=False,
-        empty_label=_("The continuous-improvement plan of the unit (created if needed)"),
-    )
-    kind = forms.ChoiceField(label=_("Kind of action"), choices=())
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    class Meta:
+        model = HelpdeskSettings
+        fields = [
+            "take_charge_deadline_days",
+            "answer_deadline_days",
+            "auto_close_after_days",
+            "reopen_window_days",
+            "retention_closed_months",
+            "retention_spam_days",
+            "sensitive_cases_contact",
+        ]
+        widgets = {"sensitive_cases_contact": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, complaint: Complaint, user, **kwargs):
-        from actionplans.choices import ActionKind
-        from actionplans.selectors import plans_user_can_add_actions_to
-
-        kwargs.setdefault("initial", {"kind": ActionKind.CORRECTIVE})
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans_user_can_add_actions_to(user).order_by("title")
-        self.fields["kind"].choices = ActionKind.choices
-        self.fields["owner"].queryset = assignable_users()
-        self.fields["owner"].widget = user_picker(scope=STAFF_SCOPE)
-        self.fields["owner"].widget.choices = self.fields["owner"].choices
-        self.fields["owner"].widget.is_required = self.fields["owner"].required
-
-
-class LinkActionsForm(forms.Form):
-    """Existing actions that also answer this request."""
-
-    actions = forms.ModelMultipleChoiceField(
-        label=_("Actions"), queryset=None, help_text=_("Open actions you can see.")
-    )
-
-    def __init__(self, *args, complaint: Complaint, user, **kwargs):
-        from actionplans.choices import OPEN_STATUSES as ACTION_OPEN_STATUSES
-        from actionplans.forms import action_picker
-        from actionplans.selectors import action_picker_label, actions_for_source, actions_visible_to
-
-        super().__init__(*args, **kwargs)
-        linked = list(actions_for_source(complaint).values_list("pk", flat=True))
-        field = self.fields["actions"]
-        field.queryset = (
-            actions_visible_to(user)
-            .filter(status__in=ACTION_OPEN_STATUSES)
-            .exclude(pk__in=linked)
-            .order_by("plan__title", "reference")
+        # The settings page wraps each section's form in its own <form> with its save button.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                *(Div(name, css_class="col-md-6") for name in self.Meta.fields[:-1]),
+                css_class="row",
+            ),
+            "sensitive_cases_contact",
         )
-        field.label_from_instance = action_picker_label
-        field.widget = action_picker(multiple=True, exclude=linked, open_only=True)
-        field.widget.choices = field.choices
-        field.widget.is_required = field.required

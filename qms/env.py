@@ -77,14 +77,19 @@ def env_optional_bool(name: str) -> bool | None:
     return _parse(name, "", lambda raw: _bool(raw) if raw.strip() else None, "true, false or nothing")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
     def parse(raw: str) -> int:
         value = int(raw.strip())
-        if minimum is not None and value < minimum:
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             raise ValueError(raw)
         return value
 
-    expected = "an integer" if minimum is None else f"an integer of at least {minimum}"
+    if minimum is not None and maximum is not None:
+        expected = f"an integer from {minimum} to {maximum}"
+    elif minimum is not None:
+        expected = f"an integer of at least {minimum}"
+    else:
+        expected = "an integer" if maximum is None else f"an integer of at most {maximum}"
     return _parse(name, str(default), parse, expected)
 
 

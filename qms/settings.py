@@ -43,8 +43,11 @@ CSRF_TRUSTED_ORIGINS = env_url_list("CSRF_TRUSTED_ORIGINS", "", schemes=("http",
 # Number of reverse proxies in front of the application. The client address used by rate limits and the
 # login lockout is read from X-Forwarded-For only when this is above zero, so it cannot be spoofed without one.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-# Public address of the site, used in links of emails built by background tasks (no request at hand).
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+# The port `make run` serves on (gunicorn binds to it too when started without --bind).
+PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+# Public address of the site, used in links of emails built by background tasks (no request at hand); by
+# default the development server's address.
+SITE_URL = env_url("SITE_URL", "", schemes=("http", "https")) or f"http://127.0.0.1:{PORT}"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -205,7 +208,8 @@ SERVER_EMAIL = env_email_address("SERVER_EMAIL", "qms-errors@example.edu")
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, without a superuser's blanket permissions in a session not verified with a second factor.
+    "qms.core.backends.ModelBackend",
 ]
 LOGIN_URL = "two_factor:login"
 LOGIN_REDIRECT_URL = "core:home"

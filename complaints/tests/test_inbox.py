@@ -105,7 +105,7 @@ def test_requests_stored_before_the_shared_folding_are_folded_again():
 
     complaint = ComplaintFactory(subject="Un cœur brisé", name="Łukasz Ørsted")
     Complaint.objects.filter(pk=complaint.pk).update(search_text="un cœur brise łukasz ørsted")  # the former folding
-    import_module("complaints.migrations.0003_refold_search_text").refold(apps, None)
+    import_module("complaints.migrations.0004_refold_search_text").refold(apps, None)
     complaint.refresh_from_db()
     assert "un coeur brise" in complaint.search_text and "lukasz orsted" in complaint.search_text
 

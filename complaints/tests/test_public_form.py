@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from complaints.choices import ComplaintStatus
 from complaints.forms import PublicComplaintForm
-from complaints.models import Complaint, ComplaintAttachment
+from complaints.models import Complaint, ComplaintAttachment, HelpdeskSettings
 from complaints.tests.conftest import EXE_BYTES, docx_bytes, pdf_file, png_file
 from complaints.validators import MAX_ATTACHMENT_BYTES
 from qms.core.factories import OrgUnitFactory, ProgrammeFactory
@@ -432,9 +432,9 @@ def test_csrf_is_enforced(db):
 
 
 def test_a_sensitive_report_shows_the_teams_direct_contacts(client):
-    site = SiteSettings.load()
-    site.sensitive_cases_contact = "Cellule d'écoute : ecoute@univ-demo.fr, 01 02 03 04 05"
-    site.save()
+    helpdesk = HelpdeskSettings.load()
+    helpdesk.sensitive_cases_contact = "Cellule d'écoute : ecoute@univ-demo.fr, 01 02 03 04 05"
+    helpdesk.save()
     form_page = client.get(URL).content.decode()
     assert "ecoute@univ-demo.fr" in form_page  # shown as soon as the category is chosen
     response = post(client, sensitive_nature="sexual_violence")

@@ -153,6 +153,27 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class AppSettingsAdmin(admin.ModelAdmin):
+    """The admin of an app's settings record (``qms.core.app_settings.AppSettings``): one record, changed, never
+    added twice nor deleted."""
+
+    list_display = ["__str__", "updated_at", "updated_by"]
+    list_filter = ["updated_at"]
+    search_fields = ["updated_by__username"]
+    list_select_related = ["updated_by"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def has_add_permission(self, request):
+        return not self.model.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(ClosureDay)
 class ClosureDayAdmin(admin.ModelAdmin):
     list_display = ["label", "start_date", "end_date", "days"]

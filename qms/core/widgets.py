@@ -220,15 +220,24 @@ class AutocompleteMultiple(Autocomplete, forms.SelectMultiple):
         return False
 
 
-def user_picker(*, scope: str = "", argument: str = "", multiple: bool = False, **kwargs) -> Autocomplete:
-    """The people picker, searching "core:user-search"; ``scope`` (a name given to
-    ``qms.core.search.register_user_scope``) and its ``argument`` narrow what the search offers, signed."""
-    params = {"scope": sign_scope(scope, argument)} if scope else {}
+def user_picker(*, scope: str, user, argument: str = "", multiple: bool = False, **kwargs) -> Autocomplete:
+    """The people picker, searching "core:user-search" within ``scope`` (a name given to
+    ``qms.core.search.register_user_scope``) and its ``argument``: a token signed for ``user``, the person the
+    form is shown to. The search answers names and units only; the field's queryset still decides what is
+    accepted."""
+    params = {"scope": sign_scope(scope, argument, user=user)}
     widget_class = AutocompleteMultiple if multiple else Autocomplete
-    kwargs.setdefault("placeholder", _("Type a name, a username or an email address"))
+    kwargs.setdefault("placeholder", _("Type a name or a username"))
     kwargs.setdefault(
         "hint", _("Type at least two letters, then choose in the list; or type a username or an email address.")
     )
     return widget_class(
         url="core:user-search", params=params, find=search_users, exact=users_matching_exactly, **kwargs
     )
+
+
+def set_user_picker(field: forms.ModelChoiceField, **kwargs) -> None:
+    """Give ``field`` a people picker (see ``user_picker``), keeping the field's choices and requiredness."""
+    field.widget = user_picker(multiple=isinstance(field, forms.ModelMultipleChoiceField), **kwargs)
+    field.widget.choices = field.choices
+    field.widget.is_required = field.required

@@ -84,6 +84,12 @@ class OutboxEmail(models.Model):
             "erased once the email is sent."
         ),
     )
+    is_sensitive = models.BooleanField(
+        _("about a sensitive case"),
+        default=False,
+        db_index=True,
+        help_text=_("Shown only to the group that handles sensitive cases."),
+    )
 
     class Meta:
         verbose_name = _("outgoing email")
@@ -111,10 +117,6 @@ class OutboxEmail(models.Model):
         if self.hide_recipient:
             return str(HIDDEN_RECIPIENT)
         return self.recipient_email or "—"
-
-    @property
-    def is_urgent(self) -> bool:
-        return self.queue == OutboxQueue.URGENT
 
     @property
     def is_pending(self) -> bool:

@@ -40,6 +40,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from qms.core import sources
 from qms.core.models import User
 from qms.notifications.choices import OutboxQueue, OutboxState
 from qms.notifications.models import DailyCount, OutboxEmail, make_message_id
@@ -201,6 +202,7 @@ def notify(
     language: str | None = None,
     reply_to: str | None = None,
     hide_recipient: bool = False,
+    sensitive: bool = False,
 ) -> OutboxEmail | None:
     """Write the email of ``event`` to ``recipient`` about ``obj`` to the outbox; it is sent after commit.
 
@@ -213,8 +215,10 @@ def notify(
     sends it through the urgent queue (acknowledgements, one-to-one notices) instead of the bulk one. With a
     ``dedup_key`` already used, the existing row is returned and nothing is written. ``secret`` marks a body
     carrying a secret link: it is wiped once sent. ``hide_recipient`` keeps the recipient off every outbox page
-    (they count such emails instead) and erases the address once the email is sent. Returns None when there is
-    no one to write to.
+    (they count such emails instead) and erases the address once the email is sent. ``sensitive`` marks an email
+    about a sensitive case (harassment, discrimination …), shown only to the sensitive-cases group in every outbox
+    page; an email about a source that the sources registry calls sensitive is marked whatever the caller says.
+    Returns None when there is no one to write to.
     """
     target = resolve_recipient(recipient, language)
     if target is None:
@@ -243,6 +247,7 @@ def notify(
         queue=OutboxQueue.URGENT if urgent else OutboxQueue.BULK,
         contains_secret=secret,
         hide_recipient=hide_recipient,
+        is_sensitive=bool(sensitive or (obj is not None and sources.is_sensitive(obj))),
     )
     try:
         with transaction.atomic():

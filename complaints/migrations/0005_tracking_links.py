@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0003_refold_search_text'),
+        ('complaints', '0004_refold_search_text'),
     ]
 
     operations = [

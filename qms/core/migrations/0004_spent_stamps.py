@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0002_site_settings_closure_days'),
+        ('core', '0003_helpdesk_settings_leave_site_settings'),
     ]
 
     operations = [

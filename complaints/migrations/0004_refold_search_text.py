@@ -28,7 +28,7 @@ def refold(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0002_reply_templates_and_purge"),
+        ("complaints", "0003_helpdesk_settings"),
     ]
 
     operations = [migrations.RunPython(refold, migrations.RunPython.noop)]

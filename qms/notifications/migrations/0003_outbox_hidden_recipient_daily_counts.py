@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('notifications', '0001_outbox'),
+        ('notifications', '0002_outbox_sensitive'),
     ]
 
     operations = [
