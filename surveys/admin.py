@@ -227,7 +227,8 @@ class SurveySettingsAdmin(admin.ModelAdmin):
     readonly_fields = ("updated_at", "updated_by")
 
     def has_add_permission(self, request) -> bool:
-        return not SurveySettings.objects.exists()
+        # The one record is made on first use (SurveySettings.load()); it is edited, never added.
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

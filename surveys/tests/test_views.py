@@ -230,3 +230,16 @@ def test_the_campaign_page_counts_survey_mail_and_lists_no_recipient(qm, templat
     assert 'data-kind="survey-invitation"' in page and "3 envoyés" in page
     assert "@etu.example.edu" not in page
     assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.OPEN
+
+
+def test_a_published_campaign_shows_the_actions_panel_and_takes_actions(qm, published, client, teacher):
+    from qms.core import sources
+
+    campaign, _targets = published
+    page = qm.get(campaign.get_absolute_url()).content.decode()
+    assert 'data-panel="actionplans.actions"' in page
+    kit = reverse("actionplans:source-actions", args=[sources.key(campaign), campaign.pk])
+    assert kit in page
+    assert sources.get(campaign).refusal(campaign) is None
+    campaign.status = CampaignStatus.OPEN
+    assert "published" in sources.get(campaign).refusal(campaign)
