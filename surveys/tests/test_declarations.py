@@ -103,3 +103,22 @@ def test_the_periodic_jobs_run_from_the_command_line():
     call_command("surveys_tick", stdout=out)
     call_command("surveys_rewrite_tokens", stdout=out)
     assert "Campaigns opened 0" in out.getvalue() and "Token rows rewritten: 0." in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_settings_page_has_the_surveys_section_and_the_privacy_page_their_retention(client, quality_manager):
+    from django.urls import reverse
+
+    client.force_login(quality_manager)
+    page = client.get(reverse("core:site-settings"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="settings-surveys"' in page and "course_results_visibility" in page
+    response = client.post(
+        reverse("core:site-settings"),
+        {"section": "surveys", "surveys-course_results_visibility": "teacher",
+         "surveys-retention_days_after_publication": "15", "surveys-default_threshold": "7",
+         "surveys-green_threshold": "80", "surveys-amber_threshold": "60"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert SurveySettings.get().default_threshold == 7
+    privacy = client.get(reverse("core:privacy")).content.decode()
+    assert "supprimés 15 jours après la publication des résultats" in privacy  # the manager reads French
