@@ -245,6 +245,29 @@ def run(runs: int) -> list[Result]:
         measure(f"register export CSV, {count} requests", get(client, reverse("complaints:export-csv")), runs=runs)
     )
     assert inbox_complaints(people.quality_manager).count() == count
+
+    print("Course evaluations")
+    from surveys.results import CampaignResults, freeze_histogram
+    from surveys.tests.factories import bulk_campaign
+
+    campaign = bulk_campaign(responses=10_000, questions=20, targets=50)
+    results.append(
+        measure(
+            "survey results, 10,000 responses × 20 questions (from the answers)",
+            lambda: CampaignResults(campaign).institution_figures(),
+            runs=runs,
+        )
+    )
+    freeze_histogram(campaign)
+    campaign.results_frozen = True
+    campaign.save(update_fields=["results_frozen"])
+    results.append(
+        measure(
+            "survey results, 10,000 responses × 20 questions (frozen counters)",
+            lambda: CampaignResults(campaign).institution_figures(),
+            runs=runs,
+        )
+    )
     return results
 
 

@@ -248,6 +248,10 @@ COMPLAINTS_TRACK_RATE_BY_TOKEN = env_rate("COMPLAINTS_TRACK_RATE_BY_TOKEN", "120
 COMPLAINTS_LOOKUP_RATE = env_rate("COMPLAINTS_LOOKUP_RATE", "20/h")
 COMPLAINTS_LOST_LINK_RATE_BY_ADDRESS = env_rate("COMPLAINTS_LOST_LINK_RATE_BY_ADDRESS", "5/h")
 COMPLAINTS_LOST_LINK_RATE_BY_EMAIL = env_rate("COMPLAINTS_LOST_LINK_RATE_BY_EMAIL", "3/h")
+# The survey answer page: a lecture hall answers from one address, so the limit by address is generous; one
+# personal link is limited wherever it is opened from.
+SURVEYS_ANSWER_RATE_BY_ADDRESS = env_rate("SURVEYS_ANSWER_RATE_BY_ADDRESS", "300/10m")
+SURVEYS_ANSWER_RATE_BY_TOKEN = env_rate("SURVEYS_ANSWER_RATE_BY_TOKEN", "30/h")
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from qms.notifications.choices import OUTBOX_STATE_BADGES
-from qms.notifications.models import OutboxEmail
+from qms.notifications.models import HIDDEN_RECIPIENT, DailyCount, OutboxEmail
 from qms.notifications.selectors import outbox_visible_to
 from qms.notifications.services import give_up, retry_now
 
@@ -20,7 +20,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_display = (
         "created_at",
         "kind",
-        "recipient_email",
+        "recipient",
         "subject",
         "queue",
         "state_badge",
@@ -28,14 +28,14 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "sent_at",
     )
-    list_filter = ("state", "queue", "kind", "language", "contains_secret", "is_sensitive")
+    list_filter = ("state", "queue", "kind", "language", "contains_secret", "hide_recipient", "is_sensitive")
     search_fields = ("recipient_email", "subject", "=message_id", "=dedup_key")
     list_select_related = ("recipient_user",)
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-pk")
     actions = ("retry_selected", "give_up_selected")
     fieldsets = (
-        (None, {"fields": ("kind", "state", "queue", "recipient_email", "recipient_user", "language", "reply_to")}),
+        (None, {"fields": ("kind", "state", "queue", "recipient", "language", "reply_to")}),
         (_("Message"), {"fields": ("subject", "text_body", "html_body", "message_id")}),
         (_("Concerns"), {"fields": ("content_type", "object_id", "dedup_key")}),
         (
@@ -49,6 +49,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
                     "created_at",
                     "sent_at",
                     "contains_secret",
+                    "hide_recipient",
                     "wiped_at",
                     "is_sensitive",
                 )
@@ -65,6 +66,21 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            # A search must not tell whether an address received a hidden-recipient email (a survey invitation).
+            results = results.exclude(hide_recipient=True)
+        return results, may_have_duplicates
+
+    @admin.display(description=_("recipient"), ordering="recipient_email")
+    def recipient(self, obj: OutboxEmail):
+        if obj.hide_recipient:
+            return HIDDEN_RECIPIENT
+        if obj.recipient_user_id:
+            return f"{obj.recipient_user} <{obj.recipient_email}>" if obj.recipient_email else str(obj.recipient_user)
+        return obj.recipient_email or "—"
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, obj: OutboxEmail):
@@ -103,3 +119,20 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             ngettext("%(count)d email given up.", "%(count)d emails given up.", count) % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )
+
+
+@admin.register(DailyCount)
+class DailyCountAdmin(admin.ModelAdmin):
+    """What is left of deleted mail rows: how many of each kind went out each day, about which object."""
+
+    list_display = ("date", "kind", "content_type", "object_id", "count")
+    list_filter = ("kind", "content_type")
+    search_fields = ("kind", "=object_id")
+    list_select_related = ("content_type",)
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -24,6 +24,9 @@ def make_message_id(domain: str | None = None) -> str:
     return make_msgid(domain=domain)
 
 
+HIDDEN_RECIPIENT = _("hidden recipient")
+
+
 class OutboxEmail(models.Model):
     """One outgoing email: written in the caller's transaction, sent after commit, swept when due."""
 
@@ -73,6 +76,14 @@ class OutboxEmail(models.Model):
         _("contains a secret link"), default=False, help_text=_("The body is wiped once the email is sent.")
     )
     wiped_at = models.DateTimeField(_("body wiped at"), null=True, blank=True)
+    hide_recipient = models.BooleanField(
+        _("recipient hidden"),
+        default=False,
+        help_text=_(
+            "Outbox pages count these emails and never show who they went to (survey invitations); the address is "
+            "erased once the email is sent."
+        ),
+    )
     is_sensitive = models.BooleanField(
         _("about a sensitive case"),
         default=False,
@@ -98,9 +109,41 @@ class OutboxEmail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_email or '—'} ({self.get_state_display()})"
+        return f"{self.kind} → {self.recipient_label} ({self.get_state_display()})"
+
+    @property
+    def recipient_label(self) -> str:
+        """Who the email goes to, as outbox pages may show it: never the address of a hidden recipient."""
+        if self.hide_recipient:
+            return str(HIDDEN_RECIPIENT)
+        return self.recipient_email or "—"
 
     @property
     def is_pending(self) -> bool:
         """Not sent yet, and not given up: a sender will still try it."""
         return self.state in (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED)
+
+
+class DailyCount(models.Model):
+    """How many emails of one kind about one object went out on one day. It outlives the emails themselves: an
+    app that deletes its mail rows (survey invitations, at the campaign's close) keeps these counts."""
+
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    about = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=120)
+    date = models.DateField(_("date"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("daily email count")
+        verbose_name_plural = _("daily email counts")
+        ordering = ["-date", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "date"], name="notifications_one_count_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind}: {self.count}"

@@ -16,7 +16,7 @@ from qms.core.choices import Role
 from qms.core.models import OrgUnit, User
 from qms.core.selectors import has_role, role_holders, users_with_role
 from qms.notifications.choices import OutboxState
-from qms.notifications.models import OutboxEmail
+from qms.notifications.models import DailyCount, OutboxEmail
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,71 @@ def site_info() -> SiteInfo:
 
 
 def emails_about(obj: models.Model) -> models.QuerySet[OutboxEmail]:
-    """The outbox rows about ``obj``, oldest first (for timelines: who was written to, when, and whether it went)."""
+    """The outbox rows about ``obj``, oldest first (for timelines: who was written to, when, and whether it went).
+
+    Emails whose recipient is hidden (survey invitations) are left out: pages count them (``email_counts_about``)
+    and never list them."""
     return (
-        OutboxEmail.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        OutboxEmail.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, hide_recipient=False
+        )
         .select_related("recipient_user")
         .order_by("created_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class EmailCount:
+    """How many emails of one kind about an object: sent, still to send, and not sent (given up or deleted)."""
+
+    kind: str
+    sent: int = 0
+    pending: int = 0
+    not_sent: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.pending + self.not_sent
+
+
+def email_counts_about(obj: models.Model) -> dict[str, EmailCount]:
+    """The emails about ``obj`` counted by kind, from its outbox rows and from the daily counts kept when rows were
+    deleted (``services.delete_emails_about``). Two queries; no recipient is read."""
+    content_type = ContentType.objects.get_for_model(obj)
+    tally: dict[str, dict[str, int]] = {}
+
+    def add(kind: str, column: str, count: int) -> None:
+        tally.setdefault(kind, {"sent": 0, "pending": 0, "not_sent": 0})[column] += count
+
+    rows = (
+        OutboxEmail.objects.filter(content_type=content_type, object_id=obj.pk)
+        .values("kind", "state")
+        .annotate(n=models.Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        if row["state"] == OutboxState.SENT:
+            column = "sent"
+        elif row["state"] == OutboxState.GIVEN_UP:
+            column = "not_sent"
+        else:
+            column = "pending"
+        add(row["kind"], column, row["n"])
+    kept = (
+        DailyCount.objects.filter(content_type=content_type, object_id=obj.pk)
+        .values("kind")
+        .annotate(n=models.Sum("count"))
+        .order_by()
+    )
+    for row in kept:
+        kind, _sep, suffix = row["kind"].partition(":")
+        add(kind, "not_sent" if suffix == "not_sent" else "sent", row["n"] or 0)
+    return {kind: EmailCount(kind=kind, **values) for kind, values in sorted(tally.items())}
+
+
+def daily_counts_about(obj: models.Model) -> list[DailyCount]:
+    """The daily counts kept for ``obj``, latest day first (what is left of mail rows once deleted)."""
+    return list(DailyCount.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk))
 
 
 def outbox_visible_to(user, queryset: models.QuerySet[OutboxEmail] | None = None) -> models.QuerySet[OutboxEmail]:
@@ -107,3 +166,13 @@ def outbox_counts() -> dict[str, int]:
     for row in OutboxEmail.objects.values("state").annotate(n=models.Count("pk")).order_by():
         counts[row["state"]] = row["n"]
     return counts
+
+
+def used_dedup_keys(keys: list[str]) -> set[str]:
+    """Which of ``keys`` an outbox row already carries: a mailing resumed after a crash skips those people before
+    it prepares anything for them."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        batch = keys[start : start + 500]
+        found.update(OutboxEmail.objects.filter(dedup_key__in=batch).values_list("dedup_key", flat=True))
+    return found

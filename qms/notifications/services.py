@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 from qms.core import sources
 from qms.core.models import User
 from qms.notifications.choices import OutboxQueue, OutboxState
-from qms.notifications.models import OutboxEmail, make_message_id
+from qms.notifications.models import DailyCount, OutboxEmail, make_message_id
 from qms.notifications.selectors import SiteInfo, sendable_q, site_info
 
 logger = logging.getLogger(__name__)
@@ -201,6 +201,7 @@ def notify(
     secret: bool = False,
     language: str | None = None,
     reply_to: str | None = None,
+    hide_recipient: bool = False,
     sensitive: bool = False,
 ) -> OutboxEmail | None:
     """Write the email of ``event`` to ``recipient`` about ``obj`` to the outbox; it is sent after commit.
@@ -213,10 +214,11 @@ def notify(
     The row is written in the caller's transaction: rolled back, it is gone and nothing is sent. ``urgent``
     sends it through the urgent queue (acknowledgements, one-to-one notices) instead of the bulk one. With a
     ``dedup_key`` already used, the existing row is returned and nothing is written. ``secret`` marks a body
-    carrying a secret link: it is wiped once sent. ``sensitive`` marks an email about a sensitive case (harassment,
-    discrimination …), shown only to the sensitive-cases group in every outbox page; an email about a source
-    that the sources registry calls sensitive is marked whatever the caller says. Returns None when there is no
-    one to write to.
+    carrying a secret link: it is wiped once sent. ``hide_recipient`` keeps the recipient off every outbox page
+    (they count such emails instead) and erases the address once the email is sent. ``sensitive`` marks an email
+    about a sensitive case (harassment, discrimination …), shown only to the sensitive-cases group in every outbox
+    page; an email about a source that the sources registry calls sensitive is marked whatever the caller says.
+    Returns None when there is no one to write to.
     """
     target = resolve_recipient(recipient, language)
     if target is None:
@@ -244,6 +246,7 @@ def notify(
         message_id=make_message_id(site.domain),
         queue=OutboxQueue.URGENT if urgent else OutboxQueue.BULK,
         contains_secret=secret,
+        hide_recipient=hide_recipient,
         is_sensitive=bool(sensitive or (obj is not None and sources.is_sensitive(obj))),
     )
     try:
@@ -370,6 +373,9 @@ def _record_sent(email: OutboxEmail) -> None:
     values: dict[str, Any] = {"state": OutboxState.SENT, "sent_at": now, "lease_until": None, "last_error": ""}
     if email.contains_secret:
         values.update(_secret_wipe_fields(email, now))
+    if email.hide_recipient:
+        # Once out, nothing says who it went to.
+        values.update(recipient_email="", recipient_user=None)
     if not _held(email).update(**values):
         # Overtaken after its lease ran out: the email went out all the same, so it must not stay pending (the
         # new holder's duplicate carries the same Message-ID). A row given up or wiped meanwhile is left alone.
@@ -600,3 +606,32 @@ def wipe_emails_about(obj: models.Model, *, include_subject: bool = False) -> in
     if count:
         logger.info("Wiped %s outbox email(s) about %s #%s.", count, obj._meta.label, obj.pk)
     return count
+
+
+def delete_emails_about(obj: models.Model) -> int:
+    """Delete the emails about ``obj``, keeping how many of each kind went out each day (``DailyCount``).
+
+    For mail that must leave no trace of its recipients once its purpose is over (survey invitations and
+    reminders, when their campaign closes). Sent emails count under their kind on the day they went out; the
+    others, which will now never go, under ``<kind>:not_sent`` on the day they were written. Returns the number of
+    rows deleted; running it again deletes and counts nothing more.
+    """
+    content_type = ContentType.objects.get_for_model(obj)
+    with transaction.atomic():
+        rows = OutboxEmail.objects.select_for_update().filter(content_type=content_type, object_id=obj.pk)
+        tally: dict[tuple[str, datetime.date], int] = {}
+        for kind, state, created_at, sent_at in rows.values_list("kind", "state", "created_at", "sent_at"):
+            if state == OutboxState.SENT and sent_at is not None:
+                key = (kind, timezone.localdate(sent_at))
+            else:
+                key = (f"{kind}:not_sent", timezone.localdate(created_at))
+            tally[key] = tally.get(key, 0) + 1
+        for (kind, day), count in sorted(tally.items()):
+            counter, _created = DailyCount.objects.get_or_create(
+                content_type=content_type, object_id=obj.pk, kind=kind, date=day
+            )
+            DailyCount.objects.filter(pk=counter.pk).update(count=F("count") + count)
+        deleted, _by_model = OutboxEmail.objects.filter(content_type=content_type, object_id=obj.pk).delete()
+    if deleted:
+        logger.info("Deleted %s outbox email(s) about %s #%s; daily counts kept.", deleted, obj._meta.label, obj.pk)
+    return deleted

@@ -1,1 +1,0 @@
-# Models of surveys: none yet.

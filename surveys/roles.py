@@ -1,0 +1,45 @@
+"""The surveys' permission block (collected by qms.core.roles).
+
+Where comes from memberships and teaching (see surveys/selectors.py): a referent follows their units' campaigns,
+a teacher their own courses' results, a programme director (``Programme.director``, not a role) their programme's.
+"""
+
+from qms.core.choices import Role
+from qms.core.roles import crud, view
+
+_QUESTIONNAIRES = (
+    "questionnairetemplate",
+    "section",
+    "question",
+    "questionoption",
+    "questiontag",
+    "scale",
+    "scalepoint",
+)
+_RESULTS = (
+    "surveys.view_results",
+    "surveys.moderate_comments",
+    "surveys.export_raw_responses",
+)
+
+PERMISSIONS = {
+    Role.QUALITY_MANAGER: [
+        *crud("surveys", "campaign", *_QUESTIONNAIRES),
+        *view("surveys", "campaigntarget", "teacherreply"),
+        "surveys.manage_roster",
+        *_RESULTS,
+        # The surveys' section of the settings page.
+        "surveys.view_surveysettings",
+        "surveys.change_surveysettings",
+    ],
+    # A referent runs the campaigns of their units and follows their results.
+    Role.QUALITY_REFERENT: [
+        *crud("surveys", "campaign", actions=("add", "change", "view")),
+        *view("surveys", *_QUESTIONNAIRES, "campaigntarget"),
+        "surveys.manage_roster",
+        *_RESULTS,
+    ],
+    Role.DIRECTOR: [*view("surveys", "campaign", "campaigntarget", *_QUESTIONNAIRES), "surveys.view_results"],
+    # A teacher reads their own courses' results, and replies to the students.
+    Role.TEACHER: ["surveys.view_results"],
+}

@@ -1,0 +1,83 @@
+"""Writes of the surveys. Every service is keyword-only, runs in one transaction, logs what it did against the
+campaign or the questionnaire (never a submission), and raises ``SurveyError`` with a translated message."""
+
+from surveys.services.base import SurveyError
+from surveys.services.campaigns import (
+    campaign_close,
+    campaign_copy_last_year,
+    campaign_create,
+    campaign_open,
+    campaign_publish,
+    campaign_send_reminder,
+    campaign_set_targets,
+    campaign_transition,
+    campaign_update,
+    campaigns_tick,
+    mailing_send,
+    queue_mailing,
+    roster_imports_purge,
+    roster_purge,
+    rosters_purge,
+    tokens_rewrite,
+)
+from surveys.services.questionnaires import (
+    question_delete,
+    question_save,
+    section_delete,
+    section_save,
+    template_create,
+    template_freeze,
+    template_new_version,
+    template_update,
+)
+from surveys.services.results import comment_set_hidden, teacher_reply_save
+from surveys.services.roster import (
+    RosterResult,
+    roster_add_line,
+    roster_import_abandon,
+    roster_import_confirm,
+    roster_import_preview,
+    roster_import_start,
+    roster_remove_line,
+)
+from surveys.services.submission import AnswerInput, response_submit, token_for_secret
+
+__all__ = [
+    "AnswerInput",
+    "RosterResult",
+    "SurveyError",
+    "campaign_close",
+    "campaign_copy_last_year",
+    "campaign_create",
+    "campaign_open",
+    "campaign_publish",
+    "campaign_send_reminder",
+    "campaign_set_targets",
+    "campaign_transition",
+    "campaign_update",
+    "campaigns_tick",
+    "comment_set_hidden",
+    "mailing_send",
+    "queue_mailing",
+    "question_delete",
+    "question_save",
+    "response_submit",
+    "roster_add_line",
+    "roster_import_abandon",
+    "roster_import_confirm",
+    "roster_import_preview",
+    "roster_import_start",
+    "roster_imports_purge",
+    "roster_purge",
+    "roster_remove_line",
+    "rosters_purge",
+    "section_delete",
+    "section_save",
+    "teacher_reply_save",
+    "template_create",
+    "template_freeze",
+    "template_new_version",
+    "template_update",
+    "token_for_secret",
+    "tokens_rewrite",
+]

@@ -1,0 +1,1 @@
+"""The surveys' pages: campaigns and rosters, questionnaires, results, and the public answer page."""
