@@ -347,3 +347,41 @@ def test_staff_member_sees_no_council_page(client, year, staff_member):
     client.force_login(staff_member)
     assert client.get(reverse("surveys:council-year")).status_code == 403
     assert client.get(reverse("surveys:council-create")).status_code == 403
+
+
+def test_form_pages_render_for_the_director(client, year, physics, prog_director):
+    council = make_council(year, physics)
+    member = add_member(council, CouncilMemberRole.ALUMNUS, attended=False, name="Ancienne")
+    client.force_login(prog_director)
+    for url in (
+        reverse("surveys:council-create") + f"?programme={physics.pk}&year={year.pk}",
+        reverse("surveys:council-edit", args=[council.pk]),
+        reverse("surveys:council-member-add", args=[council.pk]),
+        reverse("surveys:council-member", args=[council.pk, member.pk]),
+        reverse("surveys:council-year-of", args=[year.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    client.post(
+        reverse("surveys:council-member", args=[council.pk, member.pk]),
+        {"name": "Ancienne", "role": CouncilMemberRole.ALUMNUS, "attended": "on"},
+    )
+    member.refresh_from_db()
+    assert member.attended
+    client.post(reverse("surveys:council-member-remove", args=[council.pk, member.pk]))
+    assert not council.members.exists()
+    client.post(reverse("surveys:council-input", args=[council.pk]), {"title": "Bilan", "url": "https://evil.example"})
+    assert not council.inputs.exists()
+    client.post(reverse("surveys:council-input", args=[council.pk]), {"title": "Bilan", "url": "/enquetes/"})
+    assert council.inputs.get().url == "/enquetes/"
+
+
+def test_director_cannot_move_a_programme_out_of_reach(client, year, physics, history, prog_director):
+    council = make_council(year, physics, history)
+    client.force_login(prog_director)
+    client.post(
+        reverse("surveys:council-edit", args=[council.pk]),
+        {"academic_year": year.pk, "programmes": [physics.pk], "planned_date": "2026-03-20"},
+    )
+    council.refresh_from_db()
+    assert set(council.programmes.all()) == {physics, history}
+    assert council.planned_date == datetime.date(2026, 3, 20)
