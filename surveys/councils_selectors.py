@@ -61,8 +61,7 @@ def councils_visible_to(user) -> QuerySet[Council]:
     editable = editable_programmes(user).values("pk")
     taught = Programme.objects.filter(courses__teachings__teacher=user).values("pk")
     ids = Council.objects.filter(
-        Q(programmes__in=editable)
-        | Q(programmes__in=taught, status=CouncilStatus.MINUTES_PUBLISHED)
+        Q(programmes__in=editable) | Q(programmes__in=taught, status=CouncilStatus.MINUTES_PUBLISHED)
     ).values("pk")
     return Council.objects.filter(pk__in=ids)
 

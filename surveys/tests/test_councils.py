@@ -385,3 +385,25 @@ def test_director_cannot_move_a_programme_out_of_reach(client, year, physics, hi
     council.refresh_from_db()
     assert set(council.programmes.all()) == {physics, history}
     assert council.planned_date == datetime.date(2026, 3, 20)
+
+
+def test_council_page_renders_each_decisions_panels(client, year, physics, quality_manager):
+    from qms.core import panels
+
+    council = make_council(year, physics)
+    first = services.decision_add(council=council, by=None, programme=physics, text="Un")
+    second = services.decision_add(council=council, by=None, programme=physics, text="Deux")
+    panels.register(
+        panels.ObjectPanel(
+            key="test.decision-panel",
+            applies_to=lambda obj: obj._meta.label_lower == "surveys.councildecision",
+            render=lambda request, obj: f'<p data-panel-for="{obj.pk}">{sources.default_unit(obj)}</p>',
+        )
+    )
+    try:
+        client.force_login(quality_manager)
+        content = client.get(council.get_absolute_url()).content.decode()
+    finally:
+        panels.unregister("test.decision-panel")
+    assert f'data-panel-for="{first.pk}"' in content
+    assert f'data-panel-for="{second.pk}"' in content
