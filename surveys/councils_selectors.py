@@ -49,7 +49,10 @@ def year_programmes(user) -> QuerySet[Programme]:
 def may_see_year_page(user) -> bool:
     if not _authenticated(user):
         return False
-    return sees_everything(user) or has_role(user, Role.QUALITY_REFERENT) or user.directed_programmes.exists()
+    if sees_everything(user) or has_role(user, Role.QUALITY_REFERENT) or user.directed_programmes.exists():
+        return True
+    # A teacher of a programme whose council published its minutes.
+    return councils_visible_to(user).exists()
 
 
 def councils_visible_to(user) -> QuerySet[Council]:

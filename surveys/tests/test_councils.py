@@ -407,3 +407,23 @@ def test_council_page_renders_each_decisions_panels(client, year, physics, quali
         panels.unregister("test.decision-panel")
     assert f'data-panel-for="{first.pk}"' in content
     assert f'data-panel-for="{second.pk}"' in content
+
+
+def test_teacher_finds_published_councils_on_the_year_page(client, year, physics, teacher):
+    course = CourseFactory(code="PHY-1", org_unit=physics.org_unit)
+    physics.courses.add(course)
+    TeachingFactory(course=course, academic_year=year, teacher=teacher)
+    council = make_council(year, physics, held_date=datetime.date(2026, 3, 12))
+    client.force_login(teacher)
+    assert client.get(reverse("surveys:council-year")).status_code == 403
+    services.council_save(council=council, by=None, data={}, programmes=[physics], minutes=minutes_file())
+    add_member(council, CouncilMemberRole.TEACHER)
+    add_member(council, CouncilMemberRole.STUDENT)
+    services.council_transition(council=council, to=CouncilStatus.HELD, by=None)
+    services.council_transition(council=council, to=CouncilStatus.MINUTES_PUBLISHED, by=None)
+    response = client.get(reverse("surveys:council-year"))
+    assert response.status_code == 200
+    assert response.context["readable"] == [council]
+    assert response.context["total"] == 0
+    detail = client.get(council.get_absolute_url()).content.decode()
+    assert 'id="minutes-link"' in detail and 'id="council-actions"' not in detail

@@ -67,11 +67,21 @@ class CouncilYearView(UserPassesTestMixin, TemplateView):
                 without_date.append(programme)
             rows.append({"programme": programme, "councils": councils, "state": state})
         total = len(rows)
+        readable = []
+        if not rows and not unit and not level:
+            # A teacher: the councils of their programmes whose minutes are published.
+            readable = list(
+                councils_visible_to(self.request.user)
+                .filter(academic_year=self.year)
+                .prefetch_related("programmes")
+                .order_by("held_date", "pk")
+            )
         context.update(
             year=self.year,
             years=AcademicYear.objects.all(),
             form=form,
             rows=rows,
+            readable=readable,
             counts=counts,
             total=total,
             held_rate=(100 * counts["held"] / total) if total else None,
