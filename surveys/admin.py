@@ -232,3 +232,58 @@ class SurveySettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# Improvement councils
+from surveys.models import Council, CouncilDecision, CouncilInput, CouncilMember  # noqa: E402
+
+
+class CouncilMemberInline(admin.TabularInline):
+    model = CouncilMember
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+class CouncilInputInline(admin.TabularInline):
+    model = CouncilInput
+    extra = 0
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ("pk", "academic_year", "planned_date", "held_date", "status")
+    list_filter = ("status", "academic_year")
+    search_fields = ("programmes__code", "programmes__name", "agenda")
+    list_select_related = ("academic_year",)
+    filter_horizontal = ("programmes",)
+    inlines = [CouncilMemberInline, CouncilInputInline]
+    readonly_fields = ("status",)
+
+
+@admin.register(CouncilMember)
+class CouncilMemberAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "role", "attended", "council")
+    list_filter = ("role", "attended")
+    search_fields = ("name", "user__username", "user__last_name")
+    list_select_related = ("council", "council__academic_year", "user")
+    raw_id_fields = ("user", "council")
+
+
+@admin.register(CouncilInput)
+class CouncilInputAdmin(admin.ModelAdmin):
+    list_display = ("title", "council", "url")
+    list_filter = ("council__academic_year",)
+    search_fields = ("title", "note")
+    list_select_related = ("council", "council__academic_year")
+
+
+@admin.register(CouncilDecision)
+class CouncilDecisionAdmin(admin.ModelAdmin):
+    list_display = ("reference", "programme", "archived", "council")
+    list_filter = ("archived", "council__academic_year")
+    search_fields = ("text", "programme__code")
+    list_select_related = ("council", "council__academic_year", "programme")
+    readonly_fields = ("number",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -9,8 +9,11 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from surveys import (
+            councils_metrics,  # noqa: F401 - registers the councils' held rate
+            councils_sources,
             metrics,  # noqa: F401 - registers the surveys' metrics
             sources,
         )
 
         sources.register()
+        councils_sources.register()

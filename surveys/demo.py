@@ -24,7 +24,7 @@ from qms.core.choices import Actor
 from qms.core.models import AcademicYear, Course, OrgUnit, Teaching
 from qms.core.tokens import hash_token
 from qms.core.workflow import record_status
-from surveys import reference_data
+from surveys import councils_demo, reference_data
 from surveys.choices import CampaignStatus, QuestionKind, TargetKind
 from surveys.models import (
     Answer,
@@ -360,6 +360,7 @@ def seed(stdout: TextIO) -> None:
         _replies(campaign, rng)
     if not Campaign.objects.filter(title=OPEN_TITLE).exists():
         _open_campaign(template=template, year=this_year, unit=unit, courses=_courses_of(OPEN_PROGRAMMES), rng=rng)
+    councils_demo.seed(stdout)
     published = Response.objects.filter(target__campaign__status=CampaignStatus.PUBLISHED).count()
     stdout.write(
         f"Surveys: {Campaign.objects.count()} campaigns, {published} responses in published ones, "

@@ -31,3 +31,21 @@ ENTRIES = [
         order=41,
     ),
 ]
+
+
+def _sees_councils(user) -> bool:
+    from surveys.councils_selectors import may_see_year_page
+
+    return may_see_year_page(user)
+
+
+ENTRIES.append(
+    NavEntry(
+        key="improvement-councils",
+        label=_("Improvement councils"),
+        url_name="surveys:council-year",
+        check=_sees_councils,
+        description=_("The annual council of each programme: planned, held or missing, its decisions and minutes."),
+        order=42,
+    )
+)

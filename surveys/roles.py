@@ -22,8 +22,13 @@ _RESULTS = (
     "surveys.export_raw_responses",
 )
 
+# Improvement councils: who edits which council is narrowed in surveys/councils_selectors.py (a programme's
+# director, not a role, plans and records its own); these are the model permissions (the admin's).
+_COUNCILS = ("council", "councilmember", "councilinput", "councildecision")
+
 PERMISSIONS = {
     Role.QUALITY_MANAGER: [
+        *crud("surveys", *_COUNCILS, actions=("add", "change", "view")),
         *crud("surveys", "campaign", *_QUESTIONNAIRES),
         *view("surveys", "campaigntarget", "teacherreply"),
         "surveys.manage_roster",
@@ -35,6 +40,7 @@ PERMISSIONS = {
     # A referent runs the campaigns of their units and follows their results.
     Role.QUALITY_REFERENT: [
         *crud("surveys", "campaign", actions=("add", "change", "view")),
+        *view("surveys", *_COUNCILS),
         *view("surveys", *_QUESTIONNAIRES, "campaigntarget"),
         "surveys.manage_roster",
         *_RESULTS,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.views import campaigns, public, questionnaires, results
+from surveys.views import campaigns, councils, public, questionnaires, results
 
 app_name = "surveys"
 
@@ -90,4 +90,26 @@ urlpatterns = [
         questionnaires.QuestionDeleteView.as_view(),
         name="question-delete",
     ),
+    # Improvement councils
+    path("conseils/", councils.CouncilYearView.as_view(), name="council-year"),
+    path("conseils/annee/<int:year_pk>/", councils.CouncilYearView.as_view(), name="council-year-of"),
+    path("conseils/nouveau/", councils.CouncilFormView.as_view(), name="council-create"),
+    path("conseils/<int:pk>/", councils.CouncilDetailView.as_view(), name="council-detail"),
+    path("conseils/<int:pk>/modifier/", councils.CouncilFormView.as_view(), name="council-edit"),
+    path("conseils/<int:pk>/statut/<slug:status>/", councils.CouncilMoveView.as_view(), name="council-move"),
+    path("conseils/<int:pk>/membres/nouveau/", councils.CouncilMemberView.as_view(), name="council-member-add"),
+    path("conseils/<int:pk>/membres/<int:member_pk>/", councils.CouncilMemberView.as_view(), name="council-member"),
+    path(
+        "conseils/<int:pk>/membres/<int:member_pk>/retirer/",
+        councils.CouncilMemberRemoveView.as_view(),
+        name="council-member-remove",
+    ),
+    path("conseils/<int:pk>/elements/", councils.CouncilInputView.as_view(), name="council-input"),
+    path("conseils/<int:pk>/decisions/", councils.CouncilDecisionView.as_view(), name="council-decision"),
+    path(
+        "conseils/<int:pk>/decisions/<int:decision_pk>/archiver/",
+        councils.CouncilDecisionArchiveView.as_view(),
+        name="council-decision-archive",
+    ),
+    path("conseils/<int:pk>/compte-rendu/", councils.CouncilMinutesView.as_view(), name="council-minutes"),
 ]

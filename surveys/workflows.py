@@ -40,3 +40,41 @@ CAMPAIGN_WORKFLOW = Workflow(
     choices=CampaignStatus,
     terminal=frozenset({S.PUBLISHED}),
 )
+
+
+# Improvement councils: planned → held → minutes published.
+def _may_hold(council, **context) -> str | None:
+    from surveys.councils_choices import CouncilMemberRole
+
+    if not council.held_date:
+        return _("Record the date on which the council was held first.")
+    present = set(council.members.filter(attended=True).values_list("role", flat=True))
+    both = CouncilMemberRole.TEACHER in present and CouncilMemberRole.STUDENT in present
+    if not both and not council.composition_reason.strip():
+        return _(
+            "At least one teacher and one student must have attended; otherwise record the reason for the "
+            "incomplete composition."
+        )
+    return None
+
+
+def _may_publish_minutes(council, **context) -> str | None:
+    if not council.minutes:
+        return _("Upload the minutes first.")
+    return None
+
+
+def _council_workflow():
+    from surveys.councils_choices import CouncilStatus as C
+
+    return Workflow(
+        moves=[
+            Move(C.PLANNED, C.HELD, guard=_may_hold),
+            Move(C.HELD, C.MINUTES_PUBLISHED, guard=_may_publish_minutes),
+        ],
+        choices=C,
+        terminal=frozenset({C.MINUTES_PUBLISHED}),
+    )
+
+
+COUNCIL_WORKFLOW = _council_workflow()

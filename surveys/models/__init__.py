@@ -34,3 +34,6 @@ __all__ = [
     "TeacherReply",
     "TokenSecret",
 ]
+from surveys.models.councils import Council, CouncilDecision, CouncilInput, CouncilMember  # noqa: E402
+
+__all__ += ["Council", "CouncilDecision", "CouncilInput", "CouncilMember"]

@@ -1,0 +1,25 @@
+"""A council decision can become an action (in its programme's plan): it registers as an action source."""
+
+from __future__ import annotations
+
+from django.utils.text import Truncator
+
+from qms.core import sources
+
+
+def _can_open(user, decision) -> bool:
+    from surveys.councils_selectors import councils_visible_to
+
+    return councils_visible_to(user).filter(pk=decision.council_id).exists()
+
+
+def register() -> None:
+    from surveys.models import CouncilDecision
+
+    sources.register(
+        CouncilDecision,
+        reference=lambda decision: decision.reference,
+        label=lambda decision: f"{decision.reference} — {Truncator(decision.text).chars(80)}",
+        can_open=_can_open,
+        default_unit=lambda decision: decision.programme.org_unit,
+    )

@@ -1,0 +1,429 @@
+"""Improvement councils: moves and refusals, decisions as action sources, permissions, minutes, year page."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from qms.core import sources
+from qms.core.factories import (
+    AcademicYearFactory,
+    CourseFactory,
+    ProgrammeFactory,
+    TeachingFactory,
+    UserFactory,
+)
+from qms.core.models import StatusChange
+from surveys.councils_choices import CouncilMemberRole, CouncilStatus
+from surveys.councils_selectors import can_edit_council, can_read_minutes, councils_visible_to
+from surveys.models import Council, CouncilDecision
+from surveys.services import SurveyError
+from surveys.services import councils as services
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
+
+
+@pytest.fixture
+def year(db):
+    return AcademicYearFactory(
+        name="2025-2026", start_date=datetime.date(2025, 9, 1), end_date=datetime.date(2026, 8, 31), is_current=True
+    )
+
+
+@pytest.fixture
+def prog_director(db):
+    return UserFactory(username="resp-phy", first_name="Paul", last_name="Durand")
+
+
+@pytest.fixture
+def physics(org, prog_director):
+    return ProgrammeFactory(code="L-PHY", name="Licence Physique", org_unit=org.sciences, director=prog_director)
+
+
+@pytest.fixture
+def chemistry(org):
+    return ProgrammeFactory(code="L-CHI", name="Licence Chimie", org_unit=org.sciences)
+
+
+@pytest.fixture
+def history(org):
+    return ProgrammeFactory(code="L-HIS", name="Licence Histoire", org_unit=org.letters)
+
+
+def make_council(year, *programmes, by=None, **data):
+    data.setdefault("planned_date", datetime.date(2026, 3, 10))
+    return services.council_save(by=by, data={"academic_year": year, **data}, programmes=programmes)
+
+
+def add_member(council, role, attended=True, name=None):
+    return services.member_save(
+        council=council,
+        by=None,
+        data={"name": name or f"{role} {council.members.count()}", "role": role, "attended": attended},
+    )
+
+
+def minutes_file(name="cr.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+# Moves and their refusals ---------------------------------------------------------------------------------------
+
+
+def test_held_needs_a_held_date(year, physics):
+    council = make_council(year, physics)
+    add_member(council, CouncilMemberRole.TEACHER)
+    add_member(council, CouncilMemberRole.STUDENT)
+    with pytest.raises(SurveyError, match="date"):
+        services.council_transition(council=council, to=CouncilStatus.HELD, by=None)
+    council.refresh_from_db()
+    assert council.status == CouncilStatus.PLANNED
+
+
+def test_held_needs_a_present_teacher_and_student_or_a_reason(year, physics):
+    council = make_council(year, physics, held_date=datetime.date(2026, 3, 12))
+    add_member(council, CouncilMemberRole.TEACHER)
+    add_member(council, CouncilMemberRole.STUDENT, attended=False)
+    add_member(council, CouncilMemberRole.PROFESSIONAL)
+    with pytest.raises(SurveyError, match="student"):
+        services.council_transition(council=council, to=CouncilStatus.HELD, by=None)
+    council.composition_reason = "Les délégués étaient en stage."
+    council.save()
+    services.council_transition(council=council, to=CouncilStatus.HELD, by=None)
+    council.refresh_from_db()
+    assert council.status == CouncilStatus.HELD
+
+
+def test_full_path_and_minutes_needed_to_publish(year, physics, quality_manager):
+    council = make_council(year, physics, held_date=datetime.date(2026, 3, 12), by=quality_manager)
+    add_member(council, CouncilMemberRole.TEACHER)
+    add_member(council, CouncilMemberRole.STUDENT)
+    with pytest.raises(SurveyError):
+        services.council_transition(council=council, to=CouncilStatus.MINUTES_PUBLISHED, by=quality_manager)
+    services.council_transition(council=council, to=CouncilStatus.HELD, by=quality_manager)
+    with pytest.raises(SurveyError, match="minutes"):
+        services.council_transition(council=council, to=CouncilStatus.MINUTES_PUBLISHED, by=quality_manager)
+    services.council_save(council=council, by=quality_manager, data={}, programmes=[physics], minutes=minutes_file())
+    services.council_transition(council=council, to=CouncilStatus.MINUTES_PUBLISHED, by=quality_manager)
+    council.refresh_from_db()
+    assert council.status == CouncilStatus.MINUTES_PUBLISHED
+    assert list(StatusChange.objects.filter(object_id=council.pk).values_list("to_status", flat=True)) == [
+        "planned",
+        "held",
+        "minutes_published",
+    ]
+    with pytest.raises(SurveyError):
+        services.council_transition(council=council, to=CouncilStatus.PLANNED, by=quality_manager)
+
+
+def test_minutes_refused_when_not_a_document(year, physics):
+    council = make_council(year, physics)
+    with pytest.raises(SurveyError):
+        services.council_save(
+            council=council, by=None, data={}, programmes=[physics], minutes=minutes_file("cr.pdf", b"MZ\x90\x00" * 50)
+        )
+    council.refresh_from_db()
+    assert not council.minutes
+
+
+def test_decision_must_name_one_of_the_councils_programmes(year, physics, history):
+    council = make_council(year, physics)
+    with pytest.raises(SurveyError):
+        services.decision_add(council=council, by=None, programme=history, text="Ouvrir une option")
+    assert not CouncilDecision.objects.exists()
+
+
+def test_decision_is_never_deleted(year, physics):
+    council = make_council(year, physics)
+    decision = services.decision_add(council=council, by=None, programme=physics, text="Rééquilibrer le S2")
+    with pytest.raises(Exception):  # noqa: B017, PT011 - ProtectedError
+        decision.delete()
+    services.decision_archive(decision=decision, by=None)
+    decision.refresh_from_db()
+    assert decision.archived
+
+
+# Decisions as action sources ----------------------------------------------------------------------------------
+
+
+def test_decision_is_an_action_source(year, physics, chemistry, prog_director, referent_letters):
+    council = make_council(year, physics, chemistry)
+    first = services.decision_add(council=council, by=None, programme=chemistry, text="Plus de TP")
+    second = services.decision_add(council=council, by=None, programme=chemistry, text="Tutorat")
+    assert (first.reference, second.reference) == ("CP-2025-L-CHI-1", "CP-2025-L-CHI-2")
+    source_type = sources.get(first)
+    assert source_type is not None
+    assert sources.default_unit(first) == chemistry.org_unit
+    assert source_type.can_open(prog_director, first)
+    assert not source_type.can_open(referent_letters, first)
+    assert sources.describe(first, referent_letters).text == "CP-2025-L-CHI-1"
+    assert sources.describe(first, prog_director).url == council.get_absolute_url() + f"#decision-{first.pk}"
+
+
+def test_decision_becomes_an_action_in_the_programme_plan(year, physics, chemistry, quality_manager):
+    from actionplans.choices import PlanKind
+    from actionplans.models import Action, ActionPlan
+    from actionplans.services import action_create
+
+    council = make_council(year, physics, chemistry)
+    decision = services.decision_add(council=council, by=None, programme=chemistry, text="Plus de TP")
+    plan = ActionPlan.objects.create(
+        title="Plan Chimie", kind=PlanKind.PROGRAMME, programme=chemistry, org_unit=sources.default_unit(decision)
+    )
+    action_create(plan=plan, title="Ajouter deux TP", by=quality_manager, sources=[decision])
+    action = Action.objects.get()
+    assert action.plan.programme == chemistry
+    assert action.origin == decision
+
+
+# Permissions ----------------------------------------------------------------------------------------------------
+
+
+def test_programme_director_edits_only_their_programmes_councils(year, physics, history, prog_director):
+    own = make_council(year, physics)
+    other = make_council(year, history)
+    assert can_edit_council(prog_director, own)
+    assert not can_edit_council(prog_director, other)
+    assert list(councils_visible_to(prog_director)) == [own]
+
+
+def test_referent_and_quality_manager(year, physics, history, referent_sciences, quality_manager):
+    sciences = make_council(year, physics)
+    letters = make_council(year, history)
+    assert can_edit_council(referent_sciences, sciences)
+    assert not can_edit_council(referent_sciences, letters)
+    assert set(councils_visible_to(quality_manager)) == {sciences, letters}
+    assert can_edit_council(quality_manager, letters)
+
+
+def test_teacher_reads_only_published_minutes_of_their_programmes(year, physics, history, teacher):
+    course = CourseFactory(code="PHY-1", org_unit=physics.org_unit)
+    physics.courses.add(course)
+    TeachingFactory(course=course, academic_year=year, teacher=teacher)
+    council = make_council(year, physics, held_date=datetime.date(2026, 3, 12))
+    services.council_save(council=council, by=None, data={}, programmes=[physics], minutes=minutes_file())
+    other = make_council(year, history, held_date=datetime.date(2026, 3, 12))
+    services.council_save(council=other, by=None, data={}, programmes=[history], minutes=minutes_file())
+    for item in (council, other):
+        add_member(item, CouncilMemberRole.TEACHER)
+        add_member(item, CouncilMemberRole.STUDENT)
+        services.council_transition(council=item, to=CouncilStatus.HELD, by=None)
+    assert not councils_visible_to(teacher).exists()
+    assert not can_read_minutes(teacher, council)
+    assert not can_edit_council(teacher, council)
+    for item in (council, other):
+        services.council_transition(council=item, to=CouncilStatus.MINUTES_PUBLISHED, by=None)
+    council.refresh_from_db()
+    assert list(councils_visible_to(teacher)) == [council]
+    assert can_read_minutes(teacher, council)
+    assert not can_edit_council(teacher, council)
+
+
+def test_minutes_download_is_permission_checked(
+    client, year, physics, history, teacher, prog_director, referent_letters
+):
+    course = CourseFactory(code="PHY-1", org_unit=physics.org_unit)
+    physics.courses.add(course)
+    TeachingFactory(course=course, academic_year=year, teacher=teacher)
+    council = make_council(year, physics, held_date=datetime.date(2026, 3, 12))
+    services.council_save(council=council, by=None, data={}, programmes=[physics], minutes=minutes_file())
+    add_member(council, CouncilMemberRole.TEACHER)
+    add_member(council, CouncilMemberRole.STUDENT)
+    services.council_transition(council=council, to=CouncilStatus.HELD, by=None)
+    url = reverse("surveys:council-minutes", args=[council.pk])
+
+    client.force_login(teacher)
+    assert client.get(url).status_code == 404  # not visible before publication
+    client.force_login(referent_letters)
+    assert client.get(url).status_code == 404
+    client.force_login(prog_director)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+
+    services.council_transition(council=council, to=CouncilStatus.MINUTES_PUBLISHED, by=None)
+    client.force_login(teacher)
+    assert client.get(url).status_code == 200
+    # The teacher reads, never edits.
+    assert client.get(reverse("surveys:council-edit", args=[council.pk])).status_code == 403
+    assert client.post(reverse("surveys:council-decision", args=[council.pk]), {"text": "x"}).status_code == 403
+
+
+# Pages ----------------------------------------------------------------------------------------------------------
+
+
+def test_director_plans_and_records_through_the_pages(client, year, physics, prog_director):
+    client.force_login(prog_director)
+    response = client.post(
+        reverse("surveys:council-create"),
+        {"academic_year": year.pk, "programmes": [physics.pk], "planned_date": "2026-03-10", "agenda": "Bilan"},
+    )
+    council = Council.objects.get()
+    assert response.status_code == 302
+    for role in (CouncilMemberRole.TEACHER, CouncilMemberRole.STUDENT):
+        client.post(
+            reverse("surveys:council-member-add", args=[council.pk]), {"name": role, "role": role, "attended": "on"}
+        )
+    client.post(
+        reverse("surveys:council-edit", args=[council.pk]),
+        {"academic_year": year.pk, "programmes": [physics.pk], "held_date": "2026-03-12"},
+    )
+    client.post(reverse("surveys:council-move", args=[council.pk, "held"]))
+    client.post(reverse("surveys:council-decision", args=[council.pk]), {"programme": physics.pk, "text": "Tutorat"})
+    council.refresh_from_db()
+    assert council.status == CouncilStatus.HELD
+    assert council.decisions.get().reference == "CP-2025-L-PHY-1"
+    page = client.get(council.get_absolute_url())
+    assert page.status_code == 200
+    assert "CP-2025-L-PHY-1" in page.content.decode()
+
+
+def test_next_council_shows_previous_decisions(client, year, physics, quality_manager):
+    next_year = AcademicYearFactory(
+        name="2026-2027", start_date=datetime.date(2026, 9, 1), end_date=datetime.date(2027, 8, 31)
+    )
+    previous = make_council(year, physics)
+    services.decision_add(council=previous, by=None, programme=physics, text="Créer un tutorat en L1")
+    current = make_council(next_year, physics, planned_date=datetime.date(2027, 3, 1))
+    client.force_login(quality_manager)
+    content = client.get(current.get_absolute_url()).content.decode()
+    assert "Créer un tutorat en L1" in content
+    assert "data-previous-decision" in content
+
+
+def _programmes(org, count, start=0):
+    return [
+        ProgrammeFactory(code=f"P{start + i}", name=f"Prog {start + i}", org_unit=org.sciences) for i in range(count)
+    ]
+
+
+def test_year_page_counts_and_filters(client, year, org, referent_sciences, physics, chemistry, history):
+    council = make_council(year, physics, held_date=datetime.date(2026, 3, 12))
+    add_member(council, CouncilMemberRole.TEACHER)
+    add_member(council, CouncilMemberRole.STUDENT)
+    services.council_transition(council=council, to=CouncilStatus.HELD, by=None)
+    make_council(year, chemistry, planned_date=None)
+    client.force_login(referent_sciences)
+    response = client.get(reverse("surveys:council-year"))
+    assert response.status_code == 200
+    context = response.context
+    assert context["total"] == 2  # history is in Lettres, out of scope
+    assert context["counts"] == {"held": 1, "planned": 1, "missing": 0}
+    assert context["held_rate"] == 50
+    assert [p.code for p in context["without_date"]] == ["L-CHI"]
+    response = client.get(reverse("surveys:council-year"), {"level": "master"})
+    assert response.context["total"] == 0
+
+
+def test_year_page_query_count_is_constant(client, year, org, quality_manager, django_assert_max_num_queries):
+    def populate(count, start):
+        programmes = _programmes(org, count, start)
+        for programme in programmes[::3]:
+            make_council(year, programme)
+
+    client.force_login(quality_manager)
+    populate(10, 0)
+    client.get(reverse("surveys:council-year"))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("surveys:council-year")).context["total"] == 10
+    populate(290, 10)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse("surveys:council-year")).context["total"] == 300
+
+
+def test_staff_member_sees_no_council_page(client, year, staff_member):
+    client.force_login(staff_member)
+    assert client.get(reverse("surveys:council-year")).status_code == 403
+    assert client.get(reverse("surveys:council-create")).status_code == 403
+
+
+def test_form_pages_render_for_the_director(client, year, physics, prog_director):
+    council = make_council(year, physics)
+    member = add_member(council, CouncilMemberRole.ALUMNUS, attended=False, name="Ancienne")
+    client.force_login(prog_director)
+    for url in (
+        reverse("surveys:council-create") + f"?programme={physics.pk}&year={year.pk}",
+        reverse("surveys:council-edit", args=[council.pk]),
+        reverse("surveys:council-member-add", args=[council.pk]),
+        reverse("surveys:council-member", args=[council.pk, member.pk]),
+        reverse("surveys:council-year-of", args=[year.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    client.post(
+        reverse("surveys:council-member", args=[council.pk, member.pk]),
+        {"name": "Ancienne", "role": CouncilMemberRole.ALUMNUS, "attended": "on"},
+    )
+    member.refresh_from_db()
+    assert member.attended
+    client.post(reverse("surveys:council-member-remove", args=[council.pk, member.pk]))
+    assert not council.members.exists()
+    client.post(reverse("surveys:council-input", args=[council.pk]), {"title": "Bilan", "url": "https://evil.example"})
+    assert not council.inputs.exists()
+    client.post(reverse("surveys:council-input", args=[council.pk]), {"title": "Bilan", "url": "/enquetes/"})
+    assert council.inputs.get().url == "/enquetes/"
+
+
+def test_director_cannot_move_a_programme_out_of_reach(client, year, physics, history, prog_director):
+    council = make_council(year, physics, history)
+    client.force_login(prog_director)
+    client.post(
+        reverse("surveys:council-edit", args=[council.pk]),
+        {"academic_year": year.pk, "programmes": [physics.pk], "planned_date": "2026-03-20"},
+    )
+    council.refresh_from_db()
+    assert set(council.programmes.all()) == {physics, history}
+    assert council.planned_date == datetime.date(2026, 3, 20)
+
+
+def test_council_page_renders_each_decisions_panels(client, year, physics, quality_manager):
+    from qms.core import panels
+
+    council = make_council(year, physics)
+    first = services.decision_add(council=council, by=None, programme=physics, text="Un")
+    second = services.decision_add(council=council, by=None, programme=physics, text="Deux")
+    panels.register(
+        panels.ObjectPanel(
+            key="test.decision-panel",
+            applies_to=lambda obj: obj._meta.label_lower == "surveys.councildecision",
+            render=lambda request, obj: f'<p data-panel-for="{obj.pk}">{sources.default_unit(obj)}</p>',
+        )
+    )
+    try:
+        client.force_login(quality_manager)
+        content = client.get(council.get_absolute_url()).content.decode()
+    finally:
+        panels.unregister("test.decision-panel")
+    assert f'data-panel-for="{first.pk}"' in content
+    assert f'data-panel-for="{second.pk}"' in content
+
+
+def test_teacher_finds_published_councils_on_the_year_page(client, year, physics, teacher):
+    course = CourseFactory(code="PHY-1", org_unit=physics.org_unit)
+    physics.courses.add(course)
+    TeachingFactory(course=course, academic_year=year, teacher=teacher)
+    council = make_council(year, physics, held_date=datetime.date(2026, 3, 12))
+    client.force_login(teacher)
+    assert client.get(reverse("surveys:council-year")).status_code == 403
+    services.council_save(council=council, by=None, data={}, programmes=[physics], minutes=minutes_file())
+    add_member(council, CouncilMemberRole.TEACHER)
+    add_member(council, CouncilMemberRole.STUDENT)
+    services.council_transition(council=council, to=CouncilStatus.HELD, by=None)
+    services.council_transition(council=council, to=CouncilStatus.MINUTES_PUBLISHED, by=None)
+    response = client.get(reverse("surveys:council-year"))
+    assert response.status_code == 200
+    assert response.context["readable"] == [council]
+    assert response.context["total"] == 0
+    detail = client.get(council.get_absolute_url()).content.decode()
+    assert 'id="minutes-link"' in detail and 'id="council-actions"' not in detail
