@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from qms.notifications.choices import OUTBOX_STATE_BADGES
-from qms.notifications.models import OutboxEmail
+from qms.notifications.models import OutboxEmail, ReminderClaim
 from qms.notifications.selectors import outbox_visible_to
 from qms.notifications.services import give_up, retry_now
 
@@ -103,3 +103,26 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             ngettext("%(count)d email given up.", "%(count)d emails given up.", count) % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )
+
+
+@admin.register(ReminderClaim)
+class ReminderClaimAdmin(admin.ModelAdmin):
+    """The reminders sent, read-only: proof of what reached whom, written by the daily scan."""
+
+    list_display = ("claimed_at", "kind", "recipient", "content_type", "object_id", "threshold", "due_date", "email")
+    list_filter = ("kind", "threshold", "content_type")
+    search_fields = ("kind", "recipient__username", "recipient__email")
+    list_select_related = ("recipient", "content_type", "email")
+    date_hierarchy = "claimed_at"
+
+    def get_queryset(self, request):
+        # A claim about a sensitive case is as visible as its email.
+        queryset = super().get_queryset(request)
+        hidden = OutboxEmail.objects.exclude(pk__in=outbox_visible_to(request.user).values("pk"))
+        return queryset.exclude(email__in=hidden)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -104,3 +104,50 @@ class OutboxEmail(models.Model):
     def is_pending(self) -> bool:
         """Not sent yet, and not given up: a sender will still try it."""
         return self.state in (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED)
+
+
+class ReminderClaim(models.Model):
+    """A reminder that was sent: one (recipient, object, kind, threshold, due date), claimed once.
+
+    It is written in the same transaction as the outbox row it causes, so a rerun or a concurrent scan finds it
+    and writes nothing. The due date is part of it: a moved deadline re-arms its thresholds.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminder_claims",
+    )
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    about = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=100)
+    threshold = models.SmallIntegerField(
+        _("threshold"), help_text=_("Days before the due date; negative once overdue.")
+    )
+    due_date = models.DateField(_("due date"))
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now, db_index=True)
+    email = models.ForeignKey(
+        OutboxEmail,
+        verbose_name=_("email"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminder_claims",
+    )
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "content_type", "object_id", "kind", "threshold", "due_date"],
+                name="reminder_claimed_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="reminder_about")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id} ({self.threshold}, {self.due_date}) → {self.recipient_id}"

@@ -600,3 +600,148 @@ def wipe_emails_about(obj: models.Model, *, include_subject: bool = False) -> in
     if count:
         logger.info("Wiped %s outbox email(s) about %s #%s.", count, obj._meta.label, obj.pk)
     return count
+
+
+# --- Reminders: the daily scan ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderLine:
+    """One reminder the scan sent (or, in a dry run, would send): what, for whom, and why."""
+
+    provider: str
+    kind: str
+    recipient: User
+    obj: models.Model
+    due_date: datetime.date
+    threshold: int
+
+    def __str__(self) -> str:
+        from qms.notifications.reminders import threshold_label
+
+        return (
+            f"{self.kind}: {self.obj._meta.label} #{self.obj.pk} to {self.recipient.get_username()} "
+            f"({threshold_label(self.threshold)}, due {self.due_date.isoformat()}) [{self.provider}]"
+        )
+
+
+@dataclass
+class ScanResult:
+    today: datetime.date
+    sent: list[ReminderLine] = field(default_factory=list)
+    already_claimed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _item_recipients(item: Any) -> list[User]:
+    from qms.core.selectors import role_holders
+
+    if item.recipient is not None:
+        users = [item.recipient]
+    elif item.role:
+        users = list(role_holders(item.unit, item.role).order_by("pk"))
+    else:
+        users = []
+    return [user for user in users if user.is_active and user.email]
+
+
+def _reminder_context(item: Any, site: SiteInfo, today: datetime.date, threshold: int) -> dict[str, Any]:
+    return {
+        **item.context,
+        "reference": item.reference or str(item.obj.pk),
+        "title": "" if item.sensitive else (item.title or str(item.obj)),
+        "link": f"{site.site_url}{item.url}" if item.url else site.site_url,
+        "due_date": item.due_date,
+        "threshold": threshold,
+        "days_left": item.days_left(today),
+        "overdue": threshold < 0,
+        "sensitive": item.sensitive,
+        "preferences_url": f"{site.site_url}/profil/",
+    }
+
+
+def claim_reminder(*, item: Any, recipient: User, threshold: int, today: datetime.date) -> OutboxEmail | None:
+    """Claim one reminder and write its email, in one transaction; None when it was claimed already.
+
+    The claim row is inserted first: a concurrent scan that inserted the same one blocks on it (PostgreSQL)
+    and then fails on the unique constraint, so only one email is written.
+    """
+    from qms.notifications.models import ReminderClaim
+
+    content_type = ContentType.objects.get_for_model(item.obj)
+    try:
+        with transaction.atomic():
+            claim = ReminderClaim.objects.create(
+                recipient=recipient,
+                content_type=content_type,
+                object_id=item.obj.pk,
+                kind=item.claim_kind,
+                threshold=threshold,
+                due_date=item.due_date,
+            )
+            email = notify(
+                recipient,
+                item.event,
+                item.obj,
+                urgent=item.urgent,
+                sensitive=item.sensitive,
+                context=_reminder_context(item, site_info(), today, threshold),
+            )
+            if email is not None:
+                claim.email = email
+                claim.save(update_fields=["email"])
+            return email
+    except IntegrityError:
+        return None
+
+
+def send_reminders(*, today: datetime.date | None = None, dry_run: bool = False) -> ScanResult:
+    """The daily scan: ask every provider for its items, and send each reminder due today once.
+
+    ``dry_run`` lists what would be sent and writes nothing. A provider that fails is logged and skipped: the
+    others still run.
+    """
+    from qms.notifications.models import ReminderClaim
+    from qms.notifications.reminders import providers
+
+    today = today or timezone.localdate()
+    result = ScanResult(today=today)
+    for name, provider in sorted(providers().items()):
+        try:
+            items = list(provider(today))
+        except Exception as exc:  # noqa: BLE001 - one broken provider must not stop the others
+            logger.exception("Reminder provider %s failed.", name)
+            result.errors.append(f"{name}: {type(exc).__name__}")
+            continue
+        for item in items:
+            threshold = item.threshold_crossed(today)
+            if threshold is None:
+                continue
+            for recipient in _item_recipients(item):
+                line = ReminderLine(name, item.claim_kind, recipient, item.obj, item.due_date, threshold)
+                if dry_run:
+                    claimed = ReminderClaim.objects.filter(
+                        recipient=recipient,
+                        content_type=ContentType.objects.get_for_model(item.obj),
+                        object_id=item.obj.pk,
+                        kind=item.claim_kind,
+                        threshold=threshold,
+                        due_date=item.due_date,
+                    ).exists()
+                    if claimed:
+                        result.already_claimed += 1
+                    else:
+                        result.sent.append(line)
+                    continue
+                if claim_reminder(item=item, recipient=recipient, threshold=threshold, today=today) is None:
+                    result.already_claimed += 1
+                else:
+                    result.sent.append(line)
+    logger.info(
+        "Reminder scan of %s: %s sent, %s already claimed%s.",
+        today.isoformat(),
+        len(result.sent),
+        result.already_claimed,
+        " (dry run)" if dry_run else "",
+    )
+    return result
