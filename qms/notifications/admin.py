@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from qms.notifications.choices import OUTBOX_STATE_BADGES
-from qms.notifications.models import OutboxEmail, ReminderClaim
+from qms.notifications.models import OutboxEmail, ReminderClaim, ReminderPreference
 from qms.notifications.selectors import outbox_visible_to
 from qms.notifications.services import give_up, retry_now
 
@@ -126,3 +126,15 @@ class ReminderClaimAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    """Each person's choice of how to receive reminders (edited by them on their profile page)."""
+
+    list_display = ("user", "mode", "calendar_token_created_at")
+    list_filter = ("mode",)
+    search_fields = ("user__username", "user__email", "user__last_name")
+    list_select_related = ("user",)
+    exclude = ("calendar_token_hash",)
+    readonly_fields = ("calendar_token_created_at",)

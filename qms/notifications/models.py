@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qms.notifications.choices import OutboxQueue, OutboxState
+from qms.notifications.choices import DigestMode, OutboxQueue, OutboxState
 
 
 def make_message_id(domain: str | None = None) -> str:
@@ -136,6 +136,13 @@ class ReminderClaim(models.Model):
         blank=True,
         related_name="reminder_claims",
     )
+    # A reminder kept for the person's digest: what the digest shows, and whether it went out yet.
+    in_digest = models.BooleanField(_("kept for the digest"), default=False)
+    digested_at = models.DateTimeField(_("sent in a digest at"), null=True, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    module = models.CharField(_("module"), max_length=100, blank=True)
+    label = models.CharField(_("label"), max_length=300, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("reminder sent")
@@ -147,7 +154,31 @@ class ReminderClaim(models.Model):
                 name="reminder_claimed_once",
             ),
         ]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="reminder_about")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="reminder_about"),
+            models.Index(fields=["recipient", "in_digest", "digested_at"], name="reminder_digest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.object_id} ({self.threshold}, {self.due_date}) → {self.recipient_id}"
+
+
+class ReminderPreference(models.Model):
+    """How one person receives their reminders. Without a row, the default: a daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+    )
+    mode = models.CharField(_("reminders"), max_length=20, choices=DigestMode.choices, default=DigestMode.DAILY)
+    calendar_token_hash = models.CharField(_("calendar token (hashed)"), max_length=128, blank=True)
+    calendar_token_created_at = models.DateTimeField(_("calendar link made at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_mode_display()})"

@@ -38,7 +38,8 @@ class ReminderItem:
     ``recipient`` is a user; otherwise ``role`` and ``unit`` name the holders of a role for a unit.
     ``event`` names the email templates (``emails/<event>-subject.txt`` …); ``kind`` is what the claim records
     (by default the event). ``urgent`` items always go at once; ``sensitive`` ones carry only the reference and a
-    link, and never go into a digest. ``module`` groups items in digests; ``reference``, ``title`` and ``url``
+    link, and never go into a digest. ``module`` (an app label, such as ``actionplans``) groups items in
+    digests; ``reference``, ``title`` and ``url``
     (a path, joined to the site address) are what the email shows.
     """
 

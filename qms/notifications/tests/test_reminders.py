@@ -30,8 +30,9 @@ class Deadlines:
         self.rows = []
 
     def __call__(self, today):
-        for obj, recipient, due in self.rows:
+        for obj, recipient, due, *extra in self.rows:
             yield ReminderItem(
+                **(extra[0] if extra else {}),
                 obj=obj,
                 event="reminder",
                 kind="test-deadline",
@@ -43,6 +44,7 @@ class Deadlines:
                 reference=f"U-{obj.pk}",
                 title=obj.name,
                 url="/units/",
+                module="core",
             )
 
 
@@ -94,7 +96,7 @@ def test_the_latest_threshold_crossed(today, expected, unit):
 def test_each_threshold_is_sent_once_on_its_day_and_a_rerun_sends_nothing(
     deadlines, unit, alice, mailoutbox, django_capture_on_commit_callbacks
 ):
-    deadlines.rows.append((unit, alice, DUE))
+    deadlines.rows.append((unit, alice, DUE, {"urgent": True}))
     with time_machine.travel(datetime.datetime(2026, 3, 5, 7, tzinfo=datetime.UTC), tick=False):
         assert send_reminders().sent == []
     with time_machine.travel(datetime.datetime(2026, 3, 6, 7, tzinfo=datetime.UTC), tick=False):

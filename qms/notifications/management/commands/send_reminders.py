@@ -28,6 +28,8 @@ class Command(BaseCommand):
         result = send_reminders(today=today, dry_run=dry_run)
         for line in result.sent:
             self.stdout.write(("Would send " if dry_run else "Sent ") + str(line))
+        for user in result.digests:
+            self.stdout.write(("Would send" if dry_run else "Sent") + f" a digest to {user.get_username()}")
         verb = "would be sent" if dry_run else "sent"
         self.stdout.write(
             f"{result.today.isoformat()}: {len(result.sent)} reminder(s) {verb}, "
