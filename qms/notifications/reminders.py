@@ -99,3 +99,47 @@ def threshold_label(threshold: int) -> str:
     if threshold == 0:
         return "due today"
     return "overdue" if threshold == OVERDUE else f"overdue by more than {-threshold - 1} day(s)"
+
+
+# --- The personal calendar feed -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One deadline in a person's calendar feed. A sensitive one shows its reference only."""
+
+    uid: str  # stable across feeds, such as "action-12"
+    reference: str
+    title: str
+    due_date: datetime.date
+    url: str = ""
+    sensitive: bool = False
+
+    @property
+    def summary(self) -> str:
+        return self.reference if self.sensitive or not self.title else f"{self.reference} — {self.title}"
+
+
+CalendarSource = Callable[[User], Iterable[CalendarEntry]]
+
+_calendar_sources: dict[str, CalendarSource] = {}
+
+
+def register_calendar(name: str, source: CalendarSource) -> None:
+    """Register ``source(user)``, yielding the ``CalendarEntry``s of ``user``'s feed (an app's deadlines)."""
+    _calendar_sources[name] = source
+
+
+def unregister_calendar(name: str) -> None:
+    _calendar_sources.pop(name, None)
+
+
+def calendar_entries(user: User) -> list[CalendarEntry]:
+    """Every deadline of ``user`` from the registered sources, by date."""
+    entries: list[CalendarEntry] = []
+    for name, source in sorted(_calendar_sources.items()):
+        try:
+            entries.extend(source(user))
+        except Exception:  # noqa: BLE001 - one broken source must not empty the whole feed
+            logger.exception("Calendar source %s failed.", name)
+    return sorted(entries, key=lambda entry: (entry.due_date, entry.uid))

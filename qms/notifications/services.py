@@ -670,6 +670,12 @@ def _item_recipients(item: Any) -> list[User]:
     return [user for user in users if user.is_active and user.email]
 
 
+def _preferences_url(site: SiteInfo) -> str:
+    from django.urls import reverse
+
+    return f"{site.site_url}{reverse('notifications:profile')}"
+
+
 def _reminder_context(item: Any, site: SiteInfo, today: datetime.date, threshold: int) -> dict[str, Any]:
     return {
         **item.context,
@@ -681,7 +687,7 @@ def _reminder_context(item: Any, site: SiteInfo, today: datetime.date, threshold
         "days_left": item.days_left(today),
         "overdue": threshold < 0,
         "sensitive": item.sensitive,
-        "preferences_url": f"{site.site_url}/profil/",
+        "preferences_url": _preferences_url(site),
     }
 
 
@@ -843,7 +849,7 @@ def send_digests(
                     "new_sections": _digest_sections(fresh),
                     "overdue_sections": _digest_sections(late),
                     "digest_date": today,
-                    "preferences_url": f"{site.site_url}/profil/",
+                    "preferences_url": _preferences_url(site),
                 }
             email = notify(
                 user, "reminder-digest", None, context=context, dedup_key=f"digest:{user.pk}:{today.isoformat()}"
@@ -916,3 +922,64 @@ def send_reminders(*, today: datetime.date | None = None, dry_run: bool = False)
         " (dry run)" if dry_run else "",
     )
     return result
+
+
+# --- Profile: preferences and the calendar link --------------------------------------------------------
+
+
+@transaction.atomic
+def update_profile(*, user: User, language: str, mode: str) -> None:
+    """Record ``user``'s language and how they receive reminders."""
+    from qms.notifications.models import ReminderPreference
+
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    ReminderPreference.objects.update_or_create(user=user, defaults={"mode": mode})
+
+
+@transaction.atomic
+def regenerate_calendar_token(*, user: User) -> str:
+    """Make ``user`` a new calendar token and return it (to show once); the previous link stops working."""
+    from qms.core.tokens import make_token
+    from qms.notifications.models import ReminderPreference
+
+    token, token_hash = make_token()
+    ReminderPreference.objects.update_or_create(
+        user=user, defaults={"calendar_token_hash": token_hash, "calendar_token_created_at": timezone.now()}
+    )
+    logger.info("Calendar link of user %s made anew.", user.pk)
+    return token
+
+
+@transaction.atomic
+def revoke_calendar_token(*, user: User) -> None:
+    """Stop ``user``'s calendar link."""
+    from qms.notifications.models import ReminderPreference
+
+    ReminderPreference.objects.filter(user=user).update(calendar_token_hash="", calendar_token_created_at=None)
+
+
+def calendar_feed(user: User) -> bytes:
+    """``user``'s deadlines as an iCalendar file (all-day events, one per deadline)."""
+    import icalendar
+
+    from qms.notifications.reminders import calendar_entries
+
+    site = site_info()
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{site.institution_name}//QMS//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{site.institution_name} — {user.get_full_name() or user.get_username()}")
+    stamp = timezone.now()
+    for entry in calendar_entries(user):
+        event = icalendar.Event()
+        event.add("uid", f"{entry.uid}@{site.domain}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.due_date)
+        event.add("dtend", entry.due_date + datetime.timedelta(days=1))
+        event.add("summary", entry.summary)
+        if entry.url:
+            event.add("url", f"{site.site_url}{entry.url}")
+        calendar.add_component(event)
+    return calendar.to_ical()

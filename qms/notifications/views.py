@@ -1,9 +1,20 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
 from django_ratelimit.decorators import ratelimit
 
-from qms.notifications.forms import OutboxPasswordResetForm
+from qms.notifications import services
+from qms.notifications.forms import OutboxPasswordResetForm, ProfileForm
+from qms.notifications.selectors import reminder_preference, user_for_calendar_token
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -12,3 +23,53 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Password reset through the outbox, rate-limited by client address."""
 
     form_class = OutboxPasswordResetForm
+
+
+@method_decorator(never_cache, name="dispatch")
+class ProfileView(LoginRequiredMixin, TemplateView):
+    """The signed-in person's profile: language, how reminders reach them, and their calendar link."""
+
+    template_name = "notifications/profile.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        preference = reminder_preference(user)
+        form = kwargs.pop("form", None) or ProfileForm(initial={"language": user.language, "mode": preference.mode})
+        return super().get_context_data(form=form, preference=preference, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "save")
+        if action == "calendar":
+            token = services.regenerate_calendar_token(user=request.user)
+            url = request.build_absolute_uri(reverse("notifications:public-calendar", args=[token]))
+            # Shown once, on this response only: it is stored hashed.
+            return self.render_to_response(self.get_context_data(calendar_url=url))
+        if action == "revoke":
+            services.revoke_calendar_token(user=request.user)
+            messages.success(request, _("Your calendar link no longer works."))
+            return redirect("notifications:profile")
+        form = ProfileForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        services.update_profile(
+            user=request.user, language=form.cleaned_data["language"], mode=form.cleaned_data["mode"]
+        )
+        translation.activate(form.cleaned_data["language"])
+        messages.success(request, _("Your preferences are saved."))
+        response = redirect("notifications:profile")
+        response.set_cookie("django_language", form.cleaned_data["language"])
+        return response
+
+
+@login_not_required
+@ratelimit(key="ip", rate="120/h", block=True)
+def public_calendar_feed(request, token: str) -> HttpResponse:
+    """A person's deadlines as an iCalendar feed, behind their secret link; 404 for a wrong or revoked one."""
+    user = user_for_calendar_token(token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(services.calendar_feed(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="qms.ics"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -110,7 +110,7 @@ def test_each_threshold_is_sent_once_on_its_day_and_a_rerun_sends_nothing(
     assert [m.to for m in mailoutbox] == [["alice@example.edu"]]
     message = mailoutbox[0]
     assert message.subject == f"Due in 14 days: U-{unit.pk} — UFR X"
-    assert "/units/" in message.body and "/profil/" in message.body
+    assert "/units/" in message.body and "/notifications/profil/" in message.body
     assert message.alternatives and 'href="' in message.alternatives[0][0]
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
     claim = ReminderClaim.objects.get()
