@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -9,12 +9,13 @@ from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
 from qms.notifications import services
+from qms.notifications.filtersets import OutboxFilter
 from qms.notifications.forms import OutboxPasswordResetForm, ProfileForm
-from qms.notifications.selectors import reminder_preference, user_for_calendar_token
+from qms.notifications.selectors import outbox_visible_to, reminder_preference, user_for_calendar_token
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -73,3 +74,41 @@ def public_calendar_feed(request, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+class OutboxListView(PermissionRequiredMixin, ListView):
+    """The outbox for the quality manager, filtered by kind, recipient, object, state and date: proof that a
+    reminder went out. Rows about sensitive cases only for the sensitive-cases group."""
+
+    permission_required = "notifications.view_outboxemail"
+    template_name = "notifications/outbox_list.html"
+    context_object_name = "emails"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = outbox_visible_to(self.request.user).select_related("recipient_user", "content_type")
+        self.filterset = OutboxFilter(self.request.GET or None, queryset=queryset, request=self.request)
+        return self.filterset.qs.only(
+            "pk",
+            "kind",
+            "recipient_email",
+            "recipient_user__username",
+            "recipient_user__first_name",
+            "recipient_user__last_name",
+            "subject",
+            "state",
+            "created_at",
+            "sent_at",
+            "object_id",
+            "content_type__app_label",
+            "content_type__model",
+            "is_sensitive",
+            "queue",
+            "attempts",
+        )
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        encoded = query.urlencode()
+        return super().get_context_data(filter=self.filterset, query=f"{encoded}&" if encoded else "", **kwargs)
