@@ -19,6 +19,14 @@ class ActionplansConfig(AppConfig):
         from qms.core.search import register_user_scope
 
         register_user_scope(PEOPLE_SCOPE, people_for_picker)
+        # Deadline reminders and the calendar feed (qms.notifications runs the daily scan).
+        from actionplans import reminders as action_reminders
+        from qms.notifications import reminders
+
+        reminders.register("actionplans.action-deadlines", action_reminders.action_deadlines)
+        reminders.register("actionplans.action-escalations", action_reminders.action_escalations)
+        reminders.register("actionplans.effectiveness-checks", action_reminders.effectiveness_checks)
+        reminders.register_calendar("actionplans.actions", action_reminders.calendar)
         # "Actions" on the page of anything that actions answer, or of a process.
         panels.register(ACTIONS_PANEL)
         # A person's late actions and the effectiveness checks they are to make, on their home page.

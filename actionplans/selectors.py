@@ -777,3 +777,55 @@ def actions_matching_reference(queryset: models.QuerySet[Action], text: str) -> 
 def action_picker_label(action: Action) -> str:
     """How the picker names an action: its reference, then its title."""
     return f"{action.reference} — {action.title}" if action.reference else action.title
+
+
+# --- Reminders ---------------------------------------------------------------------------------------------
+
+
+def actions_due_by(day: datetime.date) -> models.QuerySet[Action]:
+    """Open actions whose deadline is on or before ``day`` (overdue ones included), with the owner and the plan
+    owner loaded in the same query (to find who is responsible)."""
+    return (
+        Action.objects.open()
+        .filter(deadline__isnull=False, deadline__lte=day)
+        .select_related("owner", "plan__owner")
+        .order_by("deadline", "pk")
+    )
+
+
+def actions_late_by_more_than(days: int, today: datetime.date) -> models.QuerySet[Action]:
+    """Open actions late by more than ``days`` days on ``today``."""
+    return actions_due_by(today - datetime.timedelta(days=days + 1))
+
+
+def effectiveness_checks_due(day: datetime.date) -> models.QuerySet[Action]:
+    """Done actions whose effectiveness check is due on or before ``day`` and not recorded yet."""
+    return (
+        Action.objects.filter(status=ActionStatus.DONE, effectiveness_due__isnull=False, effectiveness_due__lte=day)
+        .filter(effectiveness_checks__isnull=True)
+        .select_related("owner", "plan__owner")
+        .order_by("effectiveness_due", "pk")
+    )
+
+
+def responsible_for(action: Action):
+    """Who is reminded of ``action``: its owner; with no active owner (a text label, or an inactive account),
+    the plan owner; with neither, None (the caller turns to the quality manager)."""
+    if action.owner_id and action.owner.is_active:
+        return action.owner
+    if action.plan.owner_id and action.plan.owner.is_active:
+        return action.plan.owner
+    return None
+
+
+def calendar_actions(user) -> models.QuerySet[Action]:
+    """The open actions ``user`` owns that have a deadline, and their done actions awaiting a check."""
+    return (
+        Action.objects.filter(owner=user)
+        .filter(
+            Q(status__in=OPEN_STATUSES, deadline__isnull=False)
+            | Q(status=ActionStatus.DONE, effectiveness_due__isnull=False, effectiveness_checks__isnull=True)
+        )
+        .order_by("pk")
+        .distinct()
+    )

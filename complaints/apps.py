@@ -18,6 +18,14 @@ class ComplaintsConfig(AppConfig):
         from qms.core.search import register_user_scope
 
         register_user_scope(ASSIGNEE_SCOPE, assignees_for_picker)
+        # Deadline reminders and the calendar feed (qms.notifications runs the daily scan).
+        from complaints import reminders as helpdesk_reminders
+        from qms.notifications import reminders
+
+        reminders.register("complaints.take-charge", helpdesk_reminders.take_charge_deadlines)
+        reminders.register("complaints.answer", helpdesk_reminders.answer_deadlines)
+        reminders.register("complaints.unsent-acknowledgements", helpdesk_reminders.unsent_acknowledgements)
+        reminders.register_calendar("complaints.assigned", helpdesk_reminders.calendar)
         # The requests a person is to handle, on their home page.
         panels.register(MY_REQUESTS_PANEL)
         # A request can be the source of actions. Action plans describe it, list its actions on its page (the

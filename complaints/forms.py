@@ -331,6 +331,8 @@ class HelpdeskSettingsForm(SafeTextMixin, forms.ModelForm):
             "reopen_window_days",
             "retention_closed_months",
             "retention_spam_days",
+            "reminder_lead_days",
+            "ack_alert_after_hours",
             "sensitive_cases_contact",
         ]
         widgets = {"sensitive_cases_contact": forms.Textarea(attrs={"rows": 3})}

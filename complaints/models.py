@@ -61,6 +61,17 @@ class HelpdeskSettings(AppSettings):
     retention_spam_days = models.PositiveSmallIntegerField(
         _("retention of spam (days)"), default=30, validators=[MinValueValidator(1)]
     )
+    reminder_lead_days = models.PositiveSmallIntegerField(
+        _("reminder before a deadline (days)"),
+        default=1,
+        help_text=_("The assignee is reminded this many days before the take-charge and answer deadlines."),
+    )
+    ack_alert_after_hours = models.PositiveSmallIntegerField(
+        _("alert on an unsent acknowledgement after (hours)"),
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text=_("The quality manager is told when a request's acknowledgement is still not sent by then."),
+    )
     sensitive_cases_contact = models.TextField(
         _("contacts for sensitive reports"),
         blank=True,

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from complaints.choices import (
     BEFORE_ANSWER,
     BEFORE_TAKE_CHARGE,
+    OPEN_STATUSES,
     PUBLIC_MESSAGE_KINDS,
     ComplaintStatus,
     MessageKind,
@@ -530,3 +531,49 @@ def assignees_for_picker(user, reference: str) -> models.QuerySet[User] | None:
     if complaint is None or not can_handle(user, complaint):
         return None
     return assignable_users(complaint)
+
+
+# --- Reminders ---------------------------------------------------------------------------------------------
+
+
+def take_charge_due_by(day) -> models.QuerySet[Complaint]:
+    """Requests not yet taken in charge whose take-charge deadline is on or before ``day`` (breached ones
+    included). Waiting, finished and purged requests are left out: their stored due dates do not run."""
+    return (
+        Complaint.objects.filter(status__in=BEFORE_TAKE_CHARGE, take_charge_due__isnull=False, take_charge_due__lte=day)
+        .filter(purged_at__isnull=True)
+        .select_related("assignee", "org_unit")
+        .order_by("take_charge_due", "pk")
+    )
+
+
+def answer_due_by(day) -> models.QuerySet[Complaint]:
+    """Requests not yet answered whose answer deadline is on or before ``day`` (breached ones included); waiting
+    requests are left out (their due date moves when they resume), as are finished and purged ones."""
+    return (
+        Complaint.objects.filter(status__in=BEFORE_ANSWER, answer_due__isnull=False, answer_due__lte=day)
+        .filter(purged_at__isnull=True)
+        .select_related("assignee", "org_unit")
+        .order_by("answer_due", "pk")
+    )
+
+
+def unsent_acknowledgements(received_before: datetime, now: datetime) -> models.QuerySet[Complaint]:
+    """Open, unpurged requests received before ``received_before`` whose acknowledgement (outbox key
+    ``complaint-ack-<pk>``) is still unsent: queued, failed, given up, or held by a sender whose lease ran out.
+    A request with no email has no acknowledgement, so it never appears."""
+    from qms.notifications.choices import OutboxState
+    from qms.notifications.models import OutboxEmail
+
+    unsent = OutboxEmail.objects.filter(
+        Q(state__in=[OutboxState.QUEUED, OutboxState.FAILED, OutboxState.GIVEN_UP])
+        | Q(state=OutboxState.SENDING, lease_until__lt=now),
+        dedup_key__startswith="complaint-ack-",
+    ).values_list("dedup_key", flat=True)
+    pks = [int(key.removeprefix("complaint-ack-")) for key in unsent if key.removeprefix("complaint-ack-").isdigit()]
+    return (
+        Complaint.objects.filter(pk__in=pks, received_at__lt=received_before, purged_at__isnull=True)
+        .filter(status__in=OPEN_STATUSES)
+        .exclude(email="")
+        .order_by("received_at", "pk")
+    )

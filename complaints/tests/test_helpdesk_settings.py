@@ -43,6 +43,8 @@ def helpdesk_data(**overrides) -> dict:
         "reopen_window_days": "45",
         "retention_closed_months": "36",
         "retention_spam_days": "15",
+        "reminder_lead_days": "1",
+        "ack_alert_after_hours": "4",
         "sensitive_cases_contact": "Cellule d'écoute : ecoute@univ.fr",
     }
     data.update(overrides)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from qms.notifications.choices import OUTBOX_STATE_BADGES
-from qms.notifications.models import HIDDEN_RECIPIENT, DailyCount, OutboxEmail
+from qms.notifications.models import HIDDEN_RECIPIENT, DailyCount, OutboxEmail, ReminderClaim, ReminderPreference
 from qms.notifications.selectors import outbox_visible_to
 from qms.notifications.services import give_up, retry_now
 
@@ -131,8 +131,37 @@ class DailyCountAdmin(admin.ModelAdmin):
     list_select_related = ("content_type",)
     date_hierarchy = "date"
 
+
+@admin.register(ReminderClaim)
+class ReminderClaimAdmin(admin.ModelAdmin):
+    """The reminders sent, read-only: proof of what reached whom, written by the daily scan."""
+
+    list_display = ("claimed_at", "kind", "recipient", "content_type", "object_id", "threshold", "due_date", "email")
+    list_filter = ("kind", "threshold", "content_type")
+    search_fields = ("kind", "recipient__username", "recipient__email")
+    list_select_related = ("recipient", "content_type", "email")
+    date_hierarchy = "claimed_at"
+
+    def get_queryset(self, request):
+        # A claim about a sensitive case is as visible as its email.
+        queryset = super().get_queryset(request)
+        hidden = OutboxEmail.objects.exclude(pk__in=outbox_visible_to(request.user).values("pk"))
+        return queryset.exclude(email__in=hidden)
+
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    """Each person's choice of how to receive reminders (edited by them on their profile page)."""
+
+    list_display = ("user", "mode", "calendar_token_created_at")
+    list_filter = ("mode",)
+    search_fields = ("user__username", "user__email", "user__last_name")
+    list_select_related = ("user",)
+    exclude = ("calendar_token_hash",)
+    readonly_fields = ("calendar_token_created_at",)

@@ -27,3 +27,19 @@ class OutboxQueue(models.TextChoices):
 
     URGENT = "urgent", _("Urgent")
     BULK = "bulk", _("Bulk")
+
+
+class DigestMode(models.TextChoices):
+    """How a person receives their reminders (urgent ones always go at once)."""
+
+    DAILY = "daily", _("A daily digest")
+    WEEKLY = "weekly", _("A weekly digest")
+    URGENT_ONLY = "urgent_only", _("Urgent emails only")
+
+
+class Delivery(models.TextChoices):
+    """How ``notify`` delivers an email: at once (every email but reminders), or in the person's digest."""
+
+    IMMEDIATE = "immediate", _("At once")
+    DIGEST = "digest", _("In the digest")
+    NONE = "none", _("Not by email")

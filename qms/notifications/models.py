@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qms.notifications.choices import OutboxQueue, OutboxState
+from qms.notifications.choices import DigestMode, OutboxQueue, OutboxState
 
 
 def make_message_id(domain: str | None = None) -> str:
@@ -147,3 +147,81 @@ class DailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}: {self.count}"
+
+
+class ReminderClaim(models.Model):
+    """A reminder that was sent: one (recipient, object, kind, threshold, due date), claimed once.
+
+    It is written in the same transaction as the outbox row it causes, so a rerun or a concurrent scan finds it
+    and writes nothing. The due date is part of it: a moved deadline re-arms its thresholds.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminder_claims",
+    )
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    about = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=100)
+    threshold = models.SmallIntegerField(
+        _("threshold"), help_text=_("Days before the due date; negative once overdue.")
+    )
+    due_date = models.DateField(_("due date"))
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now, db_index=True)
+    email = models.ForeignKey(
+        OutboxEmail,
+        verbose_name=_("email"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminder_claims",
+    )
+    # A reminder kept for the person's digest: what the digest shows, and whether it went out yet.
+    in_digest = models.BooleanField(_("kept for the digest"), default=False)
+    digested_at = models.DateTimeField(_("sent in a digest at"), null=True, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    module = models.CharField(_("module"), max_length=100, blank=True)
+    label = models.CharField(_("label"), max_length=300, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-claimed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "content_type", "object_id", "kind", "threshold", "due_date"],
+                name="reminder_claimed_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="reminder_about"),
+            models.Index(fields=["recipient", "in_digest", "digested_at"], name="reminder_digest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id} ({self.threshold}, {self.due_date}) → {self.recipient_id}"
+
+
+class ReminderPreference(models.Model):
+    """How one person receives their reminders. Without a row, the default: a daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="reminder_preference",
+    )
+    mode = models.CharField(_("reminders"), max_length=20, choices=DigestMode.choices, default=DigestMode.DAILY)
+    calendar_token_hash = models.CharField(_("calendar token (hashed)"), max_length=128, blank=True)
+    calendar_token_created_at = models.DateTimeField(_("calendar link made at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_mode_display()})"

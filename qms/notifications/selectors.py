@@ -176,3 +176,27 @@ def used_dedup_keys(keys: list[str]) -> set[str]:
         batch = keys[start : start + 500]
         found.update(OutboxEmail.objects.filter(dedup_key__in=batch).values_list("dedup_key", flat=True))
     return found
+
+
+def user_for_calendar_token(token: str) -> User | None:
+    """The active user whose calendar link carries ``token``; None for a wrong, revoked or malformed token."""
+    from qms.core.tokens import hash_token, looks_like_token, token_matches
+    from qms.notifications.models import ReminderPreference
+
+    if not looks_like_token(token):
+        return None
+    preference = (
+        ReminderPreference.objects.filter(calendar_token_hash=hash_token(token), user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if preference is None or not token_matches(token, preference.calendar_token_hash):
+        return None
+    return preference.user
+
+
+def reminder_preference(user: User):
+    """``user``'s preference row, or an unsaved default (a daily digest, no calendar link)."""
+    from qms.notifications.models import ReminderPreference
+
+    return ReminderPreference.objects.filter(user=user).first() or ReminderPreference(user=user)

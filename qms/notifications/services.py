@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 
 from qms.core import sources
 from qms.core.models import User
-from qms.notifications.choices import OutboxQueue, OutboxState
+from qms.notifications.choices import Delivery, DigestMode, OutboxQueue, OutboxState
 from qms.notifications.models import DailyCount, OutboxEmail, make_message_id
 from qms.notifications.selectors import SiteInfo, sendable_q, site_info
 
@@ -129,10 +129,28 @@ def resolve_recipient(recipient: User | str, language: str | None = None) -> Rec
     raise TypeError(f"A recipient is a User or an email address, not {type(recipient).__name__}.")
 
 
-def _delivery_wanted(recipient: Recipient, event: str, *, urgent: bool) -> bool:
-    """The one place where each person's preferences will plug in: muted events, and digests that gather
-    non-urgent notices into one email. Today every notice is written at once."""
-    return True
+def reminder_mode(user: User | None) -> str:
+    """How ``user`` receives reminders (``DigestMode``): their preference, or the daily digest by default."""
+    if user is None:
+        return DigestMode.DAILY
+    from qms.notifications.models import ReminderPreference
+
+    preference = ReminderPreference.objects.filter(user=user).only("mode").first()
+    return preference.mode if preference else DigestMode.DAILY
+
+
+def delivery_for(recipient: Recipient, event: str, *, urgent: bool, delivery: str, sensitive: bool = False) -> str:
+    """Where each person's preferences plug in: how an email asked for with ``delivery`` goes (``Delivery``).
+
+    Every email is immediate unless its caller asks for the digest, which only reminders do. Then an urgent
+    item, an item about a sensitive case (never in a digest) and an email to a bare address (no preferences)
+    still go at once; otherwise the person's preference decides: a digest, or nothing by email (urgent only).
+    """
+    if delivery == Delivery.IMMEDIATE or urgent or sensitive or recipient.user is None:
+        return Delivery.IMMEDIATE
+    if reminder_mode(recipient.user) == DigestMode.URGENT_ONLY:
+        return Delivery.NONE
+    return Delivery.DIGEST
 
 
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -203,6 +221,7 @@ def notify(
     reply_to: str | None = None,
     hide_recipient: bool = False,
     sensitive: bool = False,
+    delivery: str = Delivery.IMMEDIATE,
 ) -> OutboxEmail | None:
     """Write the email of ``event`` to ``recipient`` about ``obj`` to the outbox; it is sent after commit.
 
@@ -218,7 +237,9 @@ def notify(
     (they count such emails instead) and erases the address once the email is sent. ``sensitive`` marks an email
     about a sensitive case (harassment, discrimination …), shown only to the sensitive-cases group in every outbox
     page; an email about a source that the sources registry calls sensitive is marked whatever the caller says.
-    Returns None when there is no one to write to.
+    ``delivery`` is immediate (the default) or, for reminders only, digest: then the person's preferences may
+    keep it for their digest or leave it out of email (``delivery_for``), and nothing is written here. Returns
+    None when there is no one to write to, or when the email is not to go out at once.
     """
     target = resolve_recipient(recipient, language)
     if target is None:
@@ -227,7 +248,8 @@ def notify(
         existing = OutboxEmail.objects.filter(dedup_key=dedup_key).first()
         if existing is not None:
             return existing
-    if not _delivery_wanted(target, event, urgent=urgent):
+    is_sensitive = bool(sensitive or (obj is not None and sources.is_sensitive(obj)))
+    if delivery_for(target, event, urgent=urgent, delivery=delivery, sensitive=is_sensitive) != Delivery.IMMEDIATE:
         return None
     site = site_info()
     rendered = render_email(event, language=target.language, context=email_context(target, event, obj, site, context))
@@ -247,7 +269,7 @@ def notify(
         queue=OutboxQueue.URGENT if urgent else OutboxQueue.BULK,
         contains_secret=secret,
         hide_recipient=hide_recipient,
-        is_sensitive=bool(sensitive or (obj is not None and sources.is_sensitive(obj))),
+        is_sensitive=is_sensitive,
     )
     try:
         with transaction.atomic():
@@ -635,3 +657,364 @@ def delete_emails_about(obj: models.Model) -> int:
     if deleted:
         logger.info("Deleted %s outbox email(s) about %s #%s; daily counts kept.", deleted, obj._meta.label, obj.pk)
     return deleted
+
+
+# --- Reminders: the daily scan ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderLine:
+    """One reminder the scan sent (or, in a dry run, would send): what, for whom, and why."""
+
+    provider: str
+    kind: str
+    recipient: User
+    obj: models.Model
+    due_date: datetime.date
+    threshold: int
+    delivery: str = Delivery.IMMEDIATE
+
+    def __str__(self) -> str:
+        from qms.notifications.reminders import threshold_label
+
+        return (
+            f"{self.kind}: {self.obj._meta.label} #{self.obj.pk} to {self.recipient.get_username()} "
+            f"({threshold_label(self.threshold)}, due {self.due_date.isoformat()}; {self.delivery}) "
+            f"[{self.provider}]"
+        )
+
+
+@dataclass
+class ScanResult:
+    today: datetime.date
+    sent: list[ReminderLine] = field(default_factory=list)
+    already_claimed: int = 0
+    errors: list[str] = field(default_factory=list)
+    digests: list[User] = field(default_factory=list)
+
+
+def _item_recipients(item: Any) -> list[User]:
+    from qms.core.selectors import role_holders
+
+    if item.recipient is not None:
+        users = [item.recipient]
+    elif item.role:
+        users = list(role_holders(item.unit, item.role).order_by("pk"))
+    else:
+        users = []
+    return [user for user in users if user.is_active and user.email]
+
+
+def _preferences_url(site: SiteInfo) -> str:
+    from django.urls import reverse
+
+    return f"{site.site_url}{reverse('notifications:profile')}"
+
+
+def _reminder_context(item: Any, site: SiteInfo, today: datetime.date, threshold: int) -> dict[str, Any]:
+    return {
+        **item.context,
+        "reference": item.reference or str(item.obj.pk),
+        "title": "" if item.sensitive else (item.title or str(item.obj)),
+        "link": f"{site.site_url}{item.url}" if item.url else site.site_url,
+        "due_date": item.due_date,
+        "threshold": threshold,
+        "days_left": item.days_left(today),
+        "overdue": threshold < 0,
+        "sensitive": item.sensitive,
+        "preferences_url": _preferences_url(site),
+    }
+
+
+OVERDUE_WEEKDAY = 0  # Monday: the default of the setting REMINDER_OVERDUE_WEEKDAY
+
+
+def overdue_weekday() -> int:
+    """The weekday (0 = Monday) on which digests repeat the overdue section and weekly digests go out."""
+    return int(getattr(settings, "REMINDER_OVERDUE_WEEKDAY", OVERDUE_WEEKDAY)) % 7
+
+
+def _item_label(item: Any) -> str:
+    reference = item.reference or str(item.obj.pk)
+    return (
+        reference if item.sensitive or not (item.title or str(item.obj)) else f"{reference} — {item.title or item.obj}"
+    )
+
+
+def claim_reminder(*, item: Any, recipient: User, threshold: int, today: datetime.date) -> ReminderLine | None:
+    """Claim one reminder and deliver it, in one transaction; None when it was claimed already.
+
+    The claim row is inserted first: a concurrent scan inserting the same one waits on it (PostgreSQL) and then
+    fails on the unique constraint, so only one email (or digest item) is written. The person's preferences
+    decide whether it goes at once (urgent and sensitive items always do), waits for their digest, or stays
+    out of email (urgent-only).
+    """
+    from qms.notifications.models import ReminderClaim
+
+    target = resolve_recipient(recipient)
+    if target is None:
+        return None
+    delivery = delivery_for(target, item.event, urgent=item.urgent, delivery=Delivery.DIGEST, sensitive=item.sensitive)
+    try:
+        with transaction.atomic():
+            claim = ReminderClaim.objects.create(
+                recipient=recipient,
+                content_type=ContentType.objects.get_for_model(item.obj),
+                object_id=item.obj.pk,
+                kind=item.claim_kind,
+                threshold=threshold,
+                due_date=item.due_date,
+                in_digest=delivery == Delivery.DIGEST,
+                urgent=item.urgent,
+                module=str(item.module)[:100],
+                label=_item_label(item)[:300],
+                url=item.url[:300],
+            )
+            if delivery == Delivery.IMMEDIATE:
+                claim.email = notify(
+                    recipient,
+                    item.event,
+                    item.obj,
+                    urgent=item.urgent,
+                    sensitive=item.sensitive,
+                    context=_reminder_context(item, site_info(), today, threshold),
+                )
+                claim.save(update_fields=["email"])
+    except IntegrityError:
+        return None
+    return ReminderLine("", item.claim_kind, recipient, item.obj, item.due_date, threshold, delivery)
+
+
+@dataclass
+class DigestEntry:
+    label: str
+    link: str
+    due_date: datetime.date
+    overdue: bool
+
+
+def _module_name(label: str) -> str:
+    """The name of a module (an app label, such as ``actionplans``) in the current language."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_app_config(label).verbose_name)
+    except LookupError:
+        return label
+
+
+def _digest_sections(entries: list[tuple[bool, str, DigestEntry]]) -> list[dict[str, Any]]:
+    """Entries (urgent, module, entry) grouped by urgency (urgent first), then by module, then by due date."""
+    sections = []
+    for urgent, title in ((True, _("Urgent")), (False, _("To do"))):
+        modules: dict[str, list[DigestEntry]] = {}
+        for is_urgent, module, entry in entries:
+            if is_urgent == urgent:
+                modules.setdefault(module, []).append(entry)
+        if modules:
+            sections.append(
+                {
+                    "title": title,
+                    "modules": [
+                        {"name": _module_name(name), "entries": sorted(found, key=lambda e: (e.due_date, e.label))}
+                        for name, found in sorted(modules.items())
+                    ],
+                }
+            )
+    return sections
+
+
+def send_digests(
+    *, today: datetime.date, overdue: dict[int, list[Any]] | None = None, dry_run: bool = False
+) -> list[User]:
+    """Write today's digests: for each person, the reminders newly crossed since their previous digest and, on
+    the overdue weekday, everything still overdue for them (``overdue``: user pk → items, from today's scan).
+
+    A weekly digest goes out on the overdue weekday only. A digest with nothing in it is not written. Its
+    deduplication key is (person, date): a rerun writes nothing more. Returns the people written to.
+    """
+    from qms.notifications.models import ReminderClaim
+
+    overdue = overdue or {}
+    weekday = today.weekday() == overdue_weekday()
+    pending: dict[int, list[ReminderClaim]] = {}
+    for claim in (
+        ReminderClaim.objects.filter(in_digest=True, digested_at__isnull=True, recipient__is_active=True)
+        .select_related("recipient")
+        .order_by("pk")
+    ):
+        pending.setdefault(claim.recipient_id, []).append(claim)
+    user_ids = set(pending) | (set(overdue) if weekday else set())
+    users = User.objects.filter(pk__in=user_ids, is_active=True).exclude(email="").order_by("pk")
+    site = site_info()
+    written: list[User] = []
+    for user in users:
+        mode = reminder_mode(user)
+        if mode == DigestMode.URGENT_ONLY or (mode == DigestMode.WEEKLY and not weekday):
+            continue
+        new = pending.get(user.pk, [])
+        fresh = [
+            (
+                claim.urgent,
+                claim.module,
+                DigestEntry(claim.label, f"{site.site_url}{claim.url}", claim.due_date, claim.threshold < 0),
+            )
+            for claim in new
+        ]
+        late = []
+        if weekday:
+            late = [
+                (
+                    False,
+                    str(item.module),
+                    DigestEntry(_item_label(item), f"{site.site_url}{item.url}", item.due_date, True),
+                )
+                for item in overdue.get(user.pk, [])
+                if not item.sensitive
+            ]
+        if not fresh and not late:
+            continue
+        written.append(user)
+        if dry_run:
+            continue
+        with transaction.atomic():
+            language = _language(user.language)
+            with translation.override(language):
+                context = {
+                    "new_sections": _digest_sections(fresh),
+                    "overdue_sections": _digest_sections(late),
+                    "digest_date": today,
+                    "preferences_url": _preferences_url(site),
+                }
+            email = notify(
+                user, "reminder-digest", None, context=context, dedup_key=f"digest:{user.pk}:{today.isoformat()}"
+            )
+            ReminderClaim.objects.filter(pk__in=[claim.pk for claim in new], digested_at__isnull=True).update(
+                digested_at=timezone.now(), email=email
+            )
+    return written
+
+
+def send_reminders(*, today: datetime.date | None = None, dry_run: bool = False) -> ScanResult:
+    """The daily scan: ask every provider for its items, send each reminder due today once, then the digests.
+
+    ``dry_run`` lists what would be sent and writes nothing. A provider that fails is logged and skipped: the
+    others still run.
+    """
+    from qms.notifications.models import ReminderClaim
+    from qms.notifications.reminders import providers
+
+    today = today or timezone.localdate()
+    result = ScanResult(today=today)
+    overdue: dict[int, list[Any]] = {}
+    for name, provider in sorted(providers().items()):
+        try:
+            items = list(provider(today))
+        except Exception as exc:  # noqa: BLE001 - one broken provider must not stop the others
+            logger.exception("Reminder provider %s failed.", name)
+            result.errors.append(f"{name}: {type(exc).__name__}")
+            continue
+        for item in items:
+            threshold = item.threshold_crossed(today)
+            if threshold is None:
+                continue
+            for recipient in _item_recipients(item):
+                if threshold < 0:
+                    overdue.setdefault(recipient.pk, []).append(item)
+                if dry_run:
+                    claimed = ReminderClaim.objects.filter(
+                        recipient=recipient,
+                        content_type=ContentType.objects.get_for_model(item.obj),
+                        object_id=item.obj.pk,
+                        kind=item.claim_kind,
+                        threshold=threshold,
+                        due_date=item.due_date,
+                    ).exists()
+                    if claimed:
+                        result.already_claimed += 1
+                    else:
+                        target = resolve_recipient(recipient)
+                        delivery = delivery_for(
+                            target, item.event, urgent=item.urgent, delivery=Delivery.DIGEST, sensitive=item.sensitive
+                        )
+                        result.sent.append(
+                            ReminderLine(name, item.claim_kind, recipient, item.obj, item.due_date, threshold, delivery)
+                        )
+                    continue
+                line = claim_reminder(item=item, recipient=recipient, threshold=threshold, today=today)
+                if line is None:
+                    result.already_claimed += 1
+                else:
+                    line.provider = name
+                    result.sent.append(line)
+    result.digests = send_digests(today=today, overdue=overdue, dry_run=dry_run)
+    logger.info(
+        "Reminder scan of %s: %s reminder(s), %s already claimed, %s digest(s)%s.",
+        today.isoformat(),
+        len(result.sent),
+        result.already_claimed,
+        len(result.digests),
+        " (dry run)" if dry_run else "",
+    )
+    return result
+
+
+# --- Profile: preferences and the calendar link --------------------------------------------------------
+
+
+@transaction.atomic
+def update_profile(*, user: User, language: str, mode: str) -> None:
+    """Record ``user``'s language and how they receive reminders."""
+    from qms.notifications.models import ReminderPreference
+
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    ReminderPreference.objects.update_or_create(user=user, defaults={"mode": mode})
+
+
+@transaction.atomic
+def regenerate_calendar_token(*, user: User) -> str:
+    """Make ``user`` a new calendar token and return it (to show once); the previous link stops working."""
+    from qms.core.tokens import make_token
+    from qms.notifications.models import ReminderPreference
+
+    token, token_hash = make_token()
+    ReminderPreference.objects.update_or_create(
+        user=user, defaults={"calendar_token_hash": token_hash, "calendar_token_created_at": timezone.now()}
+    )
+    logger.info("Calendar link of user %s made anew.", user.pk)
+    return token
+
+
+@transaction.atomic
+def revoke_calendar_token(*, user: User) -> None:
+    """Stop ``user``'s calendar link."""
+    from qms.notifications.models import ReminderPreference
+
+    ReminderPreference.objects.filter(user=user).update(calendar_token_hash="", calendar_token_created_at=None)
+
+
+def calendar_feed(user: User) -> bytes:
+    """``user``'s deadlines as an iCalendar file (all-day events, one per deadline)."""
+    import icalendar
+
+    from qms.notifications.reminders import calendar_entries
+
+    site = site_info()
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{site.institution_name}//QMS//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{site.institution_name} — {user.get_full_name() or user.get_username()}")
+    stamp = timezone.now()
+    for entry in calendar_entries(user):
+        event = icalendar.Event()
+        event.add("uid", f"{entry.uid}@{site.domain}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.due_date)
+        event.add("dtend", entry.due_date + datetime.timedelta(days=1))
+        event.add("summary", entry.summary)
+        if entry.url:
+            event.add("url", f"{site.site_url}{entry.url}")
+        calendar.add_component(event)
+    return calendar.to_ical()

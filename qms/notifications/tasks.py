@@ -17,3 +17,9 @@ def send_email_task(pk: int) -> bool:
 def sweep_outbox(max_batches: int = 10) -> int:
     """Send what is due (beat runs it every minute); returns the number of emails sent."""
     return services.sweep_outbox(max_batches=max_batches).sent
+
+
+@shared_task(name="qms.notifications.tasks.send_reminders", ignore_result=True)
+def send_reminders() -> int:
+    """The daily reminder scan (beat runs it at 07:00); returns the number of reminders sent."""
+    return len(services.send_reminders().sent)
