@@ -8,4 +8,4 @@ class ActionplansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
-        from actionplans import metrics  # noqa: F401 - registers the metrics
+        from actionplans import evidence, metrics  # noqa: F401 - registers the metrics and named lists

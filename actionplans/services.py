@@ -587,6 +587,12 @@ def action_add_update(
     return update
 
 
+def _inherited_sources(action: Action) -> list[models.Model]:
+    """The sources of ``action`` that a follow-up inherits, in the order they were linked (deleted ones left out)."""
+    links = action.sources.select_related("content_type").order_by("created_at", "pk")
+    return [link.source for link in links if link.source is not None]
+
+
 @transaction.atomic
 def action_check_effectiveness(
     *,
@@ -602,7 +608,8 @@ def action_check_effectiveness(
     notify_owner: bool = True,
 ) -> EffectivenessCheck:
     """Record whether a done action proved effective (closing the PDCA loop). A not-effective check may start a
-    follow-up action in the same plan and objective, whose origin is the action checked."""
+    follow-up action in the same plan and objective, whose origin is the action checked and which inherits the
+    sources of that action, whatever their kind."""
     action = Action.objects.select_for_update(of=("self",)).select_related("plan", "objective").get(pk=action.pk)
     if action.status != ActionStatus.DONE:
         raise ActionPlanError(_("Only a done action can have its effectiveness checked."))
@@ -635,7 +642,9 @@ def action_check_effectiveness(
             process=action.process,
             deadline=follow_up_deadline,
             priority=action.priority,
-            sources=[action],
+            # Its origin is the action checked; it also answers whatever that action answered (a finding, a
+            # complaint …), so that those are answered only once the follow-up is done and effective too.
+            sources=[action, *_inherited_sources(action)],
             by=by,
             notify_owner=notify_owner,
         )

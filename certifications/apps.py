@@ -6,3 +6,6 @@ class CertificationsConfig(AppConfig):
     name = "certifications"
     label = "certifications"
     verbose_name = _("Certifications")
+
+    def ready(self) -> None:
+        from certifications import evidence, metrics, sources  # noqa: F401 - register metrics, lists and sources

@@ -8,7 +8,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self) -> None:
-        from complaints import metrics  # noqa: F401 - registers the helpdesk's metrics
+        from complaints import evidence, metrics  # noqa: F401 - registers the helpdesk's metrics and named lists
         from complaints.forms import ASSIGNEE_SCOPE, STAFF_SCOPE
         from complaints.selectors import assignees_for_picker, staff_for_picker
         from qms.core.search import register_user_scope
