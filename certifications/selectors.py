@@ -253,7 +253,8 @@ def latest_certificates(certifications: Iterable[Certification]) -> dict[int, Ce
 
 def next_audit_date(certification: Certification, after: datetime.date) -> datetime.date | None:
     """When the next audit of ``certification`` falls after ``after``: a planned audit if any, else the end of
-    the surveillance window of its latest certificate, else that certificate's expiry."""
+    the surveillance window of its latest certificate (unless an audit already took place in it), else that
+    certificate's expiry (its renewal audit comes before)."""
     from certifications.services.register import surveillance_window
 
     planned = (
@@ -268,7 +269,11 @@ def next_audit_date(certification: Certification, after: datetime.date) -> datet
     if latest is None:
         return None
     window = surveillance_window(latest)
-    if window and window[1] > after:
+    if (
+        window
+        and window[1] > after
+        and not certification.audits.filter(start_date__gte=window[0], start_date__lte=window[1]).exists()
+    ):
         return window[1]
     return latest.valid_until if latest.valid_until > after else None
 

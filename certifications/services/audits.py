@@ -277,6 +277,7 @@ def audit_transition(*, audit: Audit, to: str, by: User | None, note: str = "", 
     from certifications.services.compliance import snapshot_take
     from certifications.services.findings import regrade_open_findings
 
+    audit = Audit.objects.select_for_update(of=("self",)).select_related("certification").get(pk=audit.pk)
     previous = audit.status
     try:
         AUDIT_WORKFLOW.apply(audit, to, by=by, actor=actor, note=note, update_fields=["updated_at"])

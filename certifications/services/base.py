@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 
@@ -41,7 +42,10 @@ def set_fields(obj: models.Model, changes: dict[str, Any], allowed: Iterable[str
     for name, value in changes.items():
         if name not in allowed:
             raise TypeError(f"{type(obj).__name__} has no editable field {name!r}.")
-        old = getattr(obj, name)
+        try:
+            old = getattr(obj, name)
+        except ObjectDoesNotExist:  # a foreign key not set yet on a new object
+            old = None
         if old != value:
             changed[name] = [value_for_log(old), value_for_log(value)]
             setattr(obj, name, value)

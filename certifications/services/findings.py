@@ -46,6 +46,13 @@ def default_dates(*, audit: Audit, grade: Grade, start: datetime.date | None = N
         dates["verification_due"] = dates["implementation_due"] + relativedelta(months=grade.verification_months)
     elif grade.verify_at_next_audit and audit.certification_id:
         dates["verification_due"] = next_audit_date(audit.certification, start)
+    if (
+        dates["verification_due"]
+        and dates["implementation_due"]
+        and dates["verification_due"] < dates["implementation_due"]
+    ):
+        # The next audit comes before the implementation is due: the one after it will verify; left to be set.
+        dates["verification_due"] = None
     return dates
 
 
@@ -183,6 +190,7 @@ def finding_transition(
 ) -> Finding:
     """Move a finding through open → action planned → awaiting verification → closed. Closing needs every
     action that answers it, follow-ups included, done and checked effective."""
+    finding = Finding.objects.select_for_update(of=("self",)).select_related("grade", "audit").get(pk=finding.pk)
     if not finding.grade.needs_action:
         raise CertificationError(_("This finding needs no action: it has no status to move."))
     previous = finding.status

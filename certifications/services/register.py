@@ -126,6 +126,7 @@ def certification_transition(
     *, certification: Certification, to: str, by: User | None, note: str = "", actor: str = Actor.USER
 ) -> Certification:
     """Move a certification's status through the workflow table."""
+    certification = Certification.objects.select_for_update(of=("self",)).get(pk=certification.pk)
     previous = certification.status
     try:
         CERTIFICATION_WORKFLOW.apply(certification, to, by=by, actor=actor, note=note, update_fields=["updated_at"])
@@ -230,7 +231,8 @@ def certificate_add(
         by=by,
         details={"number": certificate.number, "valid_until": certificate.valid_until.isoformat()},
     )
-    if certification.status == CertificationStatus.IN_PREPARATION:
+    status = Certification.objects.filter(pk=certification.pk).values_list("status", flat=True).get()
+    if status == CertificationStatus.IN_PREPARATION:
         certification_transition(
             certification=certification,
             to=CertificationStatus.CERTIFIED,
