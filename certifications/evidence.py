@@ -21,6 +21,6 @@ def internal_audits(period: Period, unit_ids: list[int] | None) -> evidence.List
         audits = audits.filter(audited_units__in=unit_ids).distinct()
     url = (
         reverse("certifications:audit-list")
-        + f"?internal=1&from={period.start.isoformat()}&to={period.end.isoformat()}"
+        + f"?internal=1&start={period.start.isoformat()}&end={period.end.isoformat()}"
     )
     return evidence.ListFigure(count=audits.count(), url=url)

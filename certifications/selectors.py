@@ -85,7 +85,7 @@ def granted_audit_ids(user) -> list[int]:
     return granted_ids(user, Audit)
 
 
-# --- Visibility ------------------------------------------------------------------------------------------------
+# --- Visibility ---------------------------------------------------------------------------------------------------
 
 
 def certifications_visible_to(user) -> models.QuerySet[Certification]:
@@ -168,7 +168,7 @@ def can_list_audits(user) -> bool:
     )
 
 
-# --- Object permissions ------------------------------------------------------------------------------------------
+# --- Object permissions -------------------------------------------------------------------------------------------
 
 
 def can_manage(user) -> bool:
@@ -228,7 +228,7 @@ def can_edit_programme(user, programme: InternalAuditProgramme) -> bool:
     return _signed_in(user) and (is_quality_manager(user) or programme.owner_id == user.pk)
 
 
-# --- Certificates and planned dates ---------------------------------------------------------------------------------
+# --- Certificates and planned dates -------------------------------------------------------------------------------
 
 
 def with_certificates(certifications: models.QuerySet[Certification]) -> models.QuerySet[Certification]:
@@ -383,7 +383,7 @@ def finding_dates_due_between(start: datetime.date, end: datetime.date) -> list[
     return sorted(due, key=lambda item: (item.date, item.finding.pk, item.kind))
 
 
-# --- Findings and their actions ---------------------------------------------------------------------------------
+# --- Findings and their actions -----------------------------------------------------------------------------------
 
 
 def finding_actions(finding: Finding) -> list[Action]:
@@ -438,7 +438,7 @@ def open_nonconformities(
     return findings
 
 
-# --- The compliance matrix ---------------------------------------------------------------------------------------
+# --- The compliance matrix ----------------------------------------------------------------------------------------
 
 
 def readiness_of(statuses: Iterable[str]) -> Decimal | None:

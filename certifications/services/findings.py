@@ -252,7 +252,7 @@ def regrade_open_findings(*, audit: Audit, by: User | None) -> list[Finding]:
     return regraded
 
 
-# --- Actions ---------------------------------------------------------------------------------------------------------
+# --- Actions ------------------------------------------------------------------------------------------------------
 
 
 def finding_default_unit(finding: Finding) -> OrgUnit | None:

@@ -142,7 +142,7 @@ def certification_transition(
     return certification
 
 
-# --- Certificates ------------------------------------------------------------------------------------------------
+# --- Certificates -------------------------------------------------------------------------------------------------
 
 
 def certificate_defaults(
@@ -257,7 +257,7 @@ def certificate_update(
     return certificate
 
 
-# --- A new version of the framework --------------------------------------------------------------------------------
+# --- A new version of the framework -------------------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -84,15 +84,15 @@ def test_an_auditor_may_not_audit_a_process_they_own(programme, internal_auditor
 def test_the_quality_manager_overrides_with_a_recorded_reason(
     programme, internal_auditor, org, quality_manager, referent_sciences
 ):
-    kwargs = dict(
-        title="Audit interne Lettres",
-        audit_type=AuditType.INTERNAL,
-        start_date=D(2025, 5, 12),
-        end_date=D(2025, 5, 12),
-        programme=programme,
-        team=[internal_auditor],
-        audited_units=[org.letters],
-    )
+    kwargs = {
+        "title": "Audit interne Lettres",
+        "audit_type": AuditType.INTERNAL,
+        "start_date": D(2025, 5, 12),
+        "end_date": D(2025, 5, 12),
+        "programme": programme,
+        "team": [internal_auditor],
+        "audited_units": [org.letters],
+    }
     with pytest.raises(CertificationError, match="Only the quality manager"):
         services.audit_create(**kwargs, override_reason="Seule auditrice disponible", by=referent_sciences)
     audit = services.audit_create(**kwargs, override_reason="Seule auditrice formée disponible", by=quality_manager)

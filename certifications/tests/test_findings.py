@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.files.base import ContentFile
 import time_machine
+from django.core.files.base import ContentFile
 
 from actionplans import services as action_services
 from actionplans.choices import ActionStatus, EffectivenessResult
