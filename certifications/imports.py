@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 from django.utils import formats, timezone, translation
@@ -389,14 +390,13 @@ def _find_framework(code: str, version: str) -> Framework | None:
 def analyse_register(payload: dict[str, Any]) -> ImportPreview:
     """Rows of the register: one certificate per row, its certification matched on framework and name (made
     when new), its certificate on its number (or its date of issue when it has none)."""
-    from certifications.services.register import certificate_defaults
-
     preview = ImportPreview(
         ImportKind.REGISTER, list(payload.get("columns", [])), ignored_headers=list(payload.get("ignored_headers", []))
     )
     rows = _rows(payload)
     people = resolve_people({row.text("owner").strip() for row in rows})
     seen: dict[tuple, int] = {}
+    planned: dict[tuple, list] = {}
     for row in rows:
         name = row.text("name").strip()
         code = row.text("framework").strip()
@@ -436,17 +436,22 @@ def analyse_register(payload: dict[str, Any]) -> ImportPreview:
             )
             continue
         seen[key] = row.line
-        if certification is not None and (valid_from is None or valid_until is None):
-            default_from, default_until = certificate_defaults(certification, issued_on)
-            valid_from, valid_until = valid_from or default_from, valid_until or default_until
-        elif valid_until is None and framework.certificate_validity_months:
-            from dateutil.relativedelta import relativedelta
-
-            valid_from = valid_from or issued_on
+        # The certificates issued before this one, recorded or earlier in the file: a renewal follows the last.
+        earlier = [
+            (c.issued_on, c.valid_until)
+            for c in (certification.certificates.all() if certification is not None else [])
+            if c.issued_on < issued_on and (not number or c.number != number)
+        ]
+        earlier += [dates for other, dates in planned.get(key[:2], []) if dates[0] < issued_on]
+        if valid_from is None:
+            valid_from = issued_on
+            latest_until = max((until for _issued, until in earlier), default=None)
+            if framework.renewal_takes_effect_after_expiry and latest_until and latest_until >= issued_on:
+                valid_from = latest_until + datetime.timedelta(days=1)
+        if valid_until is None and framework.certificate_validity_months:
             valid_until = (
                 valid_from + relativedelta(months=framework.certificate_validity_months) - datetime.timedelta(days=1)
             )
-        valid_from = valid_from or issued_on
         if valid_until is None:
             preview.error(
                 row.line,
@@ -469,6 +474,7 @@ def analyse_register(payload: dict[str, Any]) -> ImportPreview:
             "valid_from": valid_from.isoformat(),
             "valid_until": valid_until.isoformat(),
         }
+        planned.setdefault(key[:2], []).append((key, (issued_on, valid_until)))
         label = f"{name} — {number or _display(issued_on)}"
         if certification is None:
             preview.rows.append(RowPlan(row.line, "create", label, values=values))
@@ -483,7 +489,8 @@ def analyse_register(payload: dict[str, Any]) -> ImportPreview:
             ("certifying_body", "body", _("Certifying body"), certification.certifying_body),
             ("level", "level", _("Level"), certification.level),
         ):
-            if column in preview.columns and values[key_name] != current:
+            # An empty cell leaves what the register holds.
+            if column in preview.columns and values[key_name] and values[key_name] != current:
                 changes.append(_change(label_text, current, values[key_name]))
         if certificate is None:
             changes.append(_("New certificate %(number)s") % {"number": number or _display(issued_on)})

@@ -545,7 +545,7 @@ class MatrixRow:
 
     @property
     def status_label(self) -> str:
-        return ComplianceStatus(self.status).label
+        return str(ComplianceStatus(self.status).label)
 
     @property
     def badge(self) -> str:

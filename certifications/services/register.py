@@ -111,10 +111,14 @@ def certification_update(
 ) -> Certification:
     """Change a certification's fields, categories and declared conditions (its status moves through
     ``certification_transition``, its framework version through ``certification_move_to_version``)."""
+    # The stored row, not the caller's copy: its status may have moved since that copy was read.
+    certification = (
+        Certification.objects.select_for_update(of=("self",)).select_related("framework").get(pk=certification.pk)
+    )
     changed = set_fields(certification, changes, CERTIFICATION_FIELDS)
     _check_certification(certification)
     if changed:
-        certification.save()
+        certification.save(update_fields=[*changed, "updated_at"])
     changed.update(_set_categories_and_conditions(certification, categories, conditions))
     if changed:
         log_activity(obj=certification, verb="updated", by=by, details={"changes": changed})
