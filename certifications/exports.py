@@ -35,7 +35,13 @@ def evidence_text(row) -> str:
     """A row's evidence in one cell: one line each, with its date; links written out."""
     lines = []
     for evidence in row.evidence:
-        where = evidence.url if evidence.kind == EvidenceKind.URL else evidence.filename
+        if evidence.kind == EvidenceKind.URL:
+            where = evidence.url
+        elif evidence.kind == EvidenceKind.DOCUMENT:
+            version = evidence.document_version
+            where = f"{version} — {version.get_status_display()}"
+        else:
+            where = evidence.filename
         label = str(evidence)
         text = f"{label} ({where})" if where and where != label else label
         lines.append(f"{text} — {evidence.dated:%d/%m/%Y}")
@@ -181,10 +187,11 @@ def evidence_archive(certification: Certification, *, max_bytes: int | None = No
         criterion = criteria.get(row.requirement.criterion_id)
         folder = _folder_name(criterion.requirement.reference, criterion.requirement.label) if criterion else "-"
         for evidence in row.evidence:
-            if evidence.kind != EvidenceKind.FILE or not evidence.file:
+            stored = evidence.stored_file
+            if stored is None:
                 continue
             try:
-                size = evidence.file.size
+                size = stored.size
             except (FileNotFoundError, OSError):
                 continue
             total += size
@@ -196,7 +203,7 @@ def evidence_archive(certification: Certification, *, max_bytes: int | None = No
                     )
                     % {"limit": max_bytes // (1024 * 1024)}
                 )
-            name = f"{folder}/{row.requirement.reference} - {os.path.basename(evidence.file.name)}"
+            name = f"{folder}/{row.requirement.reference} - {evidence.filename}"
             name = re.sub(r"[\\:*?\"<>|\x00-\x1f]+", "-", name)
             stem, extension = os.path.splitext(name)
             counter = 2
@@ -206,7 +213,7 @@ def evidence_archive(certification: Certification, *, max_bytes: int | None = No
             used.add(name)
             paths[evidence.pk] = name
             evidence.archive_path = name
-            entries.append((name, evidence.file))
+            entries.append((name, stored))
     index = render_to_string(
         "certifications/evidence_index.html",
         {

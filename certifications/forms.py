@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 
 import filetype
@@ -26,7 +25,8 @@ from certifications.models import (
     InternalAuditProgramme,
     Requirement,
 )
-from processes.models import Process
+from processes.choices import VersionStatus
+from processes.models import DocumentVersion, Process
 from qms.core.forms import DateInput
 from qms.core.models import OrgUnit, User
 from qms.core.spreadsheets import DEFAULT_MAX_BYTES
@@ -447,14 +447,35 @@ class AssessmentForm(forms.Form):
         return data
 
 
+class DocumentVersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} — {obj.document.title}"
+
+
 class EvidenceForm(forms.Form):
     file = DocumentField(label=_("File"), required=False)
     url = forms.CharField(label=_("Link"), required=False, max_length=500)
+    document_version = DocumentVersionChoiceField(
+        label=_("Document version"),
+        queryset=DocumentVersion.objects.none(),
+        required=False,
+        help_text=_("An approved version of a controlled document of the process map."),
+    )
     label = forms.CharField(label=_("Label"), required=False, max_length=250)
-    dated = forms.DateField(label=_("Date of the evidence"), widget=DateInput(), initial=datetime.date.today)
+    dated = forms.DateField(
+        label=_("Date of the evidence"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Left empty: today, or the edition date of the document version."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["document_version"].queryset = (
+            DocumentVersion.objects.filter(status=VersionStatus.APPROVED)
+            .select_related("document")
+            .order_by("document__reference")
+        )
         self.helper = _helper(_("Add the evidence"), multipart=True)
 
     def clean_url(self):
@@ -468,8 +489,9 @@ class EvidenceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("file")) == bool(data.get("url")):
-            raise forms.ValidationError(_("Give either a file or a link."))
+        given = [bool(data.get("file")), bool(data.get("url")), data.get("document_version") is not None]
+        if sum(given) != 1:
+            raise forms.ValidationError(_("Give one piece of evidence: a file, a link or a document version."))
         return data
 
 

@@ -613,7 +613,12 @@ def compliance_matrix(
         a.requirement_id: a
         for a in Assessment.objects.filter(certification=certification, requirement__framework=framework)
         .select_related("owner", "reviewed_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("-dated", "pk")))
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("document_version__document").order_by("-dated", "pk"),
+            )
+        )
     }
     max_age = CertificationSettings.get().evidence_max_age_months
     period = evidence_period(today)

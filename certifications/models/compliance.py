@@ -92,6 +92,16 @@ class Evidence(models.Model):
         _("file"), upload_to=evidence_upload_to, storage=private_storage, max_length=300, blank=True
     )
     url = models.URLField(_("link"), max_length=500, blank=True)
+    # A version of a controlled document of the process map, never "the document" in general: what the auditor
+    # reads is the version that was cited.
+    document_version = models.ForeignKey(
+        "processes.DocumentVersion",
+        verbose_name=_("document version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certification_evidence",
+    )
     dated = models.DateField(_("date of the evidence"), default=timezone.localdate)
     added_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
     added_by = models.ForeignKey(
@@ -110,22 +120,42 @@ class Evidence(models.Model):
         ordering = ["assessment_id", "-dated", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind=EvidenceKind.FILE) & ~Q(file="")) | (Q(kind=EvidenceKind.URL) & ~Q(url="")),
+                condition=(Q(kind=EvidenceKind.FILE) & ~Q(file=""))
+                | (Q(kind=EvidenceKind.URL) & ~Q(url=""))
+                | (Q(kind=EvidenceKind.DOCUMENT) & Q(document_version__isnull=False)),
                 name="evidence_matches_its_kind",
             ),
         ]
 
     def __str__(self) -> str:
-        return self.label or self.filename or self.url
+        if self.label:
+            return self.label
+        if self.kind == EvidenceKind.DOCUMENT and self.document_version_id:
+            return str(self.document_version)
+        return self.filename or self.url
 
     def get_absolute_url(self) -> str:
+        if self.kind == EvidenceKind.URL:
+            return self.url
+        if self.kind == EvidenceKind.DOCUMENT and self.document_version_id and not self.document_version.file:
+            return self.document_version.link
+        return reverse("certifications:evidence-download", args=[self.pk])
+
+    @property
+    def stored_file(self):
+        """The file this evidence carries: its own, or its document version's (None for a link)."""
         if self.kind == EvidenceKind.FILE:
-            return reverse("certifications:evidence-download", args=[self.pk])
-        return self.url
+            return self.file or None
+        if self.kind == EvidenceKind.DOCUMENT and self.document_version_id:
+            return self.document_version.file or None
+        return None
 
     @property
     def filename(self) -> str:
-        return os.path.basename(self.file.name) if self.file else ""
+        stored = self.stored_file
+        if self.kind == EvidenceKind.DOCUMENT and stored:
+            return self.document_version.filename or os.path.basename(stored.name)
+        return os.path.basename(stored.name) if stored else ""
 
     def is_old(self, max_age_months: int, today: datetime.date | None = None) -> bool:
         """Older than the age the certifications' settings allow."""
@@ -137,8 +167,10 @@ class Evidence(models.Model):
 
     @property
     def is_obsolete(self) -> bool:
-        """A document version that became obsolete."""
-        return False
+        """A document version that became obsolete since it was cited."""
+        from processes.choices import VersionStatus
+
+        return bool(self.document_version_id and self.document_version.status == VersionStatus.OBSOLETE)
 
 
 class AssessmentSnapshot(models.Model):

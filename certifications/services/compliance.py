@@ -101,13 +101,21 @@ def evidence_add(
     by: User | None,
     file: UploadedFile | None = None,
     url: str = "",
+    document_version: Any = None,
     label: str = "",
     dated: datetime.date | None = None,
 ) -> Evidence:
-    """Attach a piece of evidence (a file or a URL, each with its date) to ``requirement``'s row."""
+    """Attach a piece of evidence to ``requirement``'s row: an uploaded file, a URL, or a version of a controlled
+    document of the process map (never the document in general), each with its date. A document version is
+    dated by its edition unless a date is given."""
     _check_leaf(certification, requirement)
-    if bool(file) == bool((url or "").strip()):
-        raise CertificationError(_("Give either a file or a link."))
+    given = [bool(file), bool((url or "").strip()), document_version is not None]
+    if sum(given) != 1:
+        raise CertificationError(_("Give one piece of evidence: a file, a link or a document version."))
+    if dated is None and document_version is not None:
+        dated = document_version.issued_on or (
+            timezone.localdate(document_version.approved_at) if document_version.approved_at else None
+        )
     dated = dated or timezone.localdate()
     if dated > timezone.localdate():
         raise CertificationError(_("The date of the evidence cannot be in the future."), field="dated")
@@ -122,6 +130,9 @@ def evidence_add(
         evidence.kind = EvidenceKind.FILE
         evidence.label = evidence.label or file.name[:250]
         evidence.file.save(file.name, file, save=False)
+    elif document_version is not None:
+        evidence.kind = EvidenceKind.DOCUMENT
+        evidence.document_version = document_version
     else:
         evidence.kind = EvidenceKind.URL
         evidence.url = _clean_url(url)
@@ -209,6 +220,7 @@ def snapshot_take(
                         "label": str(evidence),
                         "dated": evidence.dated.isoformat(),
                         "url": evidence.url,
+                        "obsolete": evidence.is_obsolete,
                     }
                     for evidence in row.evidence
                 ],

@@ -308,6 +308,7 @@ def certification_move_to_version(
                 label=evidence.label,
                 file=evidence.file.name,
                 url=evidence.url,
+                document_version=evidence.document_version,
                 dated=evidence.dated,
                 added_by=evidence.added_by,
                 added_at=evidence.added_at,

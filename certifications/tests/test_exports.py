@@ -150,3 +150,27 @@ def test_the_archive_stops_with_a_clear_message_at_the_size_cap(client, quality_
     response = client.get(reverse("certifications:evidence-archive", args=[assessed.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("certifications:matrix", args=[assessed.pk])
     assert "1\u00a0Mo" in response.content.decode()
+
+
+def test_the_archive_holds_the_cited_document_version(client, quality_manager, auditor, qualiopi_certification):
+    from django.core.files.base import ContentFile
+
+    from processes.models import Document, DocumentVersion
+
+    document = Document.objects.create(reference="PR-07", title="Procédure réclamations")
+    version = DocumentVersion(document=document, number="3", status="approved", filename="procedure.pdf")
+    version.file.save("procedure.pdf", ContentFile(b"%PDF-1.4 procedure v3"), save=False)
+    version.save()
+    i31 = qualiopi_certification.framework.requirements.get(reference="I31")
+    evidence = services.evidence_add(
+        certification=qualiopi_certification, requirement=i31, document_version=version, by=quality_manager
+    )
+    archive = zipfile.ZipFile(io.BytesIO(exports.evidence_archive(qualiopi_certification)))
+    name = next(name for name in archive.namelist() if name.endswith("procedure.pdf"))
+    assert name.startswith("C7 ") and "/I31 - " in name
+    assert archive.read(name) == b"%PDF-1.4 procedure v3"
+    # Downloaded through the certification's evidence page, for whoever reads the matrix.
+    client.force_login(quality_manager)
+    response = client.get(reverse("certifications:evidence-download", args=[evidence.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 procedure v3"

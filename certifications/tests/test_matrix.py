@@ -185,7 +185,7 @@ def test_old_evidence_is_flagged_by_the_age_in_the_settings(qualiopi_certificati
 
 def test_evidence_is_a_file_or_a_web_address(qualiopi_certification, quality_manager):
     i1 = qualiopi_certification.framework.requirements.get(reference="I1")
-    with pytest.raises(CertificationError, match="either a file or a link"):
+    with pytest.raises(CertificationError, match="Give one piece of evidence"):
         services.evidence_add(certification=qualiopi_certification, requirement=i1, by=quality_manager)
     with pytest.raises(CertificationError, match="not a web address"):
         services.evidence_add(
@@ -260,3 +260,35 @@ def test_the_matrix_of_a_150_requirement_framework_runs_a_fixed_number_of_querie
     small, large = matrix_queries(20, "small"), matrix_queries(150, "large")
     assert small == large
     assert large <= 10
+
+
+def _document_version(number="1", status="approved", content=b"%PDF-1.4 procedure"):
+    from django.core.files.base import ContentFile
+
+    from processes.models import Document, DocumentVersion
+
+    document, _created = Document.objects.get_or_create(reference="PR-07", defaults={"title": "Procédure réclamations"})
+    version = DocumentVersion(document=document, number=number, status=status, issued_on=datetime.date(2024, 9, 1))
+    version.file.save("procedure-reclamations.pdf", ContentFile(content), save=False)
+    version.filename = "procedure-reclamations.pdf"
+    version.save()
+    return version
+
+
+def test_a_document_version_is_evidence_and_flagged_once_obsolete(qualiopi_certification, quality_manager):
+    from processes.choices import VersionStatus
+
+    version = _document_version()
+    i31 = qualiopi_certification.framework.requirements.get(reference="I31")
+    evidence = services.evidence_add(
+        certification=qualiopi_certification, requirement=i31, document_version=version, by=quality_manager
+    )
+    assert (evidence.kind, evidence.dated, str(evidence)) == ("document", datetime.date(2024, 9, 1), "PR-07 v1")
+    row = next(r for r in compliance_matrix(qualiopi_certification).rows if r.requirement.reference == "I31")
+    assert row.obsolete_evidence == 0
+    version.status = VersionStatus.OBSOLETE
+    version.save()
+    row = next(r for r in compliance_matrix(qualiopi_certification).rows if r.requirement.reference == "I31")
+    assert row.obsolete_evidence == 1 and row.flagged
+    snapshot = services.snapshot_take(certification=qualiopi_certification, label="Avant audit", by=quality_manager)
+    assert snapshot.rows.get(reference="I31").evidence[0]["obsolete"] is True

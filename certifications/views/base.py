@@ -21,6 +21,7 @@ def private_download(field_file, filename: str = "") -> FileResponse:
     """A private file as a download, never shown inline."""
     if not field_file:
         raise Http404
+    filename = os.path.basename(filename or "")
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:

@@ -77,13 +77,16 @@ class RequirementRowMixin(CertificationMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        evidence = list(self.assessment.evidence.all()) if self.assessment else []
+        evidence = (
+            list(self.assessment.evidence.select_related("document_version__document")) if self.assessment else []
+        )
         max_age = CertificationSettings.get().evidence_max_age_months
         context.update(
             requirement=self.requirement,
             assessment=self.assessment,
             evidence=evidence,
             old_ids={e.pk for e in evidence if e.is_old(max_age)},
+            obsolete_ids={e.pk for e in evidence if e.is_obsolete},
             max_age=max_age,
             evidence_form=kwargs.get("evidence_form") or EvidenceForm(),
         )
@@ -141,6 +144,7 @@ class EvidenceAddView(RequirementRowMixin, FormView):
                 by=self.request.user,
                 file=data.get("file"),
                 url=data.get("url") or "",
+                document_version=data.get("document_version"),
                 label=data.get("label") or "",
                 dated=data.get("dated"),
             )
@@ -177,7 +181,8 @@ class EvidenceDownloadView(EvidenceMixin, View):
         return self.evidence is not None
 
     def get(self, request, *args, **kwargs):
-        return private_download(self.evidence.file)
+        evidence = self.evidence
+        return private_download(evidence.stored_file, filename=evidence.filename)
 
 
 class EvidenceDeleteView(EvidenceMixin, View):
