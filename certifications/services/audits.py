@@ -270,17 +270,26 @@ def audit_update(
 
 
 @transaction.atomic
-def audit_transition(*, audit: Audit, to: str, by: User | None, note: str = "", actor: str = Actor.USER) -> Audit:
+def audit_transition(
+    *,
+    audit: Audit,
+    to: str,
+    by: User | None,
+    note: str = "",
+    actor: str = Actor.USER,
+    at: datetime.datetime | None = None,
+) -> Audit:
     """Move an audit through planned → in progress → report received → closed. Starting it freezes its
     certification's matrix in a snapshot; closing it regrades the earlier findings still open where the
-    framework says so (Qualiopi: a minor non-conformity becomes major)."""
+    framework says so (Qualiopi: a minor non-conformity becomes major). ``at`` dates the move (a history
+    recorded afterwards)."""
     from certifications.services.compliance import snapshot_take
     from certifications.services.findings import regrade_open_findings
 
     audit = Audit.objects.select_for_update(of=("self",)).select_related("certification").get(pk=audit.pk)
     previous = audit.status
     try:
-        AUDIT_WORKFLOW.apply(audit, to, by=by, actor=actor, note=note, update_fields=["updated_at"])
+        AUDIT_WORKFLOW.apply(audit, to, by=by, actor=actor, note=note, at=at, update_fields=["updated_at"])
     except TransitionError as error:
         raise CertificationError(error.message) from None
     log_activity(obj=audit, verb="status_changed", by=by, actor=actor, details={"from": previous, "to": to})
@@ -290,9 +299,10 @@ def audit_transition(*, audit: Audit, to: str, by: User | None, note: str = "", 
             by=by,
             label=_("Start of the audit “%(title)s”") % {"title": audit.title},
             audit=audit,
+            at=at,
         )
     if to == AuditStatus.CLOSED:
-        regrade_open_findings(audit=audit, by=by)
+        regrade_open_findings(audit=audit, by=by, at=at)
     return audit
 
 

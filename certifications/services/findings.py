@@ -186,7 +186,13 @@ def finding_update(*, finding: Finding, by: User | None, grade: Grade | None = N
 
 @transaction.atomic
 def finding_transition(
-    *, finding: Finding, to: str, by: User | None, note: str = "", actor: str = Actor.USER
+    *,
+    finding: Finding,
+    to: str,
+    by: User | None,
+    note: str = "",
+    actor: str = Actor.USER,
+    at: datetime.datetime | None = None,
 ) -> Finding:
     """Move a finding through open → action planned → awaiting verification → closed. Closing needs every
     action that answers it, follow-ups included, done and checked effective."""
@@ -196,10 +202,10 @@ def finding_transition(
     previous = finding.status
     extra = ["updated_at"]
     if to == FindingStatus.CLOSED:
-        finding.closed_on = timezone.localdate()
+        finding.closed_on = timezone.localdate(at) if at else timezone.localdate()
         extra.append("closed_on")
     try:
-        FINDING_WORKFLOW.apply(finding, to, by=by, actor=actor, note=note, update_fields=extra)
+        FINDING_WORKFLOW.apply(finding, to, by=by, actor=actor, note=note, at=at, update_fields=extra)
     except TransitionError as error:
         raise CertificationError(error.message) from None
     log_activity(
@@ -209,7 +215,7 @@ def finding_transition(
 
 
 @transaction.atomic
-def regrade_open_findings(*, audit: Audit, by: User | None) -> list[Finding]:
+def regrade_open_findings(*, audit: Audit, by: User | None, at: datetime.datetime | None = None) -> list[Finding]:
     """At the close of ``audit``, regrade the findings of earlier audits of the same certification that are
     still open and whose grade says what it becomes (Qualiopi: a minor non-conformity becomes major). The
     earlier grade is kept in ``original_grade``, the move is logged, and the new grade's dates apply, counted
@@ -230,7 +236,7 @@ def regrade_open_findings(*, audit: Audit, by: User | None) -> list[Finding]:
         target = earlier.regrades_to
         finding.original_grade = finding.original_grade or earlier
         finding.grade = target
-        finding.regraded_at = timezone.now()
+        finding.regraded_at = at or timezone.now()
         finding.regraded_at_audit = audit
         dates = default_dates(audit=audit, grade=target, start=audit.end_date)
         for name in ("implementation_due", "verification_due"):
