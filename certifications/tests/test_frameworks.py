@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 from certifications import services
 from certifications.choices import GradeKind
