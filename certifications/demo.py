@@ -224,7 +224,7 @@ class Demo:
             lead_auditor_name="Auditrice AFNOR Certification",
         )
         self.run(surveillance, [AuditStatus.IN_PROGRESS], surveillance.start_date)
-        minor = self.finding(
+        self.finding(
             surveillance,
             "minor",
             "C-01",
@@ -257,6 +257,19 @@ class Demo:
             surveillance,
             [AuditStatus.REPORT_RECEIVED, AuditStatus.CLOSED],
             surveillance.end_date + relativedelta(weeks=3),
+        )
+        # The self-assessment before the renewal: the renewal audit's start freezes it.
+        self.assess(
+            certification,
+            {
+                "I1": (S.COMPLIANT, "Catalogue des formations publié, fiches à jour."),
+                "I4": (S.COMPLIANT, "Entretien préalable systématique, trame commune."),
+                "I5": (S.COMPLIANT, ""),
+                "I9": (S.COMPLIANT, "Livret d'accueil remis à chaque stagiaire."),
+                "I23": (S.COMPLIANT, "Registre de veille tenu par le service de formation continue."),
+                "I30": (S.PARTIAL, "Enquêtes à chaud seulement."),
+            },
+            today - relativedelta(months=9),
         )
         # The renewal audit closes with the minor NC C-01 still open: Qualiopi regrades it major.
         renewal = self.audit(
@@ -301,23 +314,23 @@ class Demo:
             today + relativedelta(months=8),
             lead_auditor=self.users.get("auditeur"),
         )
-        minor.refresh_from_db()
         self.assess(
             certification,
             {
-                "I1": (S.COMPLIANT, "Catalogue des formations publié, fiches à jour."),
                 "I2": (S.PARTIAL, "Indicateurs publiés pour les diplômes, pas encore pour les formations courtes."),
-                "I4": (S.COMPLIANT, "Entretien préalable systématique, trame commune."),
-                "I5": (S.COMPLIANT, ""),
-                "I9": (S.COMPLIANT, "Livret d'accueil remis à chaque stagiaire."),
                 "I11": (S.PARTIAL, "Évaluation de fin de parcours VAE en cours de déploiement."),
                 "I19": (S.NON_COMPLIANT, "Ressources non accessibles : plan d'action en cours."),
-                "I23": (S.COMPLIANT, "Registre de veille tenu par le service de formation continue."),
                 "I30": (S.COMPLIANT, "Enquêtes à chaud et à froid."),
                 "I31": (S.PARTIAL, "Registre des réclamations tenu dans QMS depuis cette année."),
                 "I32": (S.PARTIAL, ""),
             },
             today - relativedelta(months=1),
+        )
+        services.snapshot_take(
+            certification=certification,
+            label="Préparation de l'audit de surveillance",
+            by=self.by,
+            at=_moment(today - relativedelta(weeks=1), 16),
         )
         i1 = certification.framework.requirements.get(reference="I1")
         services.evidence_add(

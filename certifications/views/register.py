@@ -18,7 +18,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from certifications import services
 from certifications.filtersets import CertificationFilterSet
 from certifications.forms import CertificateForm, CertificationForm, TransitionForm, VersionForm
-from certifications.models import Certificate
+from certifications.models import Certificate, Certification, Framework
 from certifications.selectors import (
     calendar_events,
     can_edit_certification,
@@ -119,7 +119,7 @@ class CertificationDetailView(CertificationMixin, TemplateView):
             can_edit=can_edit,
             can_plan_audit=can_edit,
             transition_form=TransitionForm(workflow=CERTIFICATION_WORKFLOW, obj=certification) if can_edit else None,
-            has_other_versions=certification.framework.__class__.objects.filter(code=certification.framework.code)
+            has_other_versions=Framework.objects.filter(code=certification.framework.code)
             .exclude(pk=certification.framework_id)
             .exists(),
         )
@@ -135,7 +135,8 @@ class CertificationEditView(CertificationMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.certification.__class__.objects.get(pk=self.certification.pk)
+        # A copy: the form writes its input into its instance, and the page around it shows ``self.certification``.
+        kwargs["instance"] = Certification.objects.get(pk=self.certification.pk)
         return kwargs
 
     def form_valid(self, form: CertificationForm):
