@@ -106,3 +106,14 @@ def test_a_finding_moves_and_links_actions_from_its_page(client, quality_manager
     assert finding.status == "action_planned"
     page = client.get(finding.get_absolute_url()).content.decode()
     assert "Action existante" in page and "A-001" in page
+
+
+def test_planning_an_audit_proposes_the_surveillance_window(client, quality_manager, qualiopi_certification):
+    import time_machine
+
+    client.force_login(quality_manager)
+    with time_machine.travel(D(2025, 1, 10)):
+        response = client.get(reverse("certifications:audit-create") + f"?certification={qualiopi_certification.pk}")
+    form = response.context["form"]
+    # The certificate was issued on 15 January 2024: the window opens on 15 March 2025.
+    assert (form.initial["audit_type"], form.initial["start_date"]) == (AuditType.SURVEILLANCE, D(2025, 3, 15))

@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,6 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from actionplans.selectors import actions_visible_to, plans_user_can_add_actions_to
 from certifications import exports, services
+from certifications.choices import AuditType
 from certifications.filtersets import AuditFilterSet
 from certifications.forms import (
     AuditForm,
@@ -105,6 +107,17 @@ class AuditCreateView(UserPassesTestMixin, FormView):
         if self.programme is not None:
             return can_edit_programme(self.request.user, self.programme)
         return False
+
+    def get_initial(self):
+        """A surveillance audit falls in the window the framework's rules give, when one is ahead."""
+        initial = super().get_initial()
+        if self.certification is not None:
+            latest = self.certification.certificates.order_by("-valid_from", "-pk").first()
+            window = services.surveillance_window(latest) if latest else None
+            today = timezone.localdate()
+            if window and window[1] >= today:
+                initial.update(audit_type=AuditType.SURVEILLANCE, start_date=max(window[0], today))
+        return initial
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
