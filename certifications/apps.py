@@ -8,4 +8,9 @@ class CertificationsConfig(AppConfig):
     verbose_name = _("Certifications")
 
     def ready(self) -> None:
-        from certifications import evidence, metrics, sources  # noqa: F401 - register metrics, lists and sources
+        # Metrics, named lists (live evidence) and findings as action sources.
+        from certifications import evidence, metrics, sources  # noqa: F401
+        from certifications.selectors import PEOPLE_SCOPE, people_for_picker
+        from qms.core.search import register_user_scope
+
+        register_user_scope(PEOPLE_SCOPE, people_for_picker)

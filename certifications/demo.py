@@ -165,7 +165,7 @@ class Demo:
         plan = action_services.continuous_improvement_plan_for(
             org_unit=services.findings.finding_default_unit(finding), by=self.by
         )
-        action = action_services.action_create(
+        action = action_services.action_import_create(
             plan=plan,
             title=title,
             by=self.by,
@@ -174,7 +174,6 @@ class Demo:
             org_unit=services.findings.finding_default_unit(finding),
             deadline=finding.implementation_due,
             sources=[finding],
-            notify_owner=False,
             at=_moment(created),
         )
         services.finding_transition(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
-import filetype
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout, Submit
 from django import forms
@@ -12,9 +9,6 @@ from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.choices import ActionKind
-from actionplans.forms import action_picker
-from actionplans.models import Action, ActionPlan
 from certifications.choices import AuditType, ComplianceStatus, FrameworkKind, GradeKind
 from certifications.models import (
     Audit,
@@ -25,61 +19,27 @@ from certifications.models import (
     InternalAuditProgramme,
     Requirement,
 )
+from certifications.selectors import PEOPLE_SCOPE
+from certifications.uploads import DOCUMENT_POLICY
 from processes.choices import VersionStatus
 from processes.models import DocumentVersion, Process
-from qms.core.forms import DateInput
 from qms.core.models import OrgUnit, User
 from qms.core.spreadsheets import DEFAULT_MAX_BYTES
-from qms.core.widgets import user_picker
-
-FILE_MAX_BYTES = 20 * 1024 * 1024
-# Checked on the content, not on the name.
-DOCUMENT_EXTENSIONS = {
-    "pdf",
-    "png",
-    "jpg",
-    "gif",
-    "webp",
-    "doc",
-    "docx",
-    "xls",
-    "xlsx",
-    "ppt",
-    "pptx",
-    "odt",
-    "ods",
-    "odp",
-}
-TEXT_EXTENSIONS = {".txt", ".csv", ".md"}
-
-
-def check_document(upload) -> None:
-    """Refuse a file that is too large or whose content is not a document, an image or plain text."""
-    if upload.size > FILE_MAX_BYTES:
-        raise forms.ValidationError(
-            _("“%(name)s” is too large: the limit is %(limit)s."),
-            params={"name": upload.name, "limit": filesizeformat(FILE_MAX_BYTES)},
-        )
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is not None and kind.extension in DOCUMENT_EXTENSIONS:
-        return
-    if kind is None and os.path.splitext(upload.name)[1].lower() in TEXT_EXTENSIONS and b"\x00" not in head:
-        return
-    raise forms.ValidationError(
-        _("“%(name)s” is not an accepted file: send a PDF, an image, an office document or plain text."),
-        params={"name": upload.name},
-    )
+from qms.core.widgets import DateInput, set_user_picker
 
 
 class DocumentField(forms.FileField):
-    """One document, its content checked."""
+    """One document, its type read from its content (``qms.core.files``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": DOCUMENT_POLICY.accept}))
+        kwargs.setdefault("help_text", DOCUMENT_POLICY.short_label)
+        super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         if upload and hasattr(upload, "read") and upload is not initial:
-            check_document(upload)
+            DOCUMENT_POLICY.check(upload)
         return upload
 
 
@@ -329,16 +289,17 @@ class CertificationForm(forms.ModelForm):
             "notes": _("Notes"),
         }
         widgets = {
-            "owner": user_picker(),
             "scope": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),
             "categories": forms.CheckboxSelectMultiple,
             "conditions": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()
+        picked_for = f"certification:{self.instance.pk}" if self.instance.pk else "certification:new"
+        set_user_picker(self.fields["owner"], scope=PEOPLE_SCOPE, argument=picked_for, user=user)
         self.fields["holder"].queryset = _units()
         framework = self.instance.framework if self.instance.pk else None
         if framework is None and self.is_bound:
@@ -433,11 +394,14 @@ class AssessmentForm(forms.Form):
         help_text=_("Required when the requirement does not apply."),
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False, widget=user_picker())
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, certification: Certification, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()
+        set_user_picker(
+            self.fields["owner"], scope=PEOPLE_SCOPE, argument=f"certification:{certification.pk}", user=user
+        )
         self.helper = _helper(_("Save the assessment"))
 
     def clean(self):
@@ -509,9 +473,7 @@ class SnapshotForm(forms.Form):
 
 
 class AuditForm(forms.ModelForm):
-    team = forms.ModelMultipleChoiceField(
-        label=_("Audit team"), queryset=User.objects.none(), required=False, widget=user_picker(multiple=True)
-    )
+    team = forms.ModelMultipleChoiceField(label=_("Audit team"), queryset=User.objects.none(), required=False)
     audited_units = forms.ModelMultipleChoiceField(
         label=_("Audited units"), queryset=OrgUnit.objects.none(), required=False
     )
@@ -542,14 +504,15 @@ class AuditForm(forms.ModelForm):
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
-            "lead_auditor": user_picker(),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, picked_for: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead_auditor"].queryset = _people()
         self.fields["team"].queryset = _people()
+        for name in ("lead_auditor", "team"):
+            set_user_picker(self.fields[name], scope=PEOPLE_SCOPE, argument=picked_for, user=user)
         self.fields["audited_units"].queryset = _units()
         self.fields["audited_processes"].queryset = Process.objects.filter(is_active=True).order_by("code")
         if self.instance.pk:
@@ -579,11 +542,13 @@ class ProgrammeForm(forms.ModelForm):
             "owner": _("Owner"),
             "objectives": _("Objectives and criteria"),
         }
-        widgets = {"owner": user_picker(), "objectives": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"objectives": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()
+        picked_for = f"programme:{self.instance.pk}" if self.instance.pk else "programme:new"
+        set_user_picker(self.fields["owner"], scope=PEOPLE_SCOPE, argument=picked_for, user=user)
         self.helper = _helper(_("Save"))
 
 
@@ -614,40 +579,6 @@ class FindingForm(forms.Form):
         if implementation and verification and verification < implementation:
             self.add_error("verification_due", _("The verification cannot come before the implementation."))
         return data
-
-
-class FindingActionForm(forms.Form):
-    """Create an action answering a finding (in the unit's continuous-improvement plan unless a plan is chosen)."""
-
-    title = forms.CharField(label=_("Title of the action"), max_length=500)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices, initial=ActionKind.CORRECTIVE)
-    plan = forms.ModelChoiceField(
-        label=_("Plan"),
-        queryset=ActionPlan.objects.none(),
-        required=False,
-        help_text=_("Left empty: the continuous-improvement plan of the certification's unit."),
-    )
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False, widget=user_picker())
-    deadline = forms.DateField(
-        label=_("Deadline"), required=False, widget=DateInput(), help_text=_("Left empty: the implementation date.")
-    )
-
-    def __init__(self, *args, plans, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans
-        self.fields["owner"].queryset = _people()
-        self.helper = _helper(_("Create the action"))
-
-
-class LinkActionsForm(forms.Form):
-    actions = forms.ModelMultipleChoiceField(label=_("Actions"), queryset=Action.objects.none())
-
-    def __init__(self, *args, actions, exclude=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["actions"].queryset = actions
-        self.fields["actions"].widget = action_picker(multiple=True, exclude=exclude)
-        self.helper = _helper(_("Link"))
 
 
 class CertificationSettingsForm(forms.ModelForm):

@@ -55,7 +55,8 @@ from qms.core import evidence as named_lists
 from qms.core import metrics
 from qms.core.choices import MembershipRole
 from qms.core.metrics import Period
-from qms.core.selectors import granted_ids, is_quality_manager, sees_everything, units_in_scope
+from qms.core.models import User
+from qms.core.selectors import granted_ids, is_quality_manager, scope_q, sees_everything, units_in_scope
 
 # The memberships that put a unit's certifications in a person's scope.
 SCOPE_ROLES = (MembershipRole.QUALITY_REFERENT, MembershipRole.HEAD, MembershipRole.DIRECTOR)
@@ -93,16 +94,18 @@ def certifications_visible_to(user) -> models.QuerySet[Certification]:
     certifications = Certification.objects.select_related("framework", "holder", "owner")
     if not _signed_in(user):
         return certifications.none()
-    if sees_everything(user):
-        return certifications
-    query = Q(owner=user)
-    units = scope_units(user, "certifications.view_certification")
-    if units:
-        query |= Q(holder__in=units)
     audits = granted_audit_ids(user)
-    if audits:
-        query |= Q(audits__in=audits)
-    return certifications.filter(query).distinct()
+    query = scope_q(
+        user,
+        Certification,
+        unit_field="holder",
+        owner_fields=("owner",),
+        unit_roles=SCOPE_ROLES,
+        unit_perm="certifications.view_certification",
+        # An auditor's grant on an audit opens its certification's matrix and evidence.
+        extra=Q(audits__in=audits) if audits else None,
+    )
+    return certifications if query is None else certifications.filter(query).distinct()
 
 
 def audits_visible_to(user) -> models.QuerySet[Audit]:
@@ -110,16 +113,16 @@ def audits_visible_to(user) -> models.QuerySet[Audit]:
     audits = Audit.objects.select_related("certification", "framework", "programme", "lead_auditor")
     if not _signed_in(user):
         return audits.none()
-    if sees_everything(user):
-        return audits
-    query = Q(certification__owner=user) | Q(programme__owner=user)
-    units = scope_units(user, "certifications.view_audit")
-    if units:
-        query |= Q(certification__holder__in=units) | Q(audited_units__in=units)
-    grants = granted_audit_ids(user)
-    if grants:
-        query |= Q(pk__in=grants)
-    return audits.filter(query).distinct()
+    query = scope_q(
+        user,
+        Audit,
+        unit_fields=("certification__holder", "audited_units"),
+        owner_fields=("certification__owner", "programme__owner"),
+        unit_roles=SCOPE_ROLES,
+        unit_perm="certifications.view_audit",
+        grants_through={"certification": Certification},
+    )
+    return audits if query is None else audits.filter(query).distinct()
 
 
 def findings_visible_to(user) -> models.QuerySet[Finding]:
@@ -143,12 +146,13 @@ def programmes_visible_to(user) -> models.QuerySet[InternalAuditProgramme]:
     return programmes.filter(owner=user)
 
 
-def granted_finding_ids(user) -> list[int]:
-    """The findings of the audits ``user`` holds a grant to: their actions open to that user (sources registry)."""
+def granted_finding_ids(user):
+    """The findings of the audits ``user`` holds a grant to: their actions open to that user (sources registry).
+    A ``values_list`` the action plans use as a subquery."""
     audits = granted_audit_ids(user)
     if not audits:
         return []
-    return list(Finding.objects.filter(audit__in=audits).values_list("pk", flat=True))
+    return Finding.objects.filter(audit__in=audits).values_list("pk", flat=True)
 
 
 def can_list_certifications(user) -> bool:
@@ -226,6 +230,46 @@ def can_edit_finding(user, finding: Finding) -> bool:
 
 def can_edit_programme(user, programme: InternalAuditProgramme) -> bool:
     return _signed_in(user) and (is_quality_manager(user) or programme.owner_id == user.pk)
+
+
+# --- The people picker ------------------------------------------------------------------------------------------
+
+PEOPLE_SCOPE = "certifications.people"
+
+
+def may_pick_people(user, argument: str) -> bool:
+    """Whether the form named by ``argument`` is one ``user`` may fill: "certification:new" and
+    "programme:new" (the quality manager), "certification:<pk>" (its editors and assessors), "programme:<pk>",
+    "audit:<pk>", "audit-for-certification:<pk>", "audit-for-programme:<pk>" (who may plan or edit the audit)."""
+    kind, _sep, rest = (argument or "").partition(":")
+    if not _signed_in(user):
+        return False
+    if rest == "new":
+        return kind in ("certification", "programme") and can_manage(user)
+    if not rest.isdigit():
+        return False
+    pk = int(rest)
+    if kind in ("certification", "audit-for-certification"):
+        certification = certifications_visible_to(user).filter(pk=pk).first()
+        if certification is None:
+            return False
+        return (
+            can_assess(user, certification) if kind == "certification" else can_edit_certification(user, certification)
+        )
+    if kind in ("programme", "audit-for-programme"):
+        programme = programmes_visible_to(user).filter(pk=pk).first()
+        return programme is not None and can_edit_programme(user, programme)
+    if kind == "audit":
+        audit = audits_visible_to(user).filter(pk=pk).first()
+        return audit is not None and can_edit_audit(user, audit)
+    return False
+
+
+def people_for_picker(user, argument: str) -> models.QuerySet[User] | None:
+    """The people the certifications' pickers offer (owners, auditors), to whoever may fill that form."""
+    if not may_pick_people(user, argument):
+        return None
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
 
 
 # --- Certificates and planned dates -------------------------------------------------------------------------------

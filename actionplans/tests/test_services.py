@@ -288,3 +288,12 @@ def test_a_follow_up_inherits_the_sources_of_the_action_it_follows(make_action, 
     assert follow_up.origin == action
     assert list(actions_for_source(process)) == [action, follow_up]
     assert list(actions_for_source(other)) == [action, follow_up]
+
+
+def test_the_action_plans_refusals_are_domain_errors_with_their_field(plan, quality_manager):
+    from qms.core.domain import DomainError
+
+    assert issubclass(services.ActionPlanError, DomainError)
+    with pytest.raises(services.ActionPlanError) as error:
+        services.plan_import_start(plan=plan, by=quality_manager, source=b"not a spreadsheet", filename="x.pdf")
+    assert error.value.field == "file"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from certifications.choices import AuditStatus, AuditType
 from certifications.models import Audit, Certification, CertificationSettings, InternalAuditProgramme
 from certifications.services.base import CertificationError, set_fields, signed_in_user
+from certifications.uploads import check_upload
 from certifications.workflows import AUDIT_WORKFLOW
 from processes.models import Process
 from qms.core.choices import Actor
@@ -227,7 +228,9 @@ def audit_create(
     _check_audit(audit)
     audit.save()
     if plan_file is not None:
-        audit.plan_file.save(plan_file.name, plan_file, save=True)
+        check_upload(plan_file, field="plan_file")
+        audit.plan_file.save(plan_file.name, plan_file, save=False)
+        Audit.objects.filter(pk=audit.pk).update(plan_file=audit.plan_file.name)
     _set_relations(audit, team, audited_units, audited_processes)
     _guard_impartiality(audit, by=by, override_reason=override_reason)
     record_status(audit, "", audit.status, by=by)
@@ -258,7 +261,9 @@ def audit_update(
         audit.save()
     for name, upload in (("plan_file", plan_file), ("report_file", report_file)):
         if upload is not None:
-            getattr(audit, name).save(upload.name, upload, save=True)
+            check_upload(upload, field=name)
+            getattr(audit, name).save(upload.name, upload, save=False)
+            Audit.objects.filter(pk=audit.pk).update(**{name: getattr(audit, name).name})
             changed[name] = [None, upload.name]
     changed.update(_set_relations(audit, team, audited_units, audited_processes))
     if {"team", "audited_units", "audited_processes", "lead_auditor"} & set(changed) or override_reason:

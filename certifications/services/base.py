@@ -9,15 +9,12 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
+from qms.core.domain import DomainError
 
-class CertificationError(Exception):
+
+class CertificationError(DomainError):
     """A write of the certifications that cannot be made. ``str(error)`` is translated; ``field`` names the form
     field it concerns, when one does."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def signed_in_user(by: Any):

@@ -23,6 +23,7 @@ from certifications.models import (
     SnapshotRow,
 )
 from certifications.services.base import CertificationError, signed_in_user, value_for_log
+from certifications.uploads import check_upload
 from qms.core.models import User
 from qms.core.services import log_activity
 
@@ -127,6 +128,7 @@ def evidence_add(
         added_by=signed_in_user(by),
     )
     if file:
+        check_upload(file)
         evidence.kind = EvidenceKind.FILE
         evidence.label = evidence.label or file.name[:250]
         evidence.file.save(file.name, file, save=False)

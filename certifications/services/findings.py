@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from actionplans.choices import ActionKind
 from actionplans.models import Action, ActionPlan
-from actionplans.services import ActionPlanError, action_add_source, action_create, continuous_improvement_plan_for
+from actionplans.services import ActionPlanError, action_create_for_source, action_link_to_source
 from certifications.choices import AuditStatus, FindingStatus, GradeKind
 from certifications.models import Audit, Finding, Grade, Requirement
 from certifications.services.base import CertificationError, set_fields, signed_in_user, value_for_log
@@ -293,57 +293,34 @@ def finding_create_action(
     owner: User | None = None,
     deadline: datetime.date | None = None,
 ) -> Action:
-    """Create an action answering ``finding`` (its origin), by default in the continuous-improvement plan of the
-    finding's unit, due by the finding's implementation date. An open finding moves to "action planned"."""
-    if not finding.grade.needs_action:
-        raise CertificationError(_("This finding needs no action."))
-    if finding.status == FindingStatus.CLOSED:
-        raise CertificationError(_("This finding is closed."))
-    if not (title or "").strip():
-        raise CertificationError(_("An action needs a title."), field="title")
-    unit = finding_default_unit(finding)
+    """Create an action answering ``finding`` through the action plans (by default in the continuous-improvement
+    plan of the finding's unit), due by the finding's implementation date; an open finding moves to "action
+    planned"."""
     try:
-        if plan is None:
-            plan = continuous_improvement_plan_for(org_unit=unit, by=by)
-        action = action_create(
-            plan=plan,
-            title=title,
+        action = action_create_for_source(
+            source=finding,
             by=by,
+            title=title,
+            plan=plan,
             description=description,
             kind=kind,
             owner=owner,
-            org_unit=unit,
             deadline=deadline or finding.implementation_due,
-            sources=[finding],
         )
     except ActionPlanError as error:
-        raise CertificationError(error.message) from None
-    log_activity(
-        obj=finding, verb="action_created", by=by, details={"action": action.pk, "reference": action.reference}
-    )
+        raise CertificationError(error.message, field=error.field) from None
     _plan_actions(finding, by)
     return action
 
 
 @transaction.atomic
 def finding_link_actions(*, finding: Finding, actions: Sequence[Action], by: User | None) -> int:
-    """Record that existing ``actions`` also answer ``finding`` (one action may answer several findings).
-    Linking twice changes nothing. Returns the number of new links."""
-    from actionplans.selectors import actions_for_source
-
-    if not finding.grade.needs_action:
-        raise CertificationError(_("This finding needs no action."))
-    already = set(actions_for_source(finding).values_list("pk", flat=True))
-    added = 0
-    for action in actions:
-        if action.pk in already:
-            continue
-        try:
-            action_add_source(action=action, source=finding, by=by)
-        except ActionPlanError as error:
-            raise CertificationError(error.message) from None
-        added += 1
+    """Record that existing ``actions`` also answer ``finding`` (one action may answer several findings);
+    linking twice changes nothing. An open finding moves to "action planned". Returns the number of new links."""
+    try:
+        added = action_link_to_source(source=finding, actions=actions, by=by)
+    except ActionPlanError as error:
+        raise CertificationError(error.message, field=error.field) from None
     if added:
-        log_activity(obj=finding, verb="actions_linked", by=by, details={"actions": [a.pk for a in actions]})
         _plan_actions(finding, by)
     return added

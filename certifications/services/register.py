@@ -24,6 +24,7 @@ from certifications.models import (
     VersionChange,
 )
 from certifications.services.base import CertificationError, set_fields, signed_in_user
+from certifications.uploads import check_upload
 from certifications.workflows import CERTIFICATION_WORKFLOW
 from qms.core.choices import Actor
 from qms.core.models import OrgUnit, User
@@ -227,6 +228,7 @@ def certificate_add(
     )
     _check_certificate(certificate)
     if file is not None:
+        check_upload(file)
         certificate.file.save(file.name, file, save=False)
     certificate.save()
     log_activity(
@@ -253,6 +255,7 @@ def certificate_update(
     changed = set_fields(certificate, changes, ("number", "issued_on", "valid_from", "valid_until", "notes"))
     _check_certificate(certificate)
     if file is not None:
+        check_upload(file)
         certificate.file.save(file.name, file, save=False)
         changed["file"] = [None, file.name]
     if changed:

@@ -186,7 +186,9 @@ def test_the_lifecycle_and_its_refusals(surveillance, qualiopi_certification, qu
     services.finding_transition(finding=finding, to=FindingStatus.AWAITING_VERIFICATION, by=quality_manager)
     with pytest.raises(CertificationError, match="effectiveness of action"):
         services.finding_transition(finding=finding, to=FindingStatus.CLOSED, by=quality_manager)
-    action_services.action_check_effectiveness(action=action, result=EffectivenessResult.EFFECTIVE, by=quality_manager)
+    action_services.action_check_effectiveness(
+        action=action, result=EffectivenessResult.EFFECTIVE, comment="Vérifiée sur pièces", by=quality_manager
+    )
     services.finding_transition(finding=finding, to=FindingStatus.CLOSED, by=quality_manager)
     finding.refresh_from_db()
     assert finding.status == FindingStatus.CLOSED and finding.closed_on is not None
@@ -202,7 +204,11 @@ def test_a_finding_closes_only_once_the_follow_up_of_a_not_effective_action_is_e
     action_services.action_transition(action=action, to=ActionStatus.DONE, by=quality_manager)
     services.finding_transition(finding=finding, to=FindingStatus.AWAITING_VERIFICATION, by=quality_manager)
     check = action_services.action_check_effectiveness(
-        action=action, result=EffectivenessResult.NOT_EFFECTIVE, start_follow_up=True, by=quality_manager
+        action=action,
+        result=EffectivenessResult.NOT_EFFECTIVE,
+        comment="Aucun effet constaté",
+        start_follow_up=True,
+        by=quality_manager,
     )
     follow_up = check.follow_up
     # The follow-up inherits the finding as a source.
@@ -211,7 +217,7 @@ def test_a_finding_closes_only_once_the_follow_up_of_a_not_effective_action_is_e
         services.finding_transition(finding=finding, to=FindingStatus.CLOSED, by=quality_manager)
     action_services.action_transition(action=follow_up, to=ActionStatus.DONE, by=quality_manager)
     action_services.action_check_effectiveness(
-        action=follow_up, result=EffectivenessResult.EFFECTIVE, by=quality_manager
+        action=follow_up, result=EffectivenessResult.EFFECTIVE, comment="Vérifiée", by=quality_manager
     )
     services.finding_transition(finding=finding, to=FindingStatus.CLOSED, by=quality_manager)
 
@@ -246,7 +252,9 @@ def test_a_minor_nc_still_open_when_the_next_audit_closes_is_regraded_major(
     )
     action = services.finding_create_action(finding=lifted, title="Corriger", by=quality_manager)
     action_services.action_transition(action=action, to=ActionStatus.DONE, by=quality_manager)
-    action_services.action_check_effectiveness(action=action, result=EffectivenessResult.EFFECTIVE, by=quality_manager)
+    action_services.action_check_effectiveness(
+        action=action, result=EffectivenessResult.EFFECTIVE, comment="Vérifiée sur pièces", by=quality_manager
+    )
     services.finding_transition(finding=lifted, to=FindingStatus.AWAITING_VERIFICATION, by=quality_manager)
     services.finding_transition(finding=lifted, to=FindingStatus.CLOSED, by=quality_manager)
     renewal = services.audit_create(

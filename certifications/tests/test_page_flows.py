@@ -100,7 +100,10 @@ def test_a_finding_moves_and_links_actions_from_its_page(client, quality_manager
     client.force_login(quality_manager)
     response = client.post(reverse("certifications:finding-transition", args=[finding.pk]), {"to": "action_planned"})
     assert response.status_code == 200  # no action yet: the move is not offered
-    response = client.post(reverse("certifications:finding-action-link", args=[finding.pk]), {"actions": [action.pk]})
+    kit = reverse("actionplans:source-actions", args=["certifications.finding", finding.pk])
+    response = client.post(kit, {"form": "link", "link-actions": [action.pk]})
+    assert response.status_code == 302
+    response = client.post(reverse("certifications:finding-transition", args=[finding.pk]), {"to": "action_planned"})
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.status == "action_planned"

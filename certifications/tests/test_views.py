@@ -77,8 +77,7 @@ def test_every_page_opens_for_the_quality_manager(client, quality_manager, quali
         reverse("certifications:finding-detail", args=[finding.pk]),
         reverse("certifications:finding-edit", args=[finding.pk]),
         reverse("certifications:finding-transition", args=[finding.pk]),
-        reverse("certifications:finding-action-create", args=[finding.pk]),
-        reverse("certifications:finding-action-link", args=[finding.pk]),
+        reverse("actionplans:source-actions", args=["certifications.finding", finding.pk]),
         reverse("certifications:programme-list"),
         reverse("certifications:programme-create"),
         reverse("certifications:framework-list"),
@@ -171,10 +170,21 @@ def test_findings_are_recorded_with_default_dates_from_the_page(client, quality_
     assert response.status_code == 302
     finding = Finding.objects.get()
     assert finding.implementation_due == D(2025, 9, 3)
+    # The action plans' kit creates the action answering the finding, from the finding's "Actions" panel.
+    page = client.get(finding.get_absolute_url()).content.decode()
+    kit = reverse("actionplans:source-actions", args=["certifications.finding", finding.pk])
+    assert kit in page
     response = client.post(
-        reverse("certifications:finding-action-create", args=[finding.pk]),
-        {"title": "Formaliser l'analyse du besoin", "kind": "corrective"},
+        kit,
+        {
+            "form": "create",
+            "create-title": "Formaliser l'analyse du besoin",
+            "create-kind": "corrective",
+            "create-priority": "normal",
+        },
     )
+    assert response.status_code == 302
+    response = client.post(reverse("certifications:finding-transition", args=[finding.pk]), {"to": "action_planned"})
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.status == "action_planned"

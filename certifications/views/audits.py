@@ -10,18 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from actionplans.selectors import actions_visible_to, plans_user_can_add_actions_to
+from actionplans.selectors import actions_visible_to
 from certifications import exports, services
 from certifications.choices import AuditType
 from certifications.filtersets import AuditFilterSet
 from certifications.forms import (
     AuditForm,
-    FindingActionForm,
     FindingForm,
-    LinkActionsForm,
     ProgrammeForm,
     TransitionForm,
 )
@@ -40,17 +37,13 @@ from certifications.selectors import (
     finding_closing_blockers,
     programmes_visible_to,
 )
-from certifications.services import CertificationError
 from certifications.services.findings import UNSET
 from certifications.views.base import AuditMixin, FindingMixin, private_download
 from certifications.workflows import AUDIT_WORKFLOW, FINDING_WORKFLOW
+from qms.core.domain import ServiceFormMixin
 from qms.core.pdf import pdf_response
 
 AUDIT_RELATIONS = ("team", "audited_units", "audited_processes")
-
-
-def _form_error(form, error: CertificationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class AuditListView(UserPassesTestMixin, ListView):
@@ -80,7 +73,7 @@ class AuditListView(UserPassesTestMixin, ListView):
         return context
 
 
-class AuditCreateView(UserPassesTestMixin, FormView):
+class AuditCreateView(ServiceFormMixin, UserPassesTestMixin, FormView):
     """Plan an audit of a certification (``?certification=``) or in a programme (``?programme=``)."""
 
     raise_exception = True
@@ -108,6 +101,13 @@ class AuditCreateView(UserPassesTestMixin, FormView):
             return can_edit_programme(self.request.user, self.programme)
         return False
 
+    def get_form_kwargs(self):
+        if self.certification is not None:
+            picked_for = f"audit-for-certification:{self.certification.pk}"
+        else:
+            picked_for = f"audit-for-programme:{self.programme.pk}"
+        return {**super().get_form_kwargs(), "user": self.request.user, "picked_for": picked_for}
+
     def get_initial(self):
         """A surveillance audit falls in the window the framework's rules give, when one is ahead."""
         initial = super().get_initial()
@@ -127,18 +127,14 @@ class AuditCreateView(UserPassesTestMixin, FormView):
         form.fields["audit_type"].choices = [(t.value, t.label) for t in AUDIT_TYPES_BY_KIND[internal]]
         return form
 
-    def form_valid(self, form: AuditForm):
+    def perform(self, form: AuditForm):
         data = dict(form.cleaned_data)
-        try:
-            audit = services.audit_create(
-                by=self.request.user,
-                certification=self.certification,
-                programme=self.programme,
-                **data,
-            )
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+        audit = services.audit_create(
+            by=self.request.user,
+            certification=self.certification,
+            programme=self.programme,
+            **data,
+        )
         messages.success(
             self.request, _("The audit has been planned; its auditors can read it until after its last day.")
         )
@@ -172,7 +168,7 @@ class AuditDetailView(AuditMixin, TemplateView):
         return context
 
 
-class AuditEditView(AuditMixin, FormView):
+class AuditEditView(ServiceFormMixin, AuditMixin, FormView):
     template_name = "certifications/form.html"
     form_class = AuditForm
 
@@ -180,7 +176,12 @@ class AuditEditView(AuditMixin, FormView):
         return can_edit_audit(self.request.user, self.audit)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": Audit.objects.get(pk=self.audit.pk)}
+        return {
+            **super().get_form_kwargs(),
+            "instance": Audit.objects.get(pk=self.audit.pk),
+            "user": self.request.user,
+            "picked_for": f"audit:{self.audit.pk}",
+        }
 
     def get_form(self, form_class=None):
         from certifications.forms import AUDIT_TYPES_BY_KIND
@@ -189,13 +190,9 @@ class AuditEditView(AuditMixin, FormView):
         form.fields["audit_type"].choices = [(t.value, t.label) for t in AUDIT_TYPES_BY_KIND[self.audit.is_internal]]
         return form
 
-    def form_valid(self, form: AuditForm):
+    def perform(self, form: AuditForm):
         data = dict(form.cleaned_data)
-        try:
-            services.audit_update(audit=self.audit, by=self.request.user, **data)
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+        services.audit_update(audit=self.audit, by=self.request.user, **data)
         messages.success(self.request, _("The audit has been saved."))
         return HttpResponseRedirect(self.audit.get_absolute_url())
 
@@ -203,7 +200,7 @@ class AuditEditView(AuditMixin, FormView):
         return super().get_context_data(heading=_("Edit the audit"), **kwargs)
 
 
-class AuditTransitionView(AuditMixin, FormView):
+class AuditTransitionView(ServiceFormMixin, AuditMixin, FormView):
     template_name = "certifications/form.html"
     form_class = TransitionForm
 
@@ -213,14 +210,10 @@ class AuditTransitionView(AuditMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "workflow": AUDIT_WORKFLOW, "obj": self.audit}
 
-    def form_valid(self, form: TransitionForm):
-        try:
-            services.audit_transition(
-                audit=self.audit, to=form.cleaned_data["to"], note=form.cleaned_data["note"], by=self.request.user
-            )
-        except CertificationError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+    def perform(self, form: TransitionForm):
+        services.audit_transition(
+            audit=self.audit, to=form.cleaned_data["to"], note=form.cleaned_data["note"], by=self.request.user
+        )
         messages.success(
             self.request,
             _("The audit is now “%(status)s”.") % {"status": AUDIT_WORKFLOW.label(form.cleaned_data["to"])},
@@ -249,7 +242,7 @@ class AuditReportPdfView(AuditMixin, View):
 # --- Findings -----------------------------------------------------------------------------------------------------
 
 
-class FindingCreateView(AuditMixin, FormView):
+class FindingCreateView(ServiceFormMixin, AuditMixin, FormView):
     template_name = "certifications/form.html"
     form_class = FindingForm
     audit_kwarg = "pk"
@@ -260,17 +253,13 @@ class FindingCreateView(AuditMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "audit": self.audit}
 
-    def form_valid(self, form: FindingForm):
+    def perform(self, form: FindingForm):
         data = dict(form.cleaned_data)
         # An empty date takes its default from the framework's rules.
         dates = {
             name: data.pop(name) or UNSET for name in ("action_plan_due", "implementation_due", "verification_due")
         }
-        try:
-            finding = services.finding_create(audit=self.audit, by=self.request.user, **data, **dates)
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+        finding = services.finding_create(audit=self.audit, by=self.request.user, **data, **dates)
         messages.success(
             self.request, _("The finding %(reference)s has been recorded.") % {"reference": finding.reference}
         )
@@ -292,8 +281,9 @@ class FindingDetailView(FindingMixin, TemplateView):
         actions = finding_actions(finding) if finding.grade.needs_action else []
         visible = set(actions_visible_to(user).filter(pk__in=[a.pk for a in actions]).values_list("pk", flat=True))
         context.update(
-            actions=actions,
-            visible_actions=visible,
+            # The effectiveness of each action, for the closing rule; the "Actions" panel of the action plans
+            # lists them too, and creates or links them.
+            actions=[action for action in actions if action.pk in visible],
             blockers=finding_closing_blockers(finding) if finding.is_open else [],
             can_edit=can_edit,
             transition_form=(
@@ -303,7 +293,7 @@ class FindingDetailView(FindingMixin, TemplateView):
         return context
 
 
-class FindingEditView(FindingMixin, FormView):
+class FindingEditView(ServiceFormMixin, FindingMixin, FormView):
     template_name = "certifications/form.html"
     form_class = FindingForm
 
@@ -329,13 +319,9 @@ class FindingEditView(FindingMixin, FormView):
             )
         }
 
-    def form_valid(self, form: FindingForm):
+    def perform(self, form: FindingForm):
         data = dict(form.cleaned_data)
-        try:
-            services.finding_update(finding=self.finding, by=self.request.user, **data)
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+        services.finding_update(finding=self.finding, by=self.request.user, **data)
         messages.success(self.request, _("The finding has been saved."))
         return HttpResponseRedirect(self.finding.get_absolute_url())
 
@@ -343,7 +329,7 @@ class FindingEditView(FindingMixin, FormView):
         return super().get_context_data(heading=_("Edit the finding"), **kwargs)
 
 
-class FindingTransitionView(FindingMixin, FormView):
+class FindingTransitionView(ServiceFormMixin, FindingMixin, FormView):
     template_name = "certifications/form.html"
     form_class = TransitionForm
 
@@ -353,95 +339,15 @@ class FindingTransitionView(FindingMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "workflow": FINDING_WORKFLOW, "obj": self.finding}
 
-    def form_valid(self, form: TransitionForm):
-        try:
-            services.finding_transition(
-                finding=self.finding, to=form.cleaned_data["to"], note=form.cleaned_data["note"], by=self.request.user
-            )
-        except CertificationError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+    def perform(self, form: TransitionForm):
+        services.finding_transition(
+            finding=self.finding, to=form.cleaned_data["to"], note=form.cleaned_data["note"], by=self.request.user
+        )
         messages.success(self.request, _("The status has been changed."))
         return HttpResponseRedirect(self.finding.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("Change the status"), **kwargs)
-
-
-class FindingActionCreateView(FindingMixin, FormView):
-    """Create an action answering the finding, in an action plan."""
-
-    template_name = "certifications/form.html"
-    form_class = FindingActionForm
-
-    def test_func(self) -> bool:
-        return can_edit_finding(self.request.user, self.finding) and self.finding.is_open
-
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "plans": plans_user_can_add_actions_to(self.request.user).order_by("title"),
-        }
-
-    def get_initial(self):
-        return {"deadline": self.finding.implementation_due}
-
-    def form_valid(self, form: FindingActionForm):
-        data = form.cleaned_data
-        plan = data["plan"]
-        try:
-            action = services.finding_create_action(
-                finding=self.finding,
-                by=self.request.user,
-                title=data["title"],
-                description=data["description"],
-                kind=data["kind"],
-                plan=plan,
-                owner=data["owner"],
-                deadline=data["deadline"],
-            )
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("The action %(reference)s was created in “%(plan)s”.")
-            % {"reference": action.reference, "plan": action.plan},
-        )
-        return HttpResponseRedirect(self.finding.get_absolute_url())
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=_("New action answering the finding"), **kwargs)
-
-
-class FindingActionLinkView(FindingMixin, FormView):
-    """Record that existing actions also answer the finding."""
-
-    template_name = "certifications/form.html"
-    form_class = LinkActionsForm
-
-    def test_func(self) -> bool:
-        return can_edit_finding(self.request.user, self.finding) and self.finding.is_open
-
-    def get_form_kwargs(self):
-        linked = [action.pk for action in finding_actions(self.finding)]
-        return {**super().get_form_kwargs(), "actions": actions_visible_to(self.request.user), "exclude": linked}
-
-    def form_valid(self, form: LinkActionsForm):
-        try:
-            count = services.finding_link_actions(
-                finding=self.finding, actions=form.cleaned_data["actions"], by=self.request.user
-            )
-        except CertificationError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, ngettext("%(count)d action linked.", "%(count)d actions linked.", count) % {"count": count}
-        )
-        return HttpResponseRedirect(self.finding.get_absolute_url())
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=_("Link existing actions"), **kwargs)
 
 
 # --- Internal audit programmes ------------------------------------------------------------------------------------
@@ -494,7 +400,7 @@ class ProgrammeDetailView(ProgrammeMixin, TemplateView):
         return context
 
 
-class ProgrammeCreateView(UserPassesTestMixin, FormView):
+class ProgrammeCreateView(ServiceFormMixin, UserPassesTestMixin, FormView):
     raise_exception = True
     template_name = "certifications/form.html"
     form_class = ProgrammeForm
@@ -505,19 +411,18 @@ class ProgrammeCreateView(UserPassesTestMixin, FormView):
     def get_initial(self):
         return {"owner": self.request.user}
 
-    def form_valid(self, form: ProgrammeForm):
-        try:
-            programme = services.programme_save(by=self.request.user, **form.cleaned_data)
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form: ProgrammeForm):
+        programme = services.programme_save(by=self.request.user, **form.cleaned_data)
         return HttpResponseRedirect(programme.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("New internal audit programme"), **kwargs)
 
 
-class ProgrammeEditView(ProgrammeMixin, FormView):
+class ProgrammeEditView(ServiceFormMixin, ProgrammeMixin, FormView):
     template_name = "certifications/form.html"
     form_class = ProgrammeForm
 
@@ -525,14 +430,14 @@ class ProgrammeEditView(ProgrammeMixin, FormView):
         return can_edit_programme(self.request.user, self.programme)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": InternalAuditProgramme.objects.get(pk=self.programme.pk)}
+        return {
+            **super().get_form_kwargs(),
+            "instance": InternalAuditProgramme.objects.get(pk=self.programme.pk),
+            "user": self.request.user,
+        }
 
-    def form_valid(self, form: ProgrammeForm):
-        try:
-            services.programme_save(programme=self.programme, by=self.request.user, **form.cleaned_data)
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+    def perform(self, form: ProgrammeForm):
+        services.programme_save(programme=self.programme, by=self.request.user, **form.cleaned_data)
         return HttpResponseRedirect(self.programme.get_absolute_url())
 
     def get_context_data(self, **kwargs):

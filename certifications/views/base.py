@@ -12,26 +12,16 @@ from django.utils.functional import cached_property
 
 from certifications.models import Audit, Certification, Finding
 from certifications.selectors import audits_visible_to, certification_detail, findings_visible_to
-
-# A file a browser would render anyway is inert: no script, nothing fetched.
-DOWNLOAD_CSP = "default-src 'none'; sandbox"
+from qms.core.files import private_file_response
 
 
 def private_download(field_file, filename: str = "") -> FileResponse:
-    """A private file as a download, never shown inline."""
+    """A private file as a download, never shown inline (``qms.core.files``)."""
     if not field_file:
         raise Http404
-    filename = os.path.basename(filename or "")
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    name = filename or os.path.basename(field_file.name)
+    name = os.path.basename(filename or field_file.name)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = DOWNLOAD_CSP
-    return response
+    return private_file_response(field_file, filename=name, content_type=content_type)
 
 
 class CertificationMixin(UserPassesTestMixin):

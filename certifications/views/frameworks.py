@@ -16,10 +16,7 @@ from certifications.forms import FrameworkForm, GradeForm, NewVersionForm, Requi
 from certifications.models import Framework, Grade, Requirement
 from certifications.selectors import can_manage
 from certifications.services import CertificationError
-
-
-def _form_error(form, error: CertificationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
+from qms.core.domain import ServiceFormMixin
 
 
 class FrameworkReaderMixin(UserPassesTestMixin):
@@ -79,7 +76,7 @@ class FrameworkDetailView(FrameworkMixin, TemplateView):
         return context
 
 
-class FrameworkCreateView(UserPassesTestMixin, FormView):
+class FrameworkCreateView(ServiceFormMixin, UserPassesTestMixin, FormView):
     raise_exception = True
     template_name = "certifications/form.html"
     form_class = FrameworkForm
@@ -87,13 +84,9 @@ class FrameworkCreateView(UserPassesTestMixin, FormView):
     def test_func(self) -> bool:
         return can_manage(self.request.user)
 
-    def form_valid(self, form: FrameworkForm):
+    def perform(self, form: FrameworkForm):
         data = dict(form.cleaned_data)
-        try:
-            framework = services.framework_create(by=self.request.user, **data)
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+        framework = services.framework_create(by=self.request.user, **data)
         messages.success(self.request, _("The framework has been created, with the default grading scale."))
         return HttpResponseRedirect(framework.get_absolute_url())
 
@@ -101,21 +94,17 @@ class FrameworkCreateView(UserPassesTestMixin, FormView):
         return super().get_context_data(heading=_("New framework"), **kwargs)
 
 
-class FrameworkEditView(FrameworkManageMixin, FormView):
+class FrameworkEditView(ServiceFormMixin, FrameworkManageMixin, FormView):
     template_name = "certifications/form.html"
     form_class = FrameworkForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": Framework.objects.get(pk=self.framework.pk)}
 
-    def form_valid(self, form: FrameworkForm):
+    def perform(self, form: FrameworkForm):
         data = {name: value for name, value in form.cleaned_data.items() if not form.fields[name].disabled}
         data.pop("code", None)
-        try:
-            services.framework_update(framework=self.framework, by=self.request.user, **data)
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+        services.framework_update(framework=self.framework, by=self.request.user, **data)
         messages.success(self.request, _("The framework has been saved."))
         return HttpResponseRedirect(self.framework.get_absolute_url())
 
@@ -123,23 +112,19 @@ class FrameworkEditView(FrameworkManageMixin, FormView):
         return super().get_context_data(heading=_("Edit the framework"), **kwargs)
 
 
-class FrameworkNewVersionView(FrameworkManageMixin, FormView):
+class FrameworkNewVersionView(ServiceFormMixin, FrameworkManageMixin, FormView):
     """Copy a framework into a new version, to edit: the certifications move to it when their owner says so."""
 
     template_name = "certifications/form.html"
     form_class = NewVersionForm
 
-    def form_valid(self, form: NewVersionForm):
-        try:
-            copy = services.framework_new_version(
-                framework=self.framework,
-                version=form.cleaned_data["version"],
-                effective_from=form.cleaned_data["effective_from"],
-                by=self.request.user,
-            )
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+    def perform(self, form: NewVersionForm):
+        copy = services.framework_new_version(
+            framework=self.framework,
+            version=form.cleaned_data["version"],
+            effective_from=form.cleaned_data["effective_from"],
+            by=self.request.user,
+        )
         messages.success(self.request, _("The new version has been created."))
         return HttpResponseRedirect(copy.get_absolute_url())
 
@@ -147,7 +132,7 @@ class FrameworkNewVersionView(FrameworkManageMixin, FormView):
         return super().get_context_data(heading=_("New version of the framework"), **kwargs)
 
 
-class RequirementCreateView(FrameworkManageMixin, FormView):
+class RequirementCreateView(ServiceFormMixin, FrameworkManageMixin, FormView):
     template_name = "certifications/form.html"
     form_class = RequirementForm
 
@@ -157,12 +142,8 @@ class RequirementCreateView(FrameworkManageMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "framework": self.framework}
 
-    def form_valid(self, form: RequirementForm):
-        try:
-            services.requirement_create(framework=self.framework, by=self.request.user, **form.cleaned_data)
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+    def perform(self, form: RequirementForm):
+        services.requirement_create(framework=self.framework, by=self.request.user, **form.cleaned_data)
         return HttpResponseRedirect(self.framework.get_absolute_url())
 
     def get_context_data(self, **kwargs):
@@ -180,7 +161,7 @@ class RequirementMixin(UserPassesTestMixin):
         return can_manage(self.request.user) and not self.requirement.framework.is_reference
 
 
-class RequirementEditView(RequirementMixin, FormView):
+class RequirementEditView(ServiceFormMixin, RequirementMixin, FormView):
     template_name = "certifications/form.html"
     form_class = RequirementForm
 
@@ -191,12 +172,8 @@ class RequirementEditView(RequirementMixin, FormView):
             "instance": Requirement.objects.get(pk=self.requirement.pk),
         }
 
-    def form_valid(self, form: RequirementForm):
-        try:
-            services.requirement_update(requirement=self.requirement, by=self.request.user, **form.cleaned_data)
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+    def perform(self, form: RequirementForm):
+        services.requirement_update(requirement=self.requirement, by=self.request.user, **form.cleaned_data)
         return HttpResponseRedirect(self.requirement.framework.get_absolute_url())
 
     def get_context_data(self, **kwargs):
@@ -219,19 +196,15 @@ class RequirementDeleteView(RequirementMixin, View):
         return HttpResponseRedirect(framework.get_absolute_url())
 
 
-class GradeCreateView(FrameworkManageMixin, FormView):
+class GradeCreateView(ServiceFormMixin, FrameworkManageMixin, FormView):
     template_name = "certifications/form.html"
     form_class = GradeForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "framework": self.framework}
 
-    def form_valid(self, form: GradeForm):
-        try:
-            services.grade_save(framework=self.framework, by=self.request.user, **form.cleaned_data)
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+    def perform(self, form: GradeForm):
+        services.grade_save(framework=self.framework, by=self.request.user, **form.cleaned_data)
         return HttpResponseRedirect(self.framework.get_absolute_url() + "#scale")
 
     def get_context_data(self, **kwargs):
@@ -249,7 +222,7 @@ class GradeMixin(UserPassesTestMixin):
         return can_manage(self.request.user)
 
 
-class GradeEditView(GradeMixin, FormView):
+class GradeEditView(ServiceFormMixin, GradeMixin, FormView):
     template_name = "certifications/form.html"
     form_class = GradeForm
 
@@ -260,14 +233,8 @@ class GradeEditView(GradeMixin, FormView):
             "instance": Grade.objects.get(pk=self.grade.pk),
         }
 
-    def form_valid(self, form: GradeForm):
-        try:
-            services.grade_save(
-                framework=self.grade.framework, grade=self.grade, by=self.request.user, **form.cleaned_data
-            )
-        except CertificationError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
+    def perform(self, form: GradeForm):
+        services.grade_save(framework=self.grade.framework, grade=self.grade, by=self.request.user, **form.cleaned_data)
         return HttpResponseRedirect(self.grade.framework.get_absolute_url() + "#scale")
 
     def get_context_data(self, **kwargs):

@@ -18,13 +18,14 @@ from certifications.models import CertificationImport
 from certifications.selectors import can_assess, can_manage
 from certifications.services import CertificationError
 from certifications.views.base import CertificationMixin
+from qms.core.domain import ServiceFormMixin
 
 
 def _preview_url(batch: CertificationImport) -> str:
     return reverse("certifications:import-preview", args=[batch.pk])
 
 
-class RegisterImportView(UserPassesTestMixin, FormView):
+class RegisterImportView(ServiceFormMixin, UserPassesTestMixin, FormView):
     """Import the register the office already keeps: certifications with their certificates."""
 
     raise_exception = True
@@ -34,15 +35,11 @@ class RegisterImportView(UserPassesTestMixin, FormView):
     def test_func(self) -> bool:
         return can_manage(self.request.user)
 
-    def form_valid(self, form):
+    def perform(self, form):
         upload = form.cleaned_data["file"]
-        try:
-            batch = services.import_start(
-                kind=ImportKind.REGISTER, by=self.request.user, source=upload, filename=upload.name
-            )
-        except CertificationError as error:
-            form.add_error("file", error.message)
-            return self.form_invalid(form)
+        batch = services.import_start(
+            kind=ImportKind.REGISTER, by=self.request.user, source=upload, filename=upload.name
+        )
         return HttpResponseRedirect(_preview_url(batch))
 
     def get_context_data(self, **kwargs):
@@ -51,7 +48,7 @@ class RegisterImportView(UserPassesTestMixin, FormView):
         )
 
 
-class FrameworkImportView(UserPassesTestMixin, FormView):
+class FrameworkImportView(ServiceFormMixin, UserPassesTestMixin, FormView):
     """Import a custom framework: one row per requirement, with its reference, its parent and its title."""
 
     raise_exception = True
@@ -61,27 +58,23 @@ class FrameworkImportView(UserPassesTestMixin, FormView):
     def test_func(self) -> bool:
         return can_manage(self.request.user)
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
         upload = data["file"]
-        try:
-            batch = services.import_start(
-                kind=ImportKind.FRAMEWORK,
-                by=self.request.user,
-                source=upload,
-                filename=upload.name,
-                options={"code": data["code"], "name": data["name"], "version": data["version"], "kind": data["kind"]},
-            )
-        except CertificationError as error:
-            form.add_error(error.field if error.field in form.fields else "file", error.message)
-            return self.form_invalid(form)
+        batch = services.import_start(
+            kind=ImportKind.FRAMEWORK,
+            by=self.request.user,
+            source=upload,
+            filename=upload.name,
+            options={"code": data["code"], "name": data["name"], "version": data["version"], "kind": data["kind"]},
+        )
         return HttpResponseRedirect(_preview_url(batch))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("Import a framework"), columns=imports.FRAMEWORK_COLUMNS, **kwargs)
 
 
-class SelfAssessmentImportView(CertificationMixin, FormView):
+class SelfAssessmentImportView(ServiceFormMixin, CertificationMixin, FormView):
     """Import a self-assessment made in a spreadsheet: requirement reference, status, comment, owner."""
 
     template_name = "certifications/import_form.html"
@@ -90,19 +83,15 @@ class SelfAssessmentImportView(CertificationMixin, FormView):
     def test_func(self) -> bool:
         return can_assess(self.request.user, self.certification)
 
-    def form_valid(self, form):
+    def perform(self, form):
         upload = form.cleaned_data["file"]
-        try:
-            batch = services.import_start(
-                kind=ImportKind.SELF_ASSESSMENT,
-                by=self.request.user,
-                source=upload,
-                filename=upload.name,
-                certification=self.certification,
-            )
-        except CertificationError as error:
-            form.add_error("file", error.message)
-            return self.form_invalid(form)
+        batch = services.import_start(
+            kind=ImportKind.SELF_ASSESSMENT,
+            by=self.request.user,
+            source=upload,
+            filename=upload.name,
+            certification=self.certification,
+        )
         return HttpResponseRedirect(_preview_url(batch))
 
     def get_context_data(self, **kwargs):

@@ -17,9 +17,9 @@ from certifications.choices import ComplianceStatus
 from certifications.forms import AssessmentForm, EvidenceForm, SnapshotForm
 from certifications.models import Assessment, AssessmentSnapshot, CertificationSettings, Evidence, Requirement
 from certifications.selectors import can_assess, certifications_visible_to, compliance_matrix, evidence_visible_to
-from certifications.services import CertificationError
 from certifications.services.compliance import assessment_fields
 from certifications.views.base import CertificationMixin, private_download
+from qms.core.domain import ServiceFormMixin
 from qms.core.pdf import pdf_response
 
 
@@ -93,7 +93,7 @@ class RequirementRowMixin(CertificationMixin):
         return context
 
 
-class AssessmentEditView(RequirementRowMixin, FormView):
+class AssessmentEditView(ServiceFormMixin, RequirementRowMixin, FormView):
     """Assess one requirement: its status, justification, owner and comment, and its evidence."""
 
     template_name = "certifications/assessment_form.html"
@@ -102,21 +102,20 @@ class AssessmentEditView(RequirementRowMixin, FormView):
     def get_initial(self):
         return assessment_fields(self.assessment)
 
-    def form_valid(self, form: AssessmentForm):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "certification": self.certification}
+
+    def perform(self, form: AssessmentForm):
         data = form.cleaned_data
-        try:
-            services.assessment_save(
-                certification=self.certification,
-                requirement=self.requirement,
-                by=self.request.user,
-                status=data["status"],
-                comment=data["comment"],
-                justification=data["justification"],
-                owner=data["owner"],
-            )
-        except CertificationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.form_invalid(form)
+        services.assessment_save(
+            certification=self.certification,
+            requirement=self.requirement,
+            by=self.request.user,
+            status=data["status"],
+            comment=data["comment"],
+            justification=data["justification"],
+            owner=data["owner"],
+        )
         messages.success(
             self.request,
             _("The assessment of %(reference)s has been saved.") % {"reference": self.requirement.reference},
@@ -126,7 +125,7 @@ class AssessmentEditView(RequirementRowMixin, FormView):
         )
 
 
-class EvidenceAddView(RequirementRowMixin, FormView):
+class EvidenceAddView(ServiceFormMixin, RequirementRowMixin, FormView):
     template_name = "certifications/assessment_form.html"
     form_class = EvidenceForm
 
@@ -135,29 +134,27 @@ class EvidenceAddView(RequirementRowMixin, FormView):
             reverse("certifications:assessment-edit", args=[self.certification.pk, self.requirement.pk])
         )
 
-    def form_valid(self, form: EvidenceForm):
+    def perform(self, form: EvidenceForm):
         data = form.cleaned_data
-        try:
-            services.evidence_add(
-                certification=self.certification,
-                requirement=self.requirement,
-                by=self.request.user,
-                file=data.get("file"),
-                url=data.get("url") or "",
-                document_version=data.get("document_version"),
-                label=data.get("label") or "",
-                dated=data.get("dated"),
-            )
-        except CertificationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.form_invalid(form)
+        services.evidence_add(
+            certification=self.certification,
+            requirement=self.requirement,
+            by=self.request.user,
+            file=data.get("file"),
+            url=data.get("url") or "",
+            document_version=data.get("document_version"),
+            label=data.get("label") or "",
+            dated=data.get("dated"),
+        )
         messages.success(self.request, _("The evidence has been added."))
         return HttpResponseRedirect(
             reverse("certifications:assessment-edit", args=[self.certification.pk, self.requirement.pk])
         )
 
     def form_invalid(self, form):
-        assessment_form = AssessmentForm(initial=assessment_fields(self.assessment))
+        assessment_form = AssessmentForm(
+            initial=assessment_fields(self.assessment), user=self.request.user, certification=self.certification
+        )
         return self.render_to_response(self.get_context_data(form=assessment_form, evidence_form=form), status=400)
 
 
@@ -199,21 +196,17 @@ class EvidenceDeleteView(EvidenceMixin, View):
         return HttpResponseRedirect(reverse("certifications:assessment-edit", args=[certification.pk, requirement.pk]))
 
 
-class SnapshotCreateView(CertificationMixin, FormView):
+class SnapshotCreateView(ServiceFormMixin, CertificationMixin, FormView):
     template_name = "certifications/form.html"
     form_class = SnapshotForm
 
     def test_func(self) -> bool:
         return can_assess(self.request.user, self.certification)
 
-    def form_valid(self, form: SnapshotForm):
-        try:
-            snapshot = services.snapshot_take(
-                certification=self.certification, label=form.cleaned_data["label"], by=self.request.user
-            )
-        except CertificationError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+    def perform(self, form: SnapshotForm):
+        snapshot = services.snapshot_take(
+            certification=self.certification, label=form.cleaned_data["label"], by=self.request.user
+        )
         messages.success(self.request, _("The matrix has been frozen."))
         return HttpResponseRedirect(snapshot.get_absolute_url())
 

@@ -28,10 +28,10 @@ from certifications.selectors import (
     snapshots_of,
     with_certificates,
 )
-from certifications.services import CertificationError
 from certifications.views.base import CertificationMixin, private_download
 from certifications.workflows import CERTIFICATION_WORKFLOW
 from qms.core.charts import line_chart
+from qms.core.domain import ServiceFormMixin
 
 
 class CertificationListView(UserPassesTestMixin, ListView):
@@ -64,7 +64,7 @@ class CertificationListView(UserPassesTestMixin, ListView):
         return context
 
 
-class CertificationCreateView(UserPassesTestMixin, FormView):
+class CertificationCreateView(ServiceFormMixin, UserPassesTestMixin, FormView):
     raise_exception = True
     template_name = "certifications/form.html"
     form_class = CertificationForm
@@ -75,13 +75,12 @@ class CertificationCreateView(UserPassesTestMixin, FormView):
     def get_initial(self):
         return {"owner": self.request.user}
 
-    def form_valid(self, form: CertificationForm):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form: CertificationForm):
         data = dict(form.cleaned_data)
-        try:
-            certification = services.certification_create(by=self.request.user, **data)
-        except CertificationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.form_invalid(form)
+        certification = services.certification_create(by=self.request.user, **data)
         messages.success(self.request, _("The certification has been recorded."))
         return HttpResponseRedirect(certification.get_absolute_url())
 
@@ -126,7 +125,7 @@ class CertificationDetailView(CertificationMixin, TemplateView):
         return context
 
 
-class CertificationEditView(CertificationMixin, FormView):
+class CertificationEditView(ServiceFormMixin, CertificationMixin, FormView):
     template_name = "certifications/form.html"
     form_class = CertificationForm
 
@@ -137,15 +136,12 @@ class CertificationEditView(CertificationMixin, FormView):
         kwargs = super().get_form_kwargs()
         # A copy: the form writes its input into its instance, and the page around it shows ``self.certification``.
         kwargs["instance"] = Certification.objects.get(pk=self.certification.pk)
+        kwargs["user"] = self.request.user
         return kwargs
 
-    def form_valid(self, form: CertificationForm):
+    def perform(self, form: CertificationForm):
         data = dict(form.cleaned_data)
-        try:
-            services.certification_update(certification=self.certification, by=self.request.user, **data)
-        except CertificationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.form_invalid(form)
+        services.certification_update(certification=self.certification, by=self.request.user, **data)
         messages.success(self.request, _("The certification has been saved."))
         return HttpResponseRedirect(self.certification.get_absolute_url())
 
@@ -153,7 +149,7 @@ class CertificationEditView(CertificationMixin, FormView):
         return super().get_context_data(heading=_("Edit the certification"), **kwargs)
 
 
-class CertificationTransitionView(CertificationMixin, FormView):
+class CertificationTransitionView(ServiceFormMixin, CertificationMixin, FormView):
     template_name = "certifications/form.html"
     form_class = TransitionForm
 
@@ -163,17 +159,13 @@ class CertificationTransitionView(CertificationMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "workflow": CERTIFICATION_WORKFLOW, "obj": self.certification}
 
-    def form_valid(self, form: TransitionForm):
-        try:
-            services.certification_transition(
-                certification=self.certification,
-                to=form.cleaned_data["to"],
-                note=form.cleaned_data["note"],
-                by=self.request.user,
-            )
-        except CertificationError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+    def perform(self, form: TransitionForm):
+        services.certification_transition(
+            certification=self.certification,
+            to=form.cleaned_data["to"],
+            note=form.cleaned_data["note"],
+            by=self.request.user,
+        )
         messages.success(self.request, _("The status has been changed."))
         return HttpResponseRedirect(self.certification.get_absolute_url())
 
@@ -181,29 +173,25 @@ class CertificationTransitionView(CertificationMixin, FormView):
         return super().get_context_data(heading=_("Change the status"), **kwargs)
 
 
-class CertificateCreateView(CertificationMixin, FormView):
+class CertificateCreateView(ServiceFormMixin, CertificationMixin, FormView):
     template_name = "certifications/form.html"
     form_class = CertificateForm
 
     def test_func(self) -> bool:
         return can_edit_certification(self.request.user, self.certification)
 
-    def form_valid(self, form: CertificateForm):
+    def perform(self, form: CertificateForm):
         data = form.cleaned_data
-        try:
-            services.certificate_add(
-                certification=self.certification,
-                by=self.request.user,
-                number=data["number"],
-                issued_on=data["issued_on"],
-                valid_from=data["valid_from"],
-                valid_until=data["valid_until"],
-                file=data["file"],
-                notes=data["notes"],
-            )
-        except CertificationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.form_invalid(form)
+        services.certificate_add(
+            certification=self.certification,
+            by=self.request.user,
+            number=data["number"],
+            issued_on=data["issued_on"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            file=data["file"],
+            notes=data["notes"],
+        )
         messages.success(self.request, _("The certificate has been recorded."))
         return HttpResponseRedirect(self.certification.get_absolute_url())
 
@@ -222,7 +210,7 @@ class CertificateMixin(UserPassesTestMixin):
         return certificate
 
 
-class CertificateEditView(CertificateMixin, FormView):
+class CertificateEditView(ServiceFormMixin, CertificateMixin, FormView):
     template_name = "certifications/form.html"
     form_class = CertificateForm
 
@@ -239,15 +227,11 @@ class CertificateEditView(CertificateMixin, FormView):
             "notes": certificate.notes,
         }
 
-    def form_valid(self, form: CertificateForm):
+    def perform(self, form: CertificateForm):
         data = dict(form.cleaned_data)
         upload = data.pop("file")
         data = {name: value for name, value in data.items() if value is not None}
-        try:
-            services.certificate_update(certificate=self.certificate, by=self.request.user, file=upload, **data)
-        except CertificationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.form_invalid(form)
+        services.certificate_update(certificate=self.certificate, by=self.request.user, file=upload, **data)
         messages.success(self.request, _("The certificate has been saved."))
         return HttpResponseRedirect(self.certificate.certification.get_absolute_url())
 
@@ -265,7 +249,7 @@ class CertificateDownloadView(CertificateMixin, View):
         return private_download(self.certificate.file)
 
 
-class CertificationVersionView(CertificationMixin, FormView):
+class CertificationVersionView(ServiceFormMixin, CertificationMixin, FormView):
     """Move a certification to another version of its framework, carrying statuses by reference."""
 
     template_name = "certifications/version_form.html"
@@ -277,14 +261,10 @@ class CertificationVersionView(CertificationMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "certification": self.certification}
 
-    def form_valid(self, form: VersionForm):
-        try:
-            services.certification_move_to_version(
-                certification=self.certification, framework=form.cleaned_data["framework"], by=self.request.user
-            )
-        except CertificationError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+    def perform(self, form: VersionForm):
+        services.certification_move_to_version(
+            certification=self.certification, framework=form.cleaned_data["framework"], by=self.request.user
+        )
         messages.success(self.request, _("The certification now follows the new version; check what is new or gone."))
         return HttpResponseRedirect(self.certification.get_absolute_url())
 

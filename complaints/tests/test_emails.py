@@ -15,7 +15,7 @@ from kombu.exceptions import OperationalError
 
 from complaints.choices import ComplaintStatus
 from complaints.factories import ComplaintFactory
-from complaints.forms import sign_started
+from complaints.forms import PublicComplaintForm
 from complaints.models import Complaint
 from complaints.services import (
     complaint_add_note,
@@ -26,6 +26,7 @@ from complaints.services import (
 )
 from qms.core.choices import MembershipRole, Role
 from qms.core.factories import MembershipFactory, UserFactory
+from qms.core.public import sign_stamp
 from qms.notifications.choices import OutboxState
 from qms.notifications.models import OutboxEmail
 from qms.notifications.services import notify, sweep_outbox
@@ -88,7 +89,7 @@ def _post_form(client, **data):
         "subject": "Chauffage en panne",
         "description": "Il fait 12 degrés en salle B204.",
         "email": "lea@example.org",
-        "started": sign_started(time.time() - 30),
+        "started": sign_stamp(PublicComplaintForm.stamp_name, at=time.time() - 30),
         **data,
     }
     return client.post("/signaler/", payload)

@@ -18,14 +18,14 @@ from django.utils import timezone
 
 from complaints import services
 from complaints.choices import ComplaintStatus
-from complaints.models import Complaint, ComplaintAttachment, ComplaintMessage
+from complaints.models import Complaint, ComplaintAttachment, ComplaintMessage, HelpdeskSettings
 from complaints.retention import due_for_purge, purge_complaints
 from complaints.selectors import complaint_by_token
 from complaints.statistics import complaint_statistics
 from complaints.tests.conftest import pdf_file, png_file
 from qms.celery import app as celery_app
 from qms.core.metrics import Period
-from qms.core.models import ActivityLog, SiteSettings, StatusChange
+from qms.core.models import ActivityLog, StatusChange
 from qms.notifications.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
@@ -244,9 +244,9 @@ def test_nothing_is_purged_before_the_retention_period(closed, clock):
 
 
 def test_the_retention_period_comes_from_the_site_settings(closed, clock):
-    site = SiteSettings.load()
-    site.retention_closed_months = 6
-    site.save()
+    helpdesk = HelpdeskSettings.load()
+    helpdesk.retention_closed_months = 6
+    helpdesk.save()
     clock(at(2023, 7, 19))
     assert purge().purged == 0
     clock(at(2023, 7, 21))

@@ -40,6 +40,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from qms.core import sources
 from qms.core.models import User
 from qms.notifications.choices import OutboxQueue, OutboxState
 from qms.notifications.models import OutboxEmail, make_message_id
@@ -200,6 +201,7 @@ def notify(
     secret: bool = False,
     language: str | None = None,
     reply_to: str | None = None,
+    sensitive: bool = False,
 ) -> OutboxEmail | None:
     """Write the email of ``event`` to ``recipient`` about ``obj`` to the outbox; it is sent after commit.
 
@@ -211,7 +213,10 @@ def notify(
     The row is written in the caller's transaction: rolled back, it is gone and nothing is sent. ``urgent``
     sends it through the urgent queue (acknowledgements, one-to-one notices) instead of the bulk one. With a
     ``dedup_key`` already used, the existing row is returned and nothing is written. ``secret`` marks a body
-    carrying a secret link: it is wiped once sent. Returns None when there is no one to write to.
+    carrying a secret link: it is wiped once sent. ``sensitive`` marks an email about a sensitive case (harassment,
+    discrimination …), shown only to the sensitive-cases group in every outbox page; an email about a source
+    that the sources registry calls sensitive is marked whatever the caller says. Returns None when there is no
+    one to write to.
     """
     target = resolve_recipient(recipient, language)
     if target is None:
@@ -239,6 +244,7 @@ def notify(
         message_id=make_message_id(site.domain),
         queue=OutboxQueue.URGENT if urgent else OutboxQueue.BULK,
         contains_secret=secret,
+        is_sensitive=bool(sensitive or (obj is not None and sources.is_sensitive(obj))),
     )
     try:
         with transaction.atomic():
