@@ -272,24 +272,6 @@ def test_the_continuous_improvement_plan_is_titled_in_the_institutions_language(
     assert plan.title == "Amélioration continue — UFR Sciences"
 
 
-def test_a_follow_up_inherits_the_sources_of_the_action_it_follows(make_action, quality_manager):
-    """Whatever their kind (a request, a finding, a process …), the follow-up answers them too, so that they are
-    answered only once the follow-up is done and effective."""
-    from actionplans.choices import EffectivenessResult
-
-    process = Process.objects.create(code="P-SRC", name="Source", type=ProcessType.SUPPORT)
-    other = Process.objects.create(code="P-SRC2", name="Autre source", type=ProcessType.SUPPORT)
-    action = make_action(sources=[process, other])
-    services.action_transition(action=action, to=ActionStatus.DONE, by=quality_manager)
-    check = services.action_check_effectiveness(
-        action=action, result=EffectivenessResult.NOT_EFFECTIVE, start_follow_up=True, by=quality_manager
-    )
-    follow_up = check.follow_up
-    assert follow_up.origin == action
-    assert list(actions_for_source(process)) == [action, follow_up]
-    assert list(actions_for_source(other)) == [action, follow_up]
-
-
 def test_the_action_plans_refusals_are_domain_errors_with_their_field(plan, quality_manager):
     from qms.core.domain import DomainError
 
