@@ -257,7 +257,7 @@ class CertificationSettingsAdmin(admin.ModelAdmin):
     list_select_related = ["updated_by"]
 
     def has_add_permission(self, request) -> bool:
-        return not CertificationSettings.objects.exists()
+        return False  # one record, made on first use (CertificationSettings.load)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
