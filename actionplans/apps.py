@@ -8,9 +8,10 @@ class ActionplansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
-        from actionplans import (
-            metrics,  # noqa: F401 - registers the metrics
-            reports,  # noqa: F401 - registers the reports
+        from actionplans import (  # noqa: F401 - registers the metrics, reports and named lists
+            evidence,
+            metrics,
+            reports,
         )
         from actionplans.models import Action
         from actionplans.panels import ACTIONS_PANEL, MY_WORK_PANEL

@@ -6,3 +6,11 @@ class CertificationsConfig(AppConfig):
     name = "certifications"
     label = "certifications"
     verbose_name = _("Certifications")
+
+    def ready(self) -> None:
+        # Metrics, named lists (live evidence) and findings as action sources.
+        from certifications import evidence, metrics, sources  # noqa: F401
+        from certifications.selectors import PEOPLE_SCOPE, people_for_picker
+        from qms.core.search import register_user_scope
+
+        register_user_scope(PEOPLE_SCOPE, people_for_picker)

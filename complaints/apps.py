@@ -8,7 +8,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Helpdesk")
 
     def ready(self) -> None:
-        from complaints import metrics  # noqa: F401 - registers the helpdesk's metrics
+        from complaints import evidence, metrics  # noqa: F401 - registers the helpdesk's metrics and named lists
         from complaints.forms import ASSIGNEE_SCOPE
         from complaints.models import Complaint
         from complaints.panels import MY_REQUESTS_PANEL

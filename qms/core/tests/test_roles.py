@@ -21,7 +21,7 @@ def group_permissions() -> dict[str, set[str]]:
     """What the database holds: each role group's permissions as ``app_label.codename``."""
     return {
         group.name: {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
-        for group in Group.objects.filter(name__in=Role.values).prefetch_related("permissions__content_type")
+        for group in Group.objects.filter(name__in=roles.declared_roles()).prefetch_related("permissions__content_type")
     }
 
 

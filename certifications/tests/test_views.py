@@ -1,0 +1,260 @@
+"""The back-office pages open for those who may, with a query count that does not grow with the rows."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from certifications import services
+from certifications.choices import AuditType, ComplianceStatus
+from certifications.models import Assessment, Evidence, Finding
+from certifications.tests.factories import CertificationFactory, build_framework
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def audit(qualiopi_certification, quality_manager):
+    return services.audit_create(
+        title="Audit de surveillance 2025",
+        audit_type=AuditType.SURVEILLANCE,
+        start_date=D(2025, 6, 2),
+        end_date=D(2025, 6, 3),
+        certification=qualiopi_certification,
+        by=quality_manager,
+    )
+
+
+@pytest.fixture
+def finding(audit, qualiopi_certification, quality_manager):
+    return services.finding_create(
+        audit=audit,
+        grade=qualiopi_certification.framework.grades.get(code="minor"),
+        requirement=qualiopi_certification.framework.requirements.get(reference="I1"),
+        description="Tarifs absents d'une fiche",
+        by=quality_manager,
+    )
+
+
+def test_every_page_opens_for_the_quality_manager(client, quality_manager, qualiopi_certification, audit, finding):
+    requirement = qualiopi_certification.framework.requirements.get(reference="I1")
+    services.evidence_add(
+        certification=qualiopi_certification, requirement=requirement, url="https://example.edu/x", by=quality_manager
+    )
+    snapshot = services.snapshot_take(certification=qualiopi_certification, label="Avant audit", by=quality_manager)
+    client.force_login(quality_manager)
+    pk = qualiopi_certification.pk
+    framework = qualiopi_certification.framework
+    pages = [
+        reverse("certifications:certification-list"),
+        reverse("certifications:certification-create"),
+        reverse("certifications:certification-detail", args=[pk]),
+        reverse("certifications:certification-edit", args=[pk]),
+        reverse("certifications:certification-transition", args=[pk]),
+        reverse("certifications:certificate-create", args=[pk]),
+        reverse("certifications:certificate-edit", args=[qualiopi_certification.certificates.get().pk]),
+        reverse("certifications:certification-version", args=[pk]),
+        reverse("certifications:calendar"),
+        reverse("certifications:register-import"),
+        reverse("certifications:matrix", args=[pk]),
+        reverse("certifications:matrix", args=[pk]) + "?status=not_assessed&flagged=1",
+        reverse("certifications:assessment-edit", args=[pk, requirement.pk]),
+        reverse("certifications:snapshot-create", args=[pk]),
+        reverse("certifications:snapshot-detail", args=[snapshot.pk]),
+        reverse("certifications:self-assessment-import", args=[pk]),
+        reverse("certifications:audit-list"),
+        reverse("certifications:audit-list") + "?internal=1&start=2025-01-01&end=2025-12-31",
+        reverse("certifications:audit-create") + f"?certification={pk}",
+        reverse("certifications:audit-detail", args=[audit.pk]),
+        reverse("certifications:audit-edit", args=[audit.pk]),
+        reverse("certifications:audit-transition", args=[audit.pk]),
+        reverse("certifications:finding-create", args=[audit.pk]),
+        reverse("certifications:finding-detail", args=[finding.pk]),
+        reverse("certifications:finding-edit", args=[finding.pk]),
+        reverse("certifications:finding-transition", args=[finding.pk]),
+        reverse("actionplans:source-actions", args=["certifications.finding", finding.pk]),
+        reverse("certifications:programme-list"),
+        reverse("certifications:programme-create"),
+        reverse("certifications:framework-list"),
+        reverse("certifications:framework-create"),
+        reverse("certifications:framework-import"),
+        reverse("certifications:framework-detail", args=[framework.pk]),
+        reverse("certifications:framework-edit", args=[framework.pk]),
+        reverse("certifications:framework-new-version", args=[framework.pk]),
+        reverse("certifications:grade-create", args=[framework.pk]),
+        reverse("certifications:grade-edit", args=[framework.grades.first().pk]),
+        reverse("certifications:public-list"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_quality_manager_records_a_certification_a_certificate_and_an_assessment(
+    client, quality_manager, qualiopi, org
+):
+    client.force_login(quality_manager)
+    response = client.post(
+        reverse("certifications:certification-create"),
+        {
+            "name": "Qualiopi — Formation continue",
+            "framework": qualiopi.pk,
+            "holder": org.institution.pk,
+            "owner": quality_manager.pk,
+            "categories": [qualiopi.categories.get(code="AF").pk],
+            "show_on_public_page": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    certification = qualiopi.certifications.get()
+    response = client.post(
+        reverse("certifications:certificate-create", args=[certification.pk]),
+        {"number": "FC-1", "issued_on": "2025-01-10", "file": SimpleUploadedFile("certificat.pdf", b"%PDF-1.4 x")},
+    )
+    assert response.status_code == 302
+    certificate = certification.certificates.get()
+    assert (certificate.valid_until, certificate.filename.endswith(".pdf")) == (D(2028, 1, 9), True)
+    assert client.get(reverse("certifications:certificate-download", args=[certificate.pk])).status_code == 200
+    requirement = qualiopi.requirements.get(reference="I1")
+    url = reverse("certifications:assessment-edit", args=[certification.pk, requirement.pk])
+    response = client.post(url, {"status": ComplianceStatus.NOT_APPLICABLE, "justification": ""})
+    assert response.status_code == 200
+    assert "justification" in response.context["form"].errors
+    response = client.post(url, {"status": ComplianceStatus.COMPLIANT, "comment": "Catalogue"})
+    assert response.status_code == 302
+    assert Assessment.objects.get(certification=certification, requirement=requirement).status == "compliant"
+    response = client.post(
+        reverse("certifications:evidence-add", args=[certification.pk, requirement.pk]),
+        {"file": SimpleUploadedFile("run.exe", b"MZ\x90\x00binary"), "dated": "2025-01-10"},
+    )
+    assert response.status_code == 400
+    assert not Evidence.objects.exists()
+    response = client.post(
+        reverse("certifications:evidence-add", args=[certification.pk, requirement.pk]),
+        {"file": SimpleUploadedFile("catalogue.pdf", b"%PDF-1.4 catalogue"), "dated": "2025-01-10"},
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    download = client.get(reverse("certifications:evidence-download", args=[evidence.pk]))
+    assert download.status_code == 200
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_findings_are_recorded_with_default_dates_from_the_page(client, quality_manager, audit, qualiopi_certification):
+    client.force_login(quality_manager)
+    framework = qualiopi_certification.framework
+    response = client.post(
+        reverse("certifications:finding-create", args=[audit.pk]),
+        {
+            "grade": framework.grades.get(code="minor").pk,
+            "requirement": framework.requirements.get(reference="I4").pk,
+            "description": "Besoin non analysé",
+        },
+    )
+    assert response.status_code == 200
+    assert "I4" in response.content.decode()
+    response = client.post(
+        reverse("certifications:finding-create", args=[audit.pk]),
+        {
+            "grade": framework.grades.get(code="major").pk,
+            "requirement": framework.requirements.get(reference="I4").pk,
+            "description": "Besoin non analysé",
+        },
+    )
+    assert response.status_code == 302
+    finding = Finding.objects.get()
+    assert finding.implementation_due == D(2025, 9, 3)
+    # The action plans' kit creates the action answering the finding, from the finding's "Actions" panel.
+    page = client.get(finding.get_absolute_url()).content.decode()
+    kit = reverse("actionplans:source-actions", args=["certifications.finding", finding.pk])
+    assert kit in page
+    response = client.post(
+        kit,
+        {
+            "form": "create",
+            "create-title": "Formaliser l'analyse du besoin",
+            "create-kind": "corrective",
+            "create-priority": "normal",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(reverse("certifications:finding-transition", args=[finding.pk]), {"to": "action_planned"})
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.status == "action_planned"
+    page = client.get(finding.get_absolute_url()).content.decode()
+    assert "Formaliser l&#x27;analyse du besoin" in page
+
+
+def test_the_matrix_page_keeps_its_query_count_whatever_the_size(
+    client, quality_manager, org, django_assert_max_num_queries
+):
+    client.force_login(quality_manager)
+
+    def page_queries(size: int, code: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        certification = CertificationFactory(framework=build_framework(size, code=code), holder=org.sciences)
+        for requirement in certification.framework.requirements.filter(is_leaf=True)[:6]:
+            services.assessment_save(
+                certification=certification,
+                requirement=requirement,
+                status="compliant",
+                owner=quality_manager,
+                by=quality_manager,
+            )
+            services.evidence_add(
+                certification=certification, requirement=requirement, url="https://example.edu/e", by=quality_manager
+            )
+        client.get(reverse("certifications:matrix", args=[certification.pk]))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("certifications:matrix", args=[certification.pk]))
+        assert response.status_code == 200
+        return len(queries)
+
+    assert page_queries(11, "p-small") == page_queries(150, "p-large")
+
+
+def test_the_register_and_audit_lists_keep_their_query_count(client, quality_manager, qualiopi, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(quality_manager)
+    names = itertools.count()
+
+    def queries_for(url: str) -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def add(count: int) -> None:
+        for index in range(count):
+            certification = services.certification_create(
+                name=f"Label {next(names)}", framework=qualiopi, holder=org.sciences, by=quality_manager
+            )
+            services.certificate_add(certification=certification, issued_on=D(2025, 1, 1), by=quality_manager)
+            services.audit_create(
+                title=f"Audit {index}",
+                audit_type=AuditType.INITIAL,
+                start_date=D(2025, 2, 1),
+                end_date=D(2025, 2, 2),
+                certification=certification,
+                by=quality_manager,
+            )
+
+    add(10)
+    register, audits = (
+        queries_for(reverse("certifications:certification-list")),
+        queries_for(reverse("certifications:audit-list")),
+    )
+    add(30)
+    assert queries_for(reverse("certifications:certification-list")) == register
+    assert queries_for(reverse("certifications:audit-list")) == audits
