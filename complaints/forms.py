@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -108,9 +109,7 @@ def read_started(value: str) -> float | None:
 
 class PublicComplaintForm(ConcernedMixin, forms.Form):
     """The public form: no account; anonymous requests allowed. Guarded by a honeypot, a minimum fill time (a
-    signed timestamp carried by the form), the view's rate limit, size limits and CSRF."""
-
-    MIN_FILL_SECONDS = 3
+    signed timestamp carried by the form; setting PUBLIC_FORM_MIN_FILL_SECONDS), the view's rate limit, size limits and CSRF."""
 
     kind = forms.ChoiceField(
         label=_("What would you like to tell us?"),
@@ -184,7 +183,7 @@ class PublicComplaintForm(ConcernedMixin, forms.Form):
                 _("The form has expired or was altered. Please check your entries and send it again."),
                 code="no_timestamp",
             )
-        if time.time() - self.started_at < self.MIN_FILL_SECONDS:
+        if time.time() - self.started_at < settings.PUBLIC_FORM_MIN_FILL_SECONDS:
             raise ValidationError(
                 _("The form was sent too quickly. Please check your entries and send it again."), code="too_fast"
             )

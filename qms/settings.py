@@ -31,6 +31,14 @@ from qms.env import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
+def _rate(raw: str) -> str:
+    count, _slash, unit = raw.strip().partition("/")
+    if not count.isdigit() or int(count) < 1 or unit not in ("s", "m", "h", "d"):
+        raise ValueError(raw)
+    return raw.strip()
+
+
 # --- Core -----------------------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "django-insecure-qms-development-key-change-me-in-production")
@@ -229,6 +237,13 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "QMS")
 # Rate limits (django-ratelimit) read the client address through the same trusted-proxy rule.
 RATELIMIT_IP_META_KEY = "qms.core.net.client_ip"
 RATELIMIT_VIEW = "qms.core.views.ratelimited"
+
+# The public forms' abuse guards. A rate is "<count>/<s|m|h|d>" per client address (django-ratelimit); the
+# minimum fill time is the seconds a person needs at least between opening a form and sending it.
+PUBLIC_FORM_SUBMIT_RATE = env_parsed(
+    "PUBLIC_FORM_SUBMIT_RATE", "10/h", _rate, "a rate such as 10/h (a count, a slash, then s, m, h or d)"
+)
+PUBLIC_FORM_MIN_FILL_SECONDS = env_int("PUBLIC_FORM_MIN_FILL_SECONDS", 3, minimum=0)
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])

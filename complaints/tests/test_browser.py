@@ -8,7 +8,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from complaints.forms import PublicComplaintForm
 from complaints.models import Complaint
 from complaints.services import complaint_answer, complaint_ask_requester, complaint_take_charge
 from complaints.tests.conftest import PDF_BYTES
@@ -23,7 +22,7 @@ def test_a_visitor_files_a_complaint_and_follows_it(
     from playwright.sync_api import expect
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    monkeypatch.setattr(PublicComplaintForm, "MIN_FILL_SECONDS", 1)
+    settings.PUBLIC_FORM_MIN_FILL_SECONDS = 1
     OrgUnitFactory(code="bu", name="Bibliothèque universitaire")
     manager = UserFactory(username="qualite", roles=[Role.QUALITY_MANAGER])
 

@@ -207,6 +207,13 @@ def test_a_form_sent_too_quickly_is_refused(client):
         assert post(client, started=kept).status_code == 302
 
 
+def test_the_minimum_fill_time_is_a_setting(client, settings):
+    settings.PUBLIC_FORM_MIN_FILL_SECONDS = 0
+    assert post(client, started=sign_started()).status_code == 302
+    settings.PUBLIC_FORM_MIN_FILL_SECONDS = 60
+    assert post(client, started=sign_started(time.time() - 30)).status_code == 400
+
+
 def test_a_missing_or_forged_timestamp_is_refused_and_replaced(client):
     for started in ("", "1700000000", sign_started(time.time() - 60) + "x"):
         response = post(client, started=started)
@@ -216,8 +223,8 @@ def test_a_missing_or_forged_timestamp_is_refused_and_replaced(client):
         assert fresh != started and fresh
 
 
-def test_the_rate_limit_stops_a_flood_with_a_clear_message(client, monkeypatch):
-    monkeypatch.setattr(views, "SUBMIT_RATE", "2/h")
+def test_the_rate_limit_stops_a_flood_with_a_clear_message(client, settings):
+    settings.PUBLIC_FORM_SUBMIT_RATE = "2/h"
     assert post(client).status_code == 302
     assert post(client).status_code == 302
     response = post(client, subject="Troisième envoi")
@@ -231,8 +238,8 @@ def test_the_rate_limit_stops_a_flood_with_a_clear_message(client, monkeypatch):
     assert post(other).status_code == 302
 
 
-def test_a_forged_forwarded_address_does_not_dodge_the_rate_limit(client, monkeypatch):
-    monkeypatch.setattr(views, "SUBMIT_RATE", "1/h")
+def test_a_forged_forwarded_address_does_not_dodge_the_rate_limit(client, settings):
+    settings.PUBLIC_FORM_SUBMIT_RATE = "1/h"
     assert post(client, started=sign_started(time.time() - 20)).status_code == 302
     spoofing = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert post(spoofing).status_code == 429

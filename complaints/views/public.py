@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import partial, wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
@@ -35,7 +36,7 @@ from qms.core.net import client_ip
 from qms.core.tokens import hash_token
 
 # Rate limits (django-ratelimit; the address is read through RATELIMIT_IP_META_KEY, behind trusted proxies only).
-SUBMIT_RATE = "10/h"
+# The public form's own is the setting PUBLIC_FORM_SUBMIT_RATE.
 TRACK_RATE_BY_ADDRESS = "60/10m"
 TRACK_RATE_BY_TOKEN = "120/h"
 LOOKUP_RATE = "20/h"
@@ -108,7 +109,7 @@ class PublicCreateView(View):
                 % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024), "max": MAX_ATTACHMENTS},
             )
         form = self.form_class(request.POST, request.FILES)
-        if _limited(request, "complaints:public-create", SUBMIT_RATE):
+        if _limited(request, "complaints:public-create", settings.PUBLIC_FORM_SUBMIT_RATE):
             form.is_valid()
             form.add_error(
                 None,

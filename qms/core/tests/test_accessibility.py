@@ -21,7 +21,6 @@ from django.urls import reverse
 
 from actionplans import services as plan_services
 from actionplans.choices import ActionStatus, PlanKind
-from complaints.forms import PublicComplaintForm
 from complaints.services import (
     complaint_answer,
     complaint_ask_requester,
@@ -127,10 +126,10 @@ def quiet_setup(settings, tmp_path):
     settings.TWO_FACTOR_REQUIRED_FOR_QUALITY_MANAGERS = False
 
 
-def test_the_public_pages_pass_the_automated_audit(page, live_server, transactional_db, quiet_setup, monkeypatch):
+def test_the_public_pages_pass_the_automated_audit(page, live_server, transactional_db, quiet_setup, settings):
     from playwright.sync_api import expect
 
-    monkeypatch.setattr(PublicComplaintForm, "MIN_FILL_SECONDS", 0)
+    settings.PUBLIC_FORM_MIN_FILL_SECONDS = 0
     personas = build_personas()
     submission = complaint_submit(
         kind="complaint",
