@@ -109,7 +109,8 @@ def read_started(value: str) -> float | None:
 
 class PublicComplaintForm(ConcernedMixin, forms.Form):
     """The public form: no account; anonymous requests allowed. Guarded by a honeypot, a minimum fill time (a
-    signed timestamp carried by the form; setting PUBLIC_FORM_MIN_FILL_SECONDS), the view's rate limit, size limits and CSRF."""
+    signed timestamp carried by the form; setting PUBLIC_FORM_MIN_FILL_SECONDS), the view's rate limit, size limits
+    and CSRF."""
 
     kind = forms.ChoiceField(
         label=_("What would you like to tell us?"),

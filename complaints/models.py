@@ -321,16 +321,20 @@ class Complaint(models.Model):
         return self.reference if self.is_sensitive or not self.subject else f"{self.reference} — {self.subject}"
 
     def save(self, *args, **kwargs) -> None:
-        self.is_sensitive = bool(self.sensitive_nature)
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or set(update_fields) & set(SEARCHED_FIELDS):
-            self.search_text = normalise_for_search(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "search_text"}
+        self.fill_derived_fields(search=update_fields is None or bool(set(update_fields) & set(SEARCHED_FIELDS)))
+        if update_fields is not None and set(update_fields) & set(SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:detail", kwargs={"reference": self.reference})
+
+    def fill_derived_fields(self, *, search: bool = True) -> None:
+        """Set what is derived from the other fields (``save`` does it; a bulk write calls it first)."""
+        self.is_sensitive = bool(self.sensitive_nature)
+        if search:
+            self.search_text = normalise_for_search(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
 
     @property
     def is_open(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,15 +88,40 @@ def staff_url(complaint: Complaint) -> str:
 
 
 # --- References and deadlines --------------------------------------------------------------------------------
+def format_reference(year: int, number: int) -> str:
+    return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
+
+
+def _take_numbers(year: int, count: int) -> int:
+    """Add ``count`` to the counter of ``year`` (created at zero when missing) in one statement, and return its new
+    value. The statement locks the counter's row until the caller's transaction ends: call it as late as possible,
+    so that concurrent submissions wait on it for the commit alone."""
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    year_column = connection.ops.quote_name("year")
+    last = connection.ops.quote_name("last")
+    with connection.cursor() as cursor:
+        # PostgreSQL and SQLite (3.35 and later) both read INSERT … ON CONFLICT … DO UPDATE … RETURNING.
+        cursor.execute(
+            f"INSERT INTO {table} ({year_column}, {last}) VALUES (%s, %s) "
+            f"ON CONFLICT ({year_column}) DO UPDATE SET {last} = {table}.{last} + EXCLUDED.{last} RETURNING {last}",
+            [year, count],
+        )
+        return cursor.fetchone()[0]
+
+
 def next_reference(*, year: int) -> str:
-    """The next public reference of ``year`` (REC-2026-00042). The year's counter row is locked until the
-    caller's transaction ends, so that concurrent submissions never share a number."""
-    with transaction.atomic():
-        ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year, last=0)], ignore_conflicts=True)
-        counter = ReferenceCounter.objects.select_for_update().get(year=year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-    return f"{REFERENCE_PREFIX}-{year}-{counter.last:05d}"
+    """The next public reference of ``year`` (REC-2026-00042). The year's counter row stays locked until the
+    caller's transaction ends, so that concurrent submissions never share a number and a rolled-back one leaves
+    no gap."""
+    return format_reference(year, _take_numbers(year, 1))
+
+
+def reserve_references(*, year: int, count: int) -> list[str]:
+    """``count`` consecutive references of ``year`` at once, in order (bulk loads)."""
+    if count <= 0:
+        return []
+    last = _take_numbers(year, count)
+    return [format_reference(year, number) for number in range(last - count + 1, last + 1)]
 
 
 def refresh_deadlines(complaint: Complaint, *, calendar: WorkingCalendar | None = None) -> list[str]:

@@ -16,8 +16,8 @@ local sent_email = false
 local turn = 0
 local concerned = nil        -- the option values of the "concerned" list, parsed once
 
-local KINDS = { "complaint", "suggestion", "dysfunction", "compliment" }
-local CATEGORIES = { "student", "student", "student", "staff", "teacher", "alumnus", "partner", "other" }
+-- The choices offered by the form, read from the first page (and the form as the person sees it).
+local kinds, categories = nil, nil
 local WHAT = { "La salle", "Le distributeur", "L'emploi du temps", "Le chauffage", "La plateforme de cours",
   "Le secrétariat", "La bibliothèque", "Le parking", "La cafétéria", "Le réseau wifi" }
 local ISSUE = { "ne fonctionne pas", "est fermé sans prévenir", "change sans arrêt", "est en panne depuis lundi",
@@ -55,8 +55,13 @@ local function read_form(headers, body)
     if name then fields[#fields + 1] = { name, attribute(tag, "value") or "" } end
   end
   if mode == "complaint" and concerned == nil then
-    concerned = {}
+    concerned, kinds, categories = {}, {}, {}
     for value in form:gmatch('<option value="([pu]:%d+)"') do concerned[#concerned + 1] = value end
+    for value in form:gmatch('name="kind" value="([^"]+)"') do kinds[#kinds + 1] = value end
+    local select = form:match('<select name="requester_category".-</select>') or ""
+    for value in select:gmatch('<option value="([^"]+)"') do categories[#categories + 1] = value end
+    -- Students file most requests.
+    for _ = 1, 3 do categories[#categories + 1] = "student" end
   end
   local set_cookie = headers["Set-Cookie"] or headers["set-cookie"] or ""
   return fields, set_cookie:match("csrftoken=([^;]+)")
@@ -83,8 +88,8 @@ local function complaint_body()
   local what, issue, where = pick(WHAT), pick(ISSUE), pick(WHERE)
   sent_email = math.random() < 0.8
   local person = "Personne " .. thread_id .. "-" .. turn
-  fields[#fields + 1] = { "kind", pick(KINDS) }
-  fields[#fields + 1] = { "requester_category", pick(CATEGORIES) }
+  fields[#fields + 1] = { "kind", pick(kinds) }
+  fields[#fields + 1] = { "requester_category", pick(categories) }
   fields[#fields + 1] = { "sensitive_nature", "" }
   fields[#fields + 1] = { "name", math.random() < 0.75 and person or "" }
   fields[#fields + 1] = { "email", sent_email and ("personne." .. thread_id .. "." .. turn .. "@example.org") or "" }
