@@ -21,6 +21,7 @@ from complaints.selectors import (
     units_for_choice,
 )
 from complaints.validators import ALLOWED_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachments
+from qms.core import config_cache
 from qms.core.models import OrgUnit, Programme
 from qms.core.widgets import user_picker
 
@@ -65,10 +66,16 @@ def attachments_help() -> str:
 
 # --- What the request is about -------------------------------------------------------------------------------
 def concerned_choices() -> list:
-    """Programmes and services, grouped, for a searchable select: "p:<id>" and "u:<id>"."""
+    """Programmes and services, grouped, for a searchable select: "p:<id>" and "u:<id>" (built once for the
+    current configuration, see ``qms.core.config_cache``)."""
+    programmes, units = config_cache.cached("complaints:concerned-choices", _concerned_options)
+    return [("", _("— Not specified —")), (_("Programmes"), programmes), (_("Services and units"), units)]
+
+
+def _concerned_options() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     programmes = [(f"p:{pk}", name) for pk, name in Programme.objects.filter(is_active=True).values_list("pk", "name")]
     units = [(f"u:{pk}", name) for pk, name in units_for_choice().values_list("pk", "name")]
-    return [("", _("— Not specified —")), (_("Programmes"), programmes), (_("Services and units"), units)]
+    return programmes, units
 
 
 def parse_concerned(value: str) -> tuple[Programme | None, OrgUnit | None]:
@@ -162,7 +169,8 @@ class PublicComplaintForm(ConcernedMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["concerned"].choices = concerned_choices()
+        # Read when the field is shown or checked (an empty public form is shown from the cache).
+        self.fields["concerned"].choices = concerned_choices
         self.fields["attachments"].help_text = attachments_help()
         self.started_at: float | None = None
         if self.is_bound:
@@ -217,7 +225,8 @@ class StaffReportForm(ConcernedMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["concerned"].choices = concerned_choices()
+        # Read when the field is shown or checked (an empty public form is shown from the cache).
+        self.fields["concerned"].choices = concerned_choices
         self.fields["attachments"].help_text = attachments_help()
 
 

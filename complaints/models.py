@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -493,3 +495,11 @@ class ReplyTemplate(models.Model):
         if (language or "").lower().startswith("en") and self.body_en.strip():
             return self.body_en
         return self.body_fr
+
+
+@receiver([post_save, post_delete], sender=DeadlineSetting, dispatch_uid="complaints.deadline_setting_changed")
+def _deadline_settings_changed(sender, **kwargs) -> None:
+    # Cache invalidation only: deadlines are read with the configuration (qms.core.config_cache).
+    from qms.core import config_cache
+
+    config_cache.bump()

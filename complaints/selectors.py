@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
 
-from complaints.choices import PUBLIC_MESSAGE_KINDS, ComplaintStatus, MessageKind
+from complaints.choices import PUBLIC_MESSAGE_KINDS, ComplaintKind, ComplaintStatus, MessageKind
 from complaints.models import (
     Complaint,
     ComplaintAttachment,
@@ -25,6 +25,7 @@ from complaints.models import (
     RedirectBody,
     RootCauseCategory,
 )
+from qms.core import config_cache
 from qms.core.choices import MembershipRole, Role
 from qms.core.models import ActivityLog, OrgUnit, SiteSettings, User
 from qms.core.selectors import (
@@ -47,12 +48,27 @@ LIST_RELATED = ("org_unit", "assignee", "programme", "process")
 
 # --- Settings ----------------------------------------------------------------------------------------------
 def deadline_days(kind: str) -> tuple[int, int]:
-    """The take-charge and answer deadlines of ``kind``, in working days: its own setting, else the site's."""
+    """The take-charge and answer deadlines of ``kind``, in working days: its own setting, else the site's
+    (cached with the configuration, see ``qms.core.config_cache``)."""
+    return tuple(config_cache.cached("complaints:deadlines", _all_deadline_days).get(kind, _default_deadline_days()))
+
+
+def _default_deadline_days() -> tuple[int, int]:
     site = SiteSettings.get()
-    setting = DeadlineSetting.objects.filter(kind=kind).first()
-    take_charge = (setting.take_charge_days if setting else None) or site.take_charge_deadline_days
-    answer = (setting.answer_days if setting else None) or site.answer_deadline_days
-    return take_charge, answer
+    return site.take_charge_deadline_days, site.answer_deadline_days
+
+
+def _all_deadline_days() -> dict[str, tuple[int, int]]:
+    take_charge_default, answer_default = _default_deadline_days()
+    settings_by_kind = {setting.kind: setting for setting in DeadlineSetting.objects.all()}
+    days = {}
+    for kind in ComplaintKind.values:
+        setting = settings_by_kind.get(kind)
+        days[kind] = (
+            (setting.take_charge_days if setting else None) or take_charge_default,
+            (setting.answer_days if setting else None) or answer_default,
+        )
+    return days
 
 
 def active_redirect_bodies() -> models.QuerySet[RedirectBody]:

@@ -49,8 +49,8 @@ from qms.core.choices import Actor
 from qms.core.models import OrgUnit, Programme, SiteSettings, StatusChange, User
 from qms.core.services import log_activity
 from qms.core.tokens import make_token
-from qms.core.workflow import TransitionError, record_status
-from qms.notifications.services import notify, notify_many
+from qms.core.workflow import TransitionError, record_statuses
+from qms.notifications.services import notify, notify_many, prepare_email, prepare_many, write_emails
 
 S = ComplaintStatus
 REFERENCE_PREFIX = "REC"
@@ -147,7 +147,6 @@ def refresh_deadlines(complaint: Complaint, *, calendar: WorkingCalendar | None 
 
 
 # --- Submission ------------------------------------------------------------------------------------------------
-@transaction.atomic
 def complaint_submit(
     *,
     kind: str,
@@ -166,7 +165,11 @@ def complaint_submit(
     channel: str = Channel.PUBLIC_FORM,
 ) -> Submission:
     """File a request: give it a reference and a tracking token, store its files, queue its acknowledgement
-    (new → acknowledged at once) and tell the staff concerned. Nothing waits for the broker or the mail server."""
+    (new → acknowledged at once) and tell the staff concerned. Nothing waits for the broker or the mail server.
+
+    Requests filed at the same time queue on their year's reference counter, so its number is taken last, just
+    before the commit: the row and its history are written first under a provisional reference, and only what
+    shows the reference (the activity log, the emails' subjects) is written after it."""
     subject, description = (subject or "").strip(), (description or "").strip()
     if not subject or not description:
         raise ComplaintError(_("A subject and a description are required."))
@@ -181,7 +184,8 @@ def complaint_submit(
     token, token_hash = make_token()
     take_charge_days, answer_days = deadline_days(kind)
     complaint = Complaint(
-        reference=next_reference(year=timezone.localtime(now).year),
+        # Unique (the hash is) and never seen: replaced by the real reference before the commit.
+        reference=f"~{token_hash[:19]}",
         kind=kind,
         requester_category=requester_category,
         sensitive_nature=sensitive_nature or "",
@@ -197,20 +201,34 @@ def complaint_submit(
         org_unit=programme.org_unit if programme else concerned_unit,
         subject=subject[:200],
         description=description,
+        status=S.NEW,
         received_at=now,
         clock_started_on=timezone.localdate(now),
         take_charge_days=take_charge_days,
         answer_days=answer_days,
     )
-    refresh_deadlines(complaint)
-    complaint.save()
+    complaint.fill_derived_fields(search=False)
     actor = Actor.USER if complaint.submitted_by else Actor.REQUESTER
-    record_status(complaint, "", S.NEW, by=complaint.submitted_by, actor=actor, at=now)
-    with _files_removed_on_error() as stored:
+    # Acknowledged at once (the acknowledgement is queued below; an anonymous request is acknowledged by its
+    # confirmation page and printable receipt), through the workflow's table.
+    WORKFLOW.check(complaint, S.ACKNOWLEDGED, actor=Actor.SYSTEM)
+    complaint.status, complaint.acknowledged_at = S.ACKNOWLEDGED, now
+    refresh_deadlines(complaint)
+    staff = staff_to_notify(complaint)
+    with transaction.atomic(), _files_removed_on_error() as stored:
+        complaint.save(force_insert=True)
+        record_statuses(
+            complaint,
+            [("", S.NEW, complaint.submitted_by, actor), (S.NEW, S.ACKNOWLEDGED, None, Actor.SYSTEM)],
+            at=now,
+        )
         for upload, content_type in zip(files, content_types, strict=True):
             stored.append(
                 _store_attachment(complaint, upload, content_type=content_type, uploaded_by=complaint.submitted_by)
             )
+        # The last writes before the commit: the counter's row stays locked from here to the commit.
+        complaint.reference = next_reference(year=timezone.localtime(now).year)
+        Complaint.objects.filter(pk=complaint.pk).update(reference=complaint.reference)
         log_activity(
             obj=complaint,
             verb="submitted",
@@ -218,8 +236,7 @@ def complaint_submit(
             actor=actor,
             details={"channel": channel, "attachments": len(content_types)},
         )
-        _acknowledge(complaint, token)
-        _notify_staff_of_new(complaint)
+        write_emails([*_acknowledgement(complaint, token), *_staff_notices(complaint, staff)], keys_are_new=True)
     return Submission(complaint=complaint, token=token)
 
 
@@ -235,12 +252,12 @@ def _files_removed_on_error():
         raise
 
 
-def _acknowledge(complaint: Complaint, token: str) -> None:
-    """Queue the acknowledgement (when an address is known) and move new → acknowledged, at once.
-
-    An anonymous request is acknowledged by its confirmation page and printable receipt."""
-    if complaint.email:
-        notify(
+def _acknowledgement(complaint: Complaint, token: str) -> list:
+    """The acknowledgement to the requester's address, when there is one."""
+    if not complaint.email:
+        return []
+    return [
+        prepare_email(
             complaint.email,
             "complaint-acknowledgement",
             complaint,
@@ -254,13 +271,12 @@ def _acknowledge(complaint: Complaint, token: str) -> None:
                 "lost_link_url": lost_link_url(),
             },
         )
-    complaint.acknowledged_at = timezone.now()
-    WORKFLOW.apply(complaint, S.ACKNOWLEDGED, actor=Actor.SYSTEM, update_fields=["acknowledged_at"])
+    ]
 
 
-def _notify_staff_of_new(complaint: Complaint) -> None:
-    notify_many(
-        staff_to_notify(complaint),
+def _staff_notices(complaint: Complaint, staff: list) -> list:
+    return prepare_many(
+        staff,
         "complaint-new",
         complaint,
         urgent=True,

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Settings and other configuration are read from the shared cache once per request (qms/core/config_cache.py).
+    "qms.core.config_cache.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,7 +144,8 @@ REDIS_CACHE_URL = env_url("REDIS_CACHE_URL", "", schemes=("redis", "rediss")) or
 if REDIS_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing one client per connection pool (qms/core/redis_cache.py).
+            "BACKEND": "qms.core.redis_cache.RedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "qms",
         }
@@ -171,6 +174,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TASK_QUEUES = {"urgent": {}, "default": {}, "bulk": {}}
 CELERY_TASK_ROUTES = {
     "qms.notifications.tasks.send_email_task": {"queue": "urgent"},
+    "qms.notifications.tasks.send_emails_task": {"queue": "urgent"},
     "qms.notifications.tasks.sweep_outbox": {"queue": "default"},
 }
 # Periodic jobs are declared by each app in <app>/schedule.py (every entry with "expires", so that a backlog

@@ -20,24 +20,25 @@ from complaints.models import Complaint, ReferenceCounter
 from qms.core.models import StatusChange
 from qms.notifications.models import OutboxEmail
 
-pytestmark = pytest.mark.django_db
+
+@pytest.fixture
+def demo(db):
+    """The demo (the generator builds on its people, units and configuration), rolled back after the test."""
+    call_command("load_reference_data", stdout=io.StringIO())
+    call_command("seed_demo", "--no-accounts", stdout=io.StringIO())
 
 
-@pytest.fixture(scope="module")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The demo once for the module (the generator builds on its people, units and configuration), and the
-    ceiling's table (its app is installed by benchmarks.settings only)."""
-    with django_db_blocker.unblock():
-        call_command("load_reference_data", stdout=io.StringIO())
-        call_command("seed_demo", "--no-accounts", stdout=io.StringIO())
-        with connection.schema_editor() as editor:
-            editor.create_model(CeilingRow)
+@pytest.fixture
+def ceiling_table(transactional_db):
+    """The ceiling's table: its app is installed by benchmarks.settings only."""
+    with connection.schema_editor() as editor:
+        editor.create_model(CeilingRow)
     yield
-    with django_db_blocker.unblock(), connection.schema_editor() as editor:
+    with connection.schema_editor() as editor:
         editor.delete_model(CeilingRow)
 
 
-def test_the_generator_tops_the_demo_up_to_the_sizes_asked_for():
+def test_the_generator_tops_the_demo_up_to_the_sizes_asked_for(demo):
     requests, actions = Complaint.objects.count() + 60, Action.objects.count() + 45
     outbox_before = OutboxEmail.objects.count()
     call_command(
@@ -66,13 +67,13 @@ def test_the_generator_tops_the_demo_up_to_the_sizes_asked_for():
     assert Complaint.objects.count() == requests and Action.objects.count() == actions
 
 
-def test_the_generator_refuses_nonsense_sizes():
+def test_the_generator_refuses_nonsense_sizes(db):
     with pytest.raises(CommandError):
         call_command("generate_bulk", requests=-1, stdout=io.StringIO())
 
 
 @override_settings(ROOT_URLCONF="benchmarks.urls")
-def test_the_ceiling_inserts_one_row_behind_csrf_and_answers_303():
+def test_the_ceiling_inserts_one_row_behind_csrf_and_answers_303(ceiling_table):
     client = Client(enforce_csrf_checks=True)
     page = client.get("/benchmark/ceiling/")
     assert page.status_code == 200

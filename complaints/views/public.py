@@ -32,6 +32,7 @@ from complaints.selectors import (
 )
 from complaints.services import ComplaintError
 from complaints.validators import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from qms.core import config_cache
 from qms.core.net import client_ip
 from qms.core.tokens import hash_token
 
@@ -146,7 +147,13 @@ class PublicCreateView(View):
         return render(
             request,
             self.template_name,
-            {"form": form, "files_lost": files_lost, "page_error": page_error},
+            {
+                "form": form,
+                "files_lost": files_lost,
+                "page_error": page_error,
+                # The empty form's fields are cached for each version of the configuration (units, settings …).
+                "config_version": config_cache.version(),
+            },
             status=status,
         )
 
