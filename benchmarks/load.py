@@ -65,6 +65,7 @@ class Run:
     socket_errors: int = 0
     success_status: int = 200
     rows_created: int | None = None
+    cpu_seconds: float | None = None  # the gunicorn workers' CPU during the run
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -94,6 +95,13 @@ class Run:
             return float("nan")
         rank = max(0, min(len(values) - 1, int(round(share * len(values) + 0.5)) - 1))
         return values[rank] / 1000
+
+    @property
+    def cpu_ms_per_success(self) -> float | None:
+        """Worker CPU per measured response (a submission: its GET and its POST together)."""
+        if self.cpu_seconds is None or not self.successes:
+            return None
+        return self.cpu_seconds * 1000 / self.successes
 
     @property
     def with_email(self) -> int:
@@ -195,6 +203,18 @@ class Gunicorn:
                     pids.append(int(entry.name))
         return sorted(pids)
 
+    def worker_cpu_seconds(self) -> float:
+        """User and system CPU time the workers have used so far."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return total / ticks
+
     def worker_rss_mb(self) -> list[float]:
         sizes = []
         for pid in self.worker_pids():
@@ -242,8 +262,8 @@ def _duration(text: str) -> float:
 
 # --- The scenarios -------------------------------------------------------------------------------------------
 class Bench:
-    def __init__(self, args, env: dict, log_dir: Path):
-        self.args, self.env, self.log_dir = args, env, log_dir
+    def __init__(self, args, env: dict, log_dir: Path, server: Gunicorn):
+        self.args, self.env, self.log_dir, self.server = args, env, log_dir, server
         self.base_url = f"http://127.0.0.1:{args.port}"
         self.runs: list[Run] = []
         self.checks: list[str] = []
@@ -266,11 +286,13 @@ class Bench:
                 acks_before = OutboxEmail.objects.filter(kind="complaint-acknowledgement").count()
                 label = f"{name} (round {round_number})"
                 print(f"  {label}: {conns} connections, {seconds} s", flush=True)
+                cpu_before = self.server.worker_cpu_seconds()
                 elapsed, socket_errors, lines = wrk(
                     self.base_url, script, arguments, connections=conns, seconds=seconds, log_dir=self.log_dir,
                     name=f"{arguments[2]}-{round_number}",
                 )  # fmt: skip
                 run = Run(label, "demo", conns, elapsed, lines, socket_errors, status)
+                run.cpu_seconds = self.server.worker_cpu_seconds() - cpu_before
                 run.rows_created = counted.objects.count() - before
                 if counted is Complaint:
                     acks = OutboxEmail.objects.filter(kind="complaint-acknowledgement").count() - acks_before
@@ -334,18 +356,20 @@ class Bench:
             wrk(self.base_url, "pages.lua", [paths, cookie], connections=conns, seconds=2, log_dir=self.log_dir,
                 name="warm-up")  # fmt: skip
             print(f"  {name} ({size}): {conns} connections, {seconds} s", flush=True)
+            cpu_before = self.server.worker_cpu_seconds()
             elapsed, socket_errors, lines = wrk(
                 self.base_url, "pages.lua", [paths, cookie], connections=conns, seconds=seconds,
                 log_dir=self.log_dir, name=f"page-{size}-{name.split(' (')[0]}",
             )  # fmt: skip
             run = Run(name, size, conns, elapsed, lines, socket_errors, 200)
+            run.cpu_seconds = self.server.worker_cpu_seconds() - cpu_before
             self.runs.append(run)
             self._print(run)
 
     def _print(self, run: Run) -> None:
         print(
             f"    {run.per_second:7.1f}/s  p50 {run.percentile(0.5):7.1f} ms  p95 {run.percentile(0.95):7.1f} ms  "
-            f"p99 {run.percentile(0.99):7.1f} ms  errors {run.errors}"
+            f"p99 {run.percentile(0.99):7.1f} ms  errors {run.errors}  CPU {run.cpu_ms_per_success or 0:5.1f} ms"
             + (f"  rows {run.rows_created}/{run.successes}" if run.rows_created is not None else "")
             + (f"  {run.mean_bytes / 1024:.0f} KiB" if run.mean_bytes else ""),
             flush=True,
@@ -373,7 +397,8 @@ def report(bench: Bench, memory: list[float], drain: str, args) -> list[str]:
         "same middleware that inserts one row and answers 303 (benchmarks/views.py, served only under",
         "benchmarks.settings), measured the same way and alternately (ceiling, form, ceiling, form). Staff pages are",
         "read signed in as the quality manager. No Celery worker runs during the measures: the emails wait in the",
-        "outbox and the broker's queue, and are sent afterwards (last line).",
+        "outbox and the broker's queue, and are sent afterwards (last line). Worker CPU is the gunicorn workers' CPU",
+        "time during the run divided by the successes (for a submission: its GET and its POST).",
         "",
         f"- Date: {datetime.datetime.now():%Y-%m-%d %H:%M}",
         f"- Machine: {platform.machine()}, {os.cpu_count()} cores ({_cpu_model()}), Python {platform.python_version()},"
@@ -381,8 +406,9 @@ def report(bench: Bench, memory: list[float], drain: str, args) -> list[str]:
         f"- Runs: {args.seconds} s per submission run, {args.page_seconds} s per page run, after a warm-up;"
         f" the machine's load average was {os.getloadavg()[0]:.1f} at the end",
         "",
-        "| scenario | size | conn. | per second | p50 (ms) | p95 (ms) | p99 (ms) | errors | ratio | rows / successes |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| scenario | size | conn. | per second | p50 (ms) | p95 (ms) | p99 (ms) | errors | ratio | worker CPU (ms) "
+        "| rows / successes |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     ratio_of = {id(form): ratio for _ceiling, form, ratio in pairs}
     for run in runs:
@@ -394,7 +420,7 @@ def report(bench: Bench, memory: list[float], drain: str, args) -> list[str]:
         lines.append(
             f"| {run.name}{size_note} | {run.size} | {run.connections} | {run.per_second:.1f} | "
             f"{run.percentile(0.5):.1f} | {run.percentile(0.95):.1f} | {run.percentile(0.99):.1f} | {run.errors} | "
-            f"{ratio} | {rows} |"
+            f"{ratio} | {run.cpu_ms_per_success or 0:.1f} | {rows} |"
         )
     lines.append("")
     if pairs:
@@ -538,9 +564,9 @@ def main() -> int:
 
     django.setup()
 
-    bench = Bench(args, env, log_dir)
     memory: list[float] = []
     with Gunicorn(env, args.port, 2, log_dir / "gunicorn.log") as server:
+        bench = Bench(args, env, log_dir, server)
         if not args.skip_submissions:
             print("Public form against the ceiling", flush=True)
             bench.submissions()
