@@ -7,6 +7,8 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 # The embedded default (SQLite, eager Celery, console email) needs no environment; DEBUG for the dev server.
 RUN_ENV ?= DEBUG=true
+# The port of the development server (`make run PORT=8080`, or PORT in the environment); SITE_URL follows it.
+PORT ?= 8000
 
 .PHONY: run install install-dev messages compilemessages migrate seed test lint worker beat bench loadtest clean
 
@@ -38,7 +40,7 @@ seed: migrate
 	$(MANAGE) seed_demo
 
 run: install compilemessages seed
-	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(RUN_ENV) PORT=$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install-dev compilemessages
 	$(PY) -m pytest

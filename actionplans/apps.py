@@ -9,3 +9,23 @@ class ActionplansConfig(AppConfig):
 
     def ready(self) -> None:
         from actionplans import metrics  # noqa: F401 - registers the metrics
+        from actionplans.models import Action
+        from actionplans.panels import ACTIONS_PANEL, MY_WORK_PANEL
+        from actionplans.selectors import PEOPLE_SCOPE, actions_visible_to, people_for_picker
+        from qms.core import panels, sources
+        from qms.core.search import register_user_scope
+
+        register_user_scope(PEOPLE_SCOPE, people_for_picker)
+        # "Actions" on the page of anything that actions answer, or of a process.
+        panels.register(ACTIONS_PANEL)
+        # A person's late actions and the effectiveness checks they are to make, on their home page.
+        panels.register(MY_WORK_PANEL)
+        # An action answers another (a follow-up answers the action whose check found it not effective).
+        sources.register(
+            Action,
+            reference=lambda action: action.reference,
+            label=str,
+            can_open=lambda user, action: actions_visible_to(user).filter(pk=action.pk).exists(),
+            default_unit=lambda action: action.org_unit or action.plan.org_unit,
+            default_process=lambda action: action.process,
+        )

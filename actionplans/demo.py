@@ -311,7 +311,7 @@ def _seed_aeqes(today: datetime.date, users: dict[str, User], units: dict[str, O
                 deadline = start + datetime.timedelta(days=120 + (count * 1500) // 90 + rng.randint(-30, 30))
                 created = start + datetime.timedelta(days=rng.randint(0, 60))
                 owner = users.get(rng.choice(owner_names)) if rng.random() < 0.7 else None
-                action = services.action_create(
+                action = services.action_import_create(
                     plan=plan,
                     objective=objective,
                     reference=f"{axis_number}.{objective_number}.{action_number}",
@@ -390,7 +390,7 @@ def _seed_continuous_improvement(
     process = Process.objects.filter(code="R2").first()
     for index, (title, kind, offset, status) in enumerate(CONTINUOUS_IMPROVEMENT):
         created = today - datetime.timedelta(days=60 - index * 5)
-        action = services.action_create(
+        action = services.action_import_create(
             plan=plan,
             title=title,
             kind=kind,

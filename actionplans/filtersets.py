@@ -11,8 +11,10 @@ from actionplans.choices import ActionKind, ActionStatus, PlanKind, PlanStatus
 from actionplans.models import Action, ActionPlan
 from actionplans.selectors import actions_visible_to, plans_visible_to
 from processes.models import Process
+from qms.core.filtersets import OrderingFilter
 from qms.core.models import OrgUnit, User
 from qms.core.search import search
+from qms.core.selectors import sees_everything
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 ACTION_TEXT_FIELDS = ("reference", "title", "description", "owner_label", "expected_result")
@@ -31,6 +33,28 @@ def _owners(request):
     return User.objects.filter(pk__in=owner_ids).order_by("last_name", "first_name", "username")
 
 
+def _units(request):
+    """The units the user's actions are in (their own unit, or their plan's): no unit out of scope is named."""
+    if request is None:
+        return OrgUnit.objects.none()
+    units = OrgUnit.objects.filter(is_active=True)
+    if sees_everything(request.user):
+        return units
+    visible = actions_visible_to(request.user).order_by()
+    return units.filter(Q(pk__in=visible.values("org_unit")) | Q(pk__in=visible.values("plan__org_unit"))).order_by(
+        "path"
+    )
+
+
+def _processes(request):
+    if request is None:
+        return Process.objects.none()
+    processes = Process.objects.filter(is_active=True)
+    if sees_everything(request.user):
+        return processes
+    return processes.filter(pk__in=actions_visible_to(request.user).order_by().values("process"))
+
+
 class ActionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text")
     plan = django_filters.ModelChoiceFilter(label=_("Plan"), queryset=_plans)
@@ -44,14 +68,10 @@ class ActionFilterSet(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"min": 0, "max": 3650}),
     )
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=_owners)
-    org_unit = django_filters.ModelChoiceFilter(
-        label=_("Organisational unit"),
-        queryset=OrgUnit.objects.filter(is_active=True),
-        method="filter_unit",
-    )
-    process = django_filters.ModelChoiceFilter(label=_("Process"), queryset=Process.objects.filter(is_active=True))
+    org_unit = django_filters.ModelChoiceFilter(label=_("Organisational unit"), queryset=_units, method="filter_unit")
+    process = django_filters.ModelChoiceFilter(label=_("Process"), queryset=_processes)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActionKind.choices)
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=(
             ("deadline", "deadline"),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
-import filetype
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
@@ -12,41 +9,37 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.choices import ActionStatus, EffectivenessResult
+from actionplans.choices import OPEN_STATUSES, ActionKind, ActionPriority, ActionStatus, EffectivenessResult
 from actionplans.models import Action, ActionPlan, Axis, Objective
-from actionplans.selectors import actions_matching_reference, search_actions
+from actionplans.selectors import (
+    PEOPLE_SCOPE,
+    action_picker_label,
+    actions_for_source,
+    actions_matching_reference,
+    actions_user_can_edit,
+    can_add_to_default_plan,
+    people,
+    plans_user_can_add_actions_to,
+    search_actions,
+)
 from actionplans.workflows import ACTION_WORKFLOW
+from qms.core import sources
+from qms.core.files import MultipleFileField, UploadPolicy
 from qms.core.models import OrgUnit, User
 from qms.core.spreadsheets import DEFAULT_MAX_BYTES
-from qms.core.widgets import Autocomplete, AutocompleteMultiple, user_picker
+from qms.core.widgets import Autocomplete, AutocompleteMultiple, DateInput, set_user_picker
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_MAX_FILES = 5
-# Checked on the content, not on the name.
-EVIDENCE_TYPES = {
-    "pdf",
-    "png",
-    "jpg",
-    "gif",
-    "webp",
-    "doc",
-    "docx",
-    "xls",
-    "xlsx",
-    "ppt",
-    "pptx",
-    "odt",
-    "ods",
-    "odp",
-}
-TEXT_EXTENSIONS = {".txt", ".csv", ".md"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+# Evidence: documents, images and plain text, checked on their content (qms.core.files).
+EVIDENCE_POLICY = UploadPolicy(
+    max_files=5,
+    max_bytes=10 * 1024 * 1024,
+    types_label=_(
+        "PDF, images (JPEG, PNG, GIF, WebP, HEIC), office documents (Word, Excel, PowerPoint, OpenDocument) and "
+        "plain text (.txt, .csv, .md)"
+    ),
+    short_label=_("PDF, images, office documents or plain text"),
+    text_extensions=frozenset({".txt", ".csv", ".md"}),
+)
 
 
 def _helper(submit_label, *, form_tag: bool = True) -> FormHelper:
@@ -54,10 +47,6 @@ def _helper(submit_label, *, form_tag: bool = True) -> FormHelper:
     helper.form_tag = form_tag
     helper.add_input(Submit("submit", submit_label))
     return helper
-
-
-def _people():
-    return User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
 
 
 class PlanForm(forms.ModelForm):
@@ -93,12 +82,13 @@ class PlanForm(forms.ModelForm):
             "period_start": DateInput(),
             "period_end": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
-            "owner": user_picker(),
         }
 
-    def __init__(self, *args, unit_choices=None, unit_required: bool = False, **kwargs):
+    def __init__(self, *args, user, unit_choices=None, unit_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
+        self.fields["owner"].queryset = people()
+        picked_for = f"plan:{self.instance.pk}" if self.instance.pk else "plan:new"
+        set_user_picker(self.fields["owner"], scope=PEOPLE_SCOPE, argument=picked_for, user=user)
         self.fields["org_unit"].queryset = (
             unit_choices if unit_choices is not None else OrgUnit.objects.filter(is_active=True)
         )
@@ -197,19 +187,20 @@ class ActionForm(forms.ModelForm):
             "start_date": DateInput(),
             "deadline": DateInput(),
             "effectiveness_due": DateInput(),
-            "owner": user_picker(),
             "description": forms.Textarea(attrs={"rows": 4}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, plan: ActionPlan, unit_choices=None, **kwargs):
+    def __init__(self, *args, plan: ActionPlan, user, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["objective"].queryset = plan.objectives.select_related("axis").order_by(
             "axis__order", "order", "pk"
         )
         self.fields["reference"].required = False
-        self.fields["owner"].queryset = _people()
+        self.fields["owner"].queryset = people()
+        picked_for = f"action:{self.instance.pk}" if self.instance.pk else f"plan-actions:{plan.pk}"
+        set_user_picker(self.fields["owner"], scope=PEOPLE_SCOPE, argument=picked_for, user=user)
         self.fields["org_unit"].queryset = (
             unit_choices if unit_choices is not None else OrgUnit.objects.filter(is_active=True)
         )
@@ -235,7 +226,9 @@ class ActionForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         start, deadline = data.get("start_date"), data.get("deadline")
-        if start and deadline and deadline < start:
+        # Checked when one of the dates is typed: an action that started late stays editable.
+        typed = self.instance.pk is None or {"start_date", "deadline"} & set(self.changed_data)
+        if typed and start and deadline and deadline < start:
             self.add_error("deadline", _("The deadline cannot come before the start date."))
         return data
 
@@ -265,43 +258,6 @@ class TransitionForm(forms.Form):
         self.helper = _helper(_("Change the status"))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
-def check_evidence_file(upload) -> None:
-    """Refuse a file that is too large or whose content is not a document, an image or plain text."""
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise forms.ValidationError(
-            _("“%(name)s” is too large: the limit is %(limit)s."),
-            params={"name": upload.name, "limit": filesizeformat(EVIDENCE_MAX_BYTES)},
-        )
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is not None and kind.extension in EVIDENCE_TYPES:
-        return
-    extension = os.path.splitext(upload.name)[1].lower()
-    if kind is None and extension in TEXT_EXTENSIONS and b"\x00" not in head:
-        return
-    raise forms.ValidationError(
-        _("“%(name)s” is not an accepted file: send a PDF, an image, an office document or plain text."),
-        params={"name": upload.name},
-    )
-
-
 class ActionUpdateForm(forms.Form):
     """A progress note, with evidence: files and links."""
 
@@ -311,11 +267,7 @@ class ActionUpdateForm(forms.Form):
         required=False,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    files = MultipleFileField(
-        label=_("Evidence files"),
-        required=False,
-        help_text=_("PDF, images, office documents or plain text; up to 5 files of 10 MB each."),
-    )
+    files = MultipleFileField(label=_("Evidence files"), policy=EVIDENCE_POLICY)
     links = forms.CharField(
         label=_("Evidence links"),
         required=False,
@@ -330,14 +282,6 @@ class ActionUpdateForm(forms.Form):
             del self.fields["progress"]
         self.helper = _helper(_("Add the update"))
         self.helper.attrs = {"enctype": "multipart/form-data"}
-
-    def clean_files(self):
-        files = self.cleaned_data.get("files") or []
-        if len(files) > EVIDENCE_MAX_FILES:
-            raise forms.ValidationError(_("Attach at most %(count)s files."), params={"count": EVIDENCE_MAX_FILES})
-        for upload in files:
-            check_evidence_file(upload)
-        return files
 
     def clean_links(self):
         validate = URLValidator(schemes=["http", "https"])
@@ -375,15 +319,17 @@ class EffectivenessForm(forms.Form):
     start_follow_up = forms.BooleanField(label=_("Start a follow-up action"), required=False)
     follow_up_title = forms.CharField(label=_("Title of the follow-up action"), required=False, max_length=500)
     follow_up_owner = forms.ModelChoiceField(
-        label=_("Owner of the follow-up action"), queryset=User.objects.none(), required=False, widget=user_picker()
+        label=_("Owner of the follow-up action"), queryset=User.objects.none(), required=False
     )
     follow_up_deadline = forms.DateField(
         label=_("Deadline of the follow-up action"), required=False, widget=DateInput()
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, action: Action, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["follow_up_owner"].queryset = _people()
+        self.action = action
+        self.fields["follow_up_owner"].queryset = people()
+        set_user_picker(self.fields["follow_up_owner"], scope=PEOPLE_SCOPE, argument=f"action:{action.pk}", user=user)
         self.helper = _helper(_("Record the check"))
         self.helper.layout = Layout(
             Field("result"),
@@ -403,6 +349,13 @@ class EffectivenessForm(forms.Form):
         if data.get("start_follow_up") and data.get("result") != EffectivenessResult.NOT_EFFECTIVE:
             self.add_error("start_follow_up", _("Only a not-effective check starts a follow-up action."))
         return data
+
+    def clean_checked_on(self):
+        checked_on = self.cleaned_data.get("checked_on")
+        completed_on = self.action.completed_on
+        if checked_on and completed_on and checked_on < completed_on:
+            raise forms.ValidationError(_("The effectiveness cannot be checked before the action was done."))
+        return checked_on
 
 
 class ImportForm(forms.Form):
@@ -429,11 +382,18 @@ class ImportForm(forms.Form):
         return upload
 
 
-def action_picker(*, multiple: bool = False, exclude=(), open_only: bool = False, **kwargs) -> Autocomplete:
+def action_picker(
+    *, multiple: bool = False, exclude=(), open_only: bool = False, editable_only: bool = False, **kwargs
+) -> Autocomplete:
     """The action picker, searching "actionplans:action-search" (the actions the user sees, by reference or
-    title); ``exclude`` (ids) and ``open_only`` narrow what the search offers. Without JavaScript, references
-    typed in the text box (comma-separated) are looked up in the field's queryset."""
-    params = {"exclude": ",".join(str(pk) for pk in exclude), "open": "1" if open_only else ""}
+    title); ``exclude`` (ids), ``open_only`` and ``editable_only`` (those the user may edit) narrow what the
+    search offers. Without JavaScript, references typed in the text box (comma-separated) are looked up in the
+    field's queryset."""
+    params = {
+        "exclude": ",".join(str(pk) for pk in exclude),
+        "open": "1" if open_only else "",
+        "editable": "1" if editable_only else "",
+    }
     widget_class = AutocompleteMultiple if multiple else Autocomplete
     kwargs.setdefault("placeholder", _("Type a reference or words of the title"))
     kwargs.setdefault(
@@ -446,3 +406,71 @@ def action_picker(*, multiple: bool = False, exclude=(), open_only: bool = False
         exact=actions_matching_reference,
         **kwargs,
     )
+
+
+# --- Actions answering a source (any app's object: a request, a risk, a finding …) --------------------------------
+
+
+class SourceActionForm(forms.Form):
+    """A new action answering a source, in a plan the person may add to; by default the continuous-improvement
+    plan of the source's unit, made when first needed (offered only to those who may add actions to it)."""
+
+    title = forms.CharField(label=_("Title of the action"), max_length=500)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=ActionPlan.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("Kind of action"), choices=ActionKind.choices, initial=ActionKind.CORRECTIVE)
+    priority = forms.ChoiceField(label=_("Priority"), choices=ActionPriority.choices, initial=ActionPriority.NORMAL)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+
+    def __init__(self, *args, source, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        unit = sources.default_unit(source)
+        self.default_allowed = can_add_to_default_plan(user, unit)
+        field = self.fields["plan"]
+        field.queryset = plans_user_can_add_actions_to(user).order_by("title")
+        if self.default_allowed:
+            if unit is not None:
+                field.empty_label = _("The continuous-improvement plan of %(unit)s (made if needed)") % {
+                    "unit": unit.name
+                }
+            else:
+                field.empty_label = _("The institution's continuous-improvement plan (made if needed)")
+        else:
+            field.required = True
+            field.empty_label = None
+        self.fields["owner"].queryset = people()
+        set_user_picker(
+            self.fields["owner"],
+            scope=PEOPLE_SCOPE,
+            argument=f"source:{sources.key(source)}:{source.pk}",
+            user=user,
+        )
+        self.helper = _helper(_("Create the action"), form_tag=False)
+        self.helper.inputs = []
+
+
+class SourceLinkForm(forms.Form):
+    """Existing actions that also answer a source: open ones the person may edit, not linked yet."""
+
+    actions = forms.ModelMultipleChoiceField(
+        label=_("Actions"), queryset=Action.objects.none(), help_text=_("Open actions you may edit.")
+    )
+
+    def __init__(self, *args, source, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        linked = list(actions_for_source(source).values_list("pk", flat=True))
+        field = self.fields["actions"]
+        field.queryset = (
+            actions_user_can_edit(user)
+            .filter(status__in=OPEN_STATUSES)
+            .exclude(pk__in=linked)
+            .order_by("plan__title", "reference")
+        )
+        field.label_from_instance = action_picker_label
+        field.widget = action_picker(multiple=True, exclude=linked, open_only=True, editable_only=True)
+        field.widget.choices = field.choices
+        field.widget.is_required = field.required
+        self.helper = _helper(_("Link"), form_tag=False)
+        self.helper.inputs = []

@@ -29,6 +29,7 @@ from actionplans.choices import (
     PlanKind,
     PlanStatus,
 )
+from qms.core.files import safe_filename
 from qms.core.models import OrgUnit, Programme
 from qms.core.storage import private_storage
 
@@ -386,7 +387,7 @@ class ActionUpdate(models.Model):
 
 def evidence_upload_to(instance: ActionEvidence, filename: str) -> str:
     # A random directory keeps names unguessable and lets two files share a name.
-    base = os.path.basename(filename)[-100:]
+    base = safe_filename(filename)
     return f"actionplans/evidence/{instance.update.action_id}/{get_random_string(16)}/{base}"
 
 

@@ -2,6 +2,14 @@
 
 Groups say what may be done; where comes from memberships (see actionplans/selectors.py). Owning a plan, an
 action or its process gives access to it even without these permissions.
+
+Each permission given to a role carries a rule of actionplans/selectors.py:
+- ``view_actionplan`` / ``view_action``: the lists, and the plans and actions of one's units;
+- ``add_actionplan``: a new plan; ``add_action``: actions in one's units' plans; ``change_action``: editing
+  (and checking) the actions of one's units, and linking them to a source;
+- ``view_actionupdate``: the progress notes of the actions one sees; ``view_actionevidence``: their evidence;
+  ``view_effectivenesscheck``: their effectiveness checks.
+The quality manager holds every permission of the app, for the Django admin.
 """
 
 from qms.core.choices import Role
@@ -17,20 +25,19 @@ _MODELS = (
     "actionevidence",
     "effectivenesscheck",
 )
+_READ = [*view("actionplans", "actionplan", "action", "actionupdate", "actionevidence", "effectivenesscheck")]
 PERMISSIONS = {
     Role.QUALITY_MANAGER: [*crud("actionplans", *_MODELS), *view("actionplans", "planimport")],
     # A referent reads their units' plans, adds and follows up their actions, and may start a plan for them.
     Role.QUALITY_REFERENT: [
-        *view("actionplans", *_MODELS),
+        *_READ,
         "actionplans.add_actionplan",
         "actionplans.add_action",
         "actionplans.change_action",
-        "actionplans.add_actionsource",
-        "actionplans.add_actionupdate",
-        "actionplans.add_effectivenesscheck",
     ],
-    Role.PROCESS_OWNER: [*view("actionplans", "action", "actionupdate"), "actionplans.add_actionupdate"],
-    Role.DIRECTOR: [*view("actionplans", *_MODELS)],
-    Role.AUDITOR: [*view("actionplans", "actionplan", "axis", "objective", "action", "effectivenesscheck")],
-    Role.STAFF: ["actionplans.add_actionupdate"],
+    Role.PROCESS_OWNER: [*view("actionplans", "action", "actionupdate", "actionevidence", "effectivenesscheck")],
+    Role.DIRECTOR: _READ,
+    # An external auditor reads the plans and actions granted to them and their effectiveness, not the progress
+    # notes and evidence of those who work on them.
+    Role.AUDITOR: [*view("actionplans", "actionplan", "action", "effectivenesscheck")],
 }

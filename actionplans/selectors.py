@@ -6,7 +6,11 @@ Who sees what (shared/DESIGN.md):
   the actions of their processes (owning an object gives access to it, even without a group);
 - a quality referent (or the head or director of a unit) sees the plans and actions of their units and
   sub-units, when their group lets them view action plans;
-- an auditor sees the plans and actions they hold a current access grant to.
+- an auditor sees the plans and actions they hold a current access grant to, and the actions answering a
+  source they were granted (``SourceType.granted_ids``, such as a request).
+
+Every rule is written with the one scope helper, ``qms.core.selectors.scope_q``. What a user may do to an object
+(``can_*``) is decided here, never in views or templates.
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ from itertools import chain
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
-from actionplans.choices import OPEN_STATUSES, ActionStatus, PlanStatus
+from actionplans.choices import OPEN_STATUSES, ActionStatus, PlanKind, PlanStatus
 from actionplans.models import (
     Action,
     ActionEvidence,
@@ -32,10 +36,11 @@ from actionplans.models import (
     EffectivenessCheck,
     Objective,
 )
+from qms.core import sources
 from qms.core.choices import MembershipRole
-from qms.core.models import OrgUnit
+from qms.core.models import OrgUnit, User
 from qms.core.search import search
-from qms.core.selectors import granted_ids, is_quality_manager, sees_everything, units_in_scope
+from qms.core.selectors import has_scope, is_quality_manager, scope_q, sees_everything, units_in_scope
 from qms.core.workflow import status_history
 
 ACTION_STATUS_LABELS = dict(ActionStatus.choices)
@@ -44,6 +49,21 @@ ACTION_STATUS_LABELS = dict(ActionStatus.choices)
 SCOPE_ROLES = (MembershipRole.QUALITY_REFERENT, MembershipRole.HEAD, MembershipRole.DIRECTOR)
 
 ACTION_LIST_RELATED = ("plan", "objective", "objective__axis", "owner", "org_unit", "process")
+
+# Who sees what, in the words of the one scope helper (qms.core.selectors.scope_q).
+PLAN_SCOPE = {
+    "unit_fields": ("org_unit",),
+    "unit_roles": SCOPE_ROLES,
+    "unit_perm": "actionplans.view_actionplan",
+    "owner_fields": ("owner",),
+}
+ACTION_SCOPE = {
+    "unit_fields": ("org_unit", "plan__org_unit"),
+    "unit_roles": SCOPE_ROLES,
+    "unit_perm": "actionplans.view_action",
+    "owner_fields": ("owner", "plan__owner", "process__owner"),
+    "grants_through": {"plan": ActionPlan},
+}
 
 
 def _signed_in(user) -> bool:
@@ -92,16 +112,25 @@ def plans_visible_to(user) -> models.QuerySet[ActionPlan]:
     plans = ActionPlan.objects.select_related("org_unit", "owner", "programme")
     if not _signed_in(user):
         return plans.none()
-    if sees_everything(user):
-        return plans
-    query = Q(owner=user)
-    units = scope_units(user, "actionplans.view_actionplan")
-    if units:
-        query |= Q(org_unit__in=units)
-    grants = granted_ids(user, ActionPlan)
-    if grants:
-        query |= Q(pk__in=grants)
-    return plans.filter(query)
+    query = scope_q(user, ActionPlan, **PLAN_SCOPE)
+    return plans if query is None else plans.filter(query)
+
+
+def _source_grants_q(user) -> Q | None:
+    """The actions answering a source that ``user`` was granted (``SourceType.granted_ids``): an auditor's grant
+    on a request opens the actions answering it."""
+    query = None
+    for source_type in sources.registered():
+        if source_type.granted_ids is None:
+            continue
+        ids = source_type.granted_ids(user)
+        if ids is None or (isinstance(ids, list | tuple | set | frozenset) and not ids):
+            continue
+        links = ActionSource.objects.filter(
+            content_type=ContentType.objects.get_for_model(source_type.model), object_id__in=ids
+        ).values("action_id")
+        query = Q(pk__in=links) if query is None else query | Q(pk__in=links)
+    return query
 
 
 def actions_visible_to(user) -> models.QuerySet[Action]:
@@ -111,17 +140,21 @@ def actions_visible_to(user) -> models.QuerySet[Action]:
         return actions.none()
     if sees_everything(user):
         return actions
-    query = Q(owner=user) | Q(plan__owner=user) | Q(process__owner=user)
-    units = scope_units(user, "actionplans.view_action")
-    if units:
-        query |= Q(org_unit__in=units) | Q(plan__org_unit__in=units)
-    plan_grants = granted_ids(user, ActionPlan)
-    if plan_grants:
-        query |= Q(plan_id__in=plan_grants)
-    action_grants = granted_ids(user, Action)
-    if action_grants:
-        query |= Q(pk__in=action_grants)
-    return actions.filter(query)
+    return actions.filter(scope_q(user, Action, **ACTION_SCOPE, extra=_source_grants_q(user)))
+
+
+def has_any_plan_scope(user) -> bool:
+    """Whether anything of the action plans was opened to ``user`` (everything, a unit, a grant) or is theirs:
+    an auditor with no grant yet is told so, rather than "nothing matches"."""
+    if has_scope(user, Action, **ACTION_SCOPE):
+        return True
+    return _signed_in(user) and (
+        Action.objects.filter(Q(owner=user) | Q(plan__owner=user) | Q(process__owner=user)).exists()
+        or any(
+            source_type.granted_ids is not None and list(source_type.granted_ids(user) or [])
+            for source_type in sources.registered()
+        )
+    )
 
 
 def plans_user_can_add_actions_to(user) -> models.QuerySet[ActionPlan]:
@@ -139,7 +172,36 @@ def plans_user_can_add_actions_to(user) -> models.QuerySet[ActionPlan]:
     return plans.filter(query)
 
 
+def actions_user_can_edit(user) -> models.QuerySet[Action]:
+    """The actions whose fields ``user`` may change (as ``can_edit_action`` says of one): every one for a quality
+    manager, those of the plans they own, and those of their units when their group lets them change actions."""
+    actions = Action.objects.select_related(*ACTION_LIST_RELATED)
+    if not _signed_in(user):
+        return actions.none()
+    if is_quality_manager(user):
+        return actions
+    query = Q(plan__owner=user)
+    units = scope_units(user, "actionplans.change_action")
+    if units:
+        query |= Q(org_unit__in=units) | Q(plan__org_unit__in=units)
+    return actions.filter(query)
+
+
 # --- Object permissions -------------------------------------------------------------------------------------
+
+
+def can_see_plans(user) -> bool:
+    """The plan list: the groups given the permission to view plans."""
+    return _signed_in(user) and user.has_perm("actionplans.view_actionplan")
+
+
+def can_create_plan(user) -> bool:
+    return _signed_in(user) and user.has_perm("actionplans.add_actionplan")
+
+
+def can_report_progress(user, action: Action) -> bool:
+    """Add a progress update (with evidence) to an action that is not cancelled."""
+    return action.status != ActionStatus.CANCELLED and can_update_action(user, action)
 
 
 def can_edit_plan(user, plan: ActionPlan) -> bool:
@@ -153,6 +215,45 @@ def can_add_action(user, plan: ActionPlan) -> bool:
     if can_edit_plan(user, plan):
         return True
     return plan.org_unit_id is not None and plan.org_unit_id in scope_units(user, "actionplans.add_action")
+
+
+def default_plan_for(unit: OrgUnit | None) -> ActionPlan | None:
+    """The active continuous-improvement plan of ``unit`` (None: the institution's), if it exists yet."""
+    plans = ActionPlan.objects.filter(kind=PlanKind.CONTINUOUS_IMPROVEMENT, status=PlanStatus.ACTIVE)
+    plans = plans.filter(org_unit=unit) if unit is not None else plans.filter(org_unit__isnull=True)
+    return plans.select_related("org_unit").first()
+
+
+def can_add_to_default_plan(user, unit: OrgUnit | None) -> bool:
+    """Whether ``user`` may add an action to the continuous-improvement plan of ``unit``, whether it exists or is
+    to be made for it: the same right as choosing that plan (``can_add_action``), never less."""
+    plan = default_plan_for(unit)
+    if plan is not None:
+        return can_add_action(user, plan)
+    if not _signed_in(user):
+        return False
+    if is_quality_manager(user):
+        return True
+    # The plan to be made has no owner yet: only the unit's own people who may add actions.
+    return unit is not None and unit.pk in scope_units(user, "actionplans.add_action")
+
+
+def can_create_for_source(user, obj) -> bool:
+    """Whether ``user`` may create an action answering ``obj`` (a registered source) in some plan: the source
+    says they may work on it and it accepts actions now, and they may add actions to its default plan or to
+    another."""
+    source_type = sources.get(obj)
+    if source_type is None or source_type.refusal(obj) or not source_type.may_attach(user, obj):
+        return False
+    return can_add_to_default_plan(user, sources.default_unit(obj)) or plans_user_can_add_actions_to(user).exists()
+
+
+def can_link_to_source(user, obj) -> bool:
+    """Whether ``user`` may link existing actions (those they may edit) to ``obj``."""
+    source_type = sources.get(obj)
+    if source_type is None or source_type.refusal(obj) or not source_type.may_attach(user, obj):
+        return False
+    return actions_user_can_edit(user).exists()
 
 
 def can_edit_action(user, action: Action) -> bool:
@@ -180,6 +281,23 @@ def can_update_action(user, action: Action) -> bool:
 
 def can_check_effectiveness(user, action: Action) -> bool:
     return action.status == ActionStatus.DONE and can_edit_action(user, action)
+
+
+# Who reads what hangs from an action they see: those who work on it, and the groups given the permission
+# (an external auditor reads the action and its effectiveness, not its progress notes and evidence).
+def can_view_updates(user, action: Action) -> bool:
+    """The progress updates (comments, progress) of an action ``user`` sees."""
+    return can_update_action(user, action) or user.has_perm("actionplans.view_actionupdate")
+
+
+def can_view_evidence(user, action: Action) -> bool:
+    """The evidence (files and links) of the progress updates of an action ``user`` sees."""
+    return can_update_action(user, action) or user.has_perm("actionplans.view_actionevidence")
+
+
+def can_view_checks(user, action: Action) -> bool:
+    """The effectiveness checks of an action ``user`` sees."""
+    return can_update_action(user, action) or user.has_perm("actionplans.view_effectivenesscheck")
 
 
 # --- Lists --------------------------------------------------------------------------------------------------
@@ -211,6 +329,30 @@ def my_actions(user) -> models.QuerySet[Action]:
     )
 
 
+def my_late_actions(user, today: datetime.date | None = None) -> models.QuerySet[Action]:
+    """The open actions ``user`` owns whose deadline has passed, the oldest deadline first."""
+    if not _signed_in(user):
+        return Action.objects.none()
+    return Action.objects.filter(owner=user).late(today).select_related(*ACTION_LIST_RELATED).order_by("deadline", "pk")
+
+
+# How far ahead a person's home page announces the effectiveness checks they are to make.
+CHECKS_AHEAD = datetime.timedelta(days=30)
+
+
+def my_checks_due(user, today: datetime.date | None = None) -> models.QuerySet[Action]:
+    """The done actions whose effectiveness ``user`` is to check (``can_check_effectiveness``), not checked yet,
+    due within CHECKS_AHEAD or already past, the nearest first."""
+    today = today or timezone.localdate()
+    return (
+        actions_user_can_edit(user)
+        .filter(
+            status=ActionStatus.DONE, effectiveness_checks__isnull=True, effectiveness_due__lte=today + CHECKS_AHEAD
+        )
+        .order_by("effectiveness_due", "pk")
+    )
+
+
 def actions_for_source(obj: models.Model) -> models.QuerySet[Action]:
     """The actions that answer ``obj`` (a complaint, a finding, a risk …), through the source link table."""
     content_type = ContentType.objects.get_for_model(obj)
@@ -219,6 +361,39 @@ def actions_for_source(obj: models.Model) -> models.QuerySet[Action]:
         .select_related(*ACTION_LIST_RELATED)
         .order_by("created_at", "pk")
     )
+
+
+def is_process(obj) -> bool:
+    """Whether ``obj`` is a process of the process map (named, never imported: processes sit below)."""
+    return obj is not None and obj._meta.label_lower == "processes.process"
+
+
+def actions_of_object(user, obj: models.Model) -> models.QuerySet[Action]:
+    """The actions about ``obj`` that ``user`` may open: those answering it when it is a source, those of the
+    process when it is a process; oldest first."""
+    visible = actions_visible_to(user)
+    if is_process(obj):
+        found = visible.filter(process_id=obj.pk)
+    else:
+        links = ActionSource.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).values("action_id")
+        found = visible.filter(pk__in=links)
+    return found.order_by("created_at", "pk")
+
+
+def actions_by_source(model: type[models.Model], object_ids: Iterable[int]) -> dict[int, list[str]]:
+    """For each id of ``object_ids`` (objects of ``model``, a source), the actions answering it as "reference
+    (plan)", oldest link first, in one query (for registers and exports)."""
+    found: dict[int, list[str]] = {}
+    rows = (
+        ActionSource.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=object_ids)
+        .order_by("created_at", "pk")
+        .values_list("object_id", "action__reference", "action__plan__title")
+    )
+    for object_id, reference, plan in rows:
+        found.setdefault(object_id, []).append(f"{reference} ({plan})")
+    return found
 
 
 def actions_due_between(start: datetime.date, end: datetime.date) -> models.QuerySet[Action]:
@@ -267,14 +442,12 @@ class Rollup:
     in_progress: int = 0
     late: int = 0
     cancelled: int = 0
-    progress_sum: int = 0
 
     def add(self, action: Action, today: datetime.date) -> None:
         if action.status == ActionStatus.CANCELLED:
             self.cancelled += 1
             return
         self.total += 1
-        self.progress_sum += action.progress or 0
         if action.status == ActionStatus.DONE:
             self.done += 1
         elif action.status == ActionStatus.IN_PROGRESS:
@@ -283,17 +456,13 @@ class Rollup:
             self.late += 1
 
     def merge(self, other: Rollup) -> None:
-        for name in ("total", "done", "in_progress", "late", "cancelled", "progress_sum"):
+        for name in ("total", "done", "in_progress", "late", "cancelled"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def done_share(self) -> int | None:
         """The share of actions done, in whole percent (None when there is none)."""
         return round(100 * self.done / self.total) if self.total else None
-
-    @property
-    def mean_progress(self) -> int | None:
-        return round(self.progress_sum / self.total) if self.total else None
 
     @property
     def badge(self) -> str:
@@ -380,15 +549,17 @@ class TimelineEntry:
     item: object
 
 
-def action_timeline(action: Action) -> list[TimelineEntry]:
+def action_timeline(action: Action, *, updates: bool = True, checks: bool = True) -> list[TimelineEntry]:
     """The updates, status changes and effectiveness checks of ``action``, oldest first (prefetch the updates
-    and checks, as ``action_detail`` does)."""
+    and checks, as ``action_detail`` does). ``updates`` and ``checks`` leave out what the viewer may not read
+    (``can_view_updates``, ``can_view_checks``)."""
     entries = []
     for change in status_history(action):
         change.to_label = ACTION_STATUS_LABELS.get(change.to_status, change.to_status)
         entries.append(TimelineEntry(change.at, "status", change))
-    entries += [TimelineEntry(update.at, "update", update) for update in action.updates.all()]
-    for check in action.effectiveness_checks.all():
+    if updates:
+        entries += [TimelineEntry(update.at, "update", update) for update in action.updates.all()]
+    for check in action.effectiveness_checks.all() if checks else ():
         # A check recorded after the day it was made sits on that day.
         at = check.created_at
         if check.checked_on < timezone.localdate(at):
@@ -397,6 +568,69 @@ def action_timeline(action: Action) -> list[TimelineEntry]:
     # On a tie (one request writes an update and the status move it causes), the update comes first.
     rank = {"update": 0, "status": 1, "check": 2}
     return sorted(entries, key=lambda entry: (entry.at, rank[entry.kind]))
+
+
+# --- The people picker's scope (registered in actionplans.apps) ------------------------------------------------
+
+PEOPLE_SCOPE = "actionplans.people"
+
+
+def people() -> models.QuerySet[User]:
+    """Who may own a plan or an action: anyone who can sign in."""
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+
+
+def may_pick_people(user, argument: str) -> bool:
+    """Whether the form named by ``argument`` is one ``user`` may fill: "plan:new", "plan:<pk>" (its owner),
+    "plan-actions:<pk>" (a new action's owner), "action:<pk>" (an action's or its follow-up's owner),
+    "source:<key>:<pk>" (the owner of an action answering a source)."""
+    kind, _sep, rest = (argument or "").partition(":")
+    if not _signed_in(user):
+        return False
+    if kind == "plan" and rest == "new":
+        return user.has_perm("actionplans.add_actionplan")
+    if kind in ("plan", "plan-actions") and rest.isdigit():
+        plan = plans_visible_to(user).filter(pk=int(rest)).first()
+        if plan is None:
+            return False
+        return can_edit_plan(user, plan) if kind == "plan" else can_add_action(user, plan)
+    if kind == "action" and rest.isdigit():
+        action = actions_visible_to(user).filter(pk=int(rest)).first()
+        return action is not None and can_edit_action(user, action)
+    if kind == "source":
+        source_key, _sep, pk = rest.rpartition(":")
+        source_type = sources.get_by_key(source_key)
+        if source_type is None or not pk.isdigit():
+            return False
+        obj = source_type.model._default_manager.filter(pk=int(pk)).first()
+        return obj is not None and source_type.can_open(user, obj) and can_create_for_source(user, obj)
+    return False
+
+
+def people_for_picker(user, argument: str) -> models.QuerySet[User] | None:
+    """The people the owner pickers of the action plans offer, to whoever may fill that form; None otherwise."""
+    return people() if may_pick_people(user, argument) else None
+
+
+def with_sources(actions: Iterable[Action]) -> list[Action]:
+    """``actions`` (a page of a list) with their source links and sources fetched, one query per kind of source."""
+    actions = list(actions)
+    prefetch_related_objects(
+        actions, Prefetch("sources", queryset=ActionSource.objects.select_related("content_type")), "sources__source"
+    )
+    return actions
+
+
+def described_sources(action: Action, user) -> list[sources.SourceDescription]:
+    """What ``user`` may be told of what ``action`` answers, its origin first: each source as its app describes it
+    (``qms.core.sources.describe``: the reference alone to those who may not open it), sensitive ones they may not
+    open left out altogether. Prefetch ``sources__source`` (as ``action_detail`` does)."""
+    described = []
+    for link in sorted(action.sources.all(), key=lambda link: (link.created_at, link.pk)):
+        description = sources.describe(link.source, user)
+        if not description.hidden:
+            described.append(description)
+    return described
 
 
 # --- The action picker (qms.core.widgets) ----------------------------------------------------------------------------

@@ -44,7 +44,9 @@ from actionplans.models import (
     PlanImport,
 )
 from actionplans.workflows import ACTION_WORKFLOW
+from qms.core import sources
 from qms.core.choices import Actor
+from qms.core.domain import DomainError
 from qms.core.models import OrgUnit, User
 from qms.core.services import log_activity
 from qms.core.spreadsheets import SpreadsheetError
@@ -55,12 +57,8 @@ EFFECTIVENESS_CHECK_DELAY = datetime.timedelta(days=90)
 REFERENCE_PREFIX = "A-"
 
 
-class ActionPlanError(Exception):
+class ActionPlanError(DomainError):
     """A write of the action plans that cannot be made. ``str(error)`` is translated."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- Plans and their tree -----------------------------------------------------------------------------------
@@ -309,12 +307,15 @@ def _lock_plan(plan: ActionPlan) -> ActionPlan:
     return ActionPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
 
 
-def _check_action(action: Action) -> None:
+def _check_action(action: Action, changed: Iterable[str] | None = None) -> None:
+    """What must hold of an action's fields. The dates are checked when one of them is given or changed: an
+    action that started after its deadline (a late start, dated by the workflow) stays editable."""
     if not action.title.strip():
         raise ActionPlanError(_("An action needs a title."))
     if action.objective_id and action.objective.plan_id != action.plan_id:
         raise ActionPlanError(_("This objective belongs to another plan."))
-    if action.start_date and action.deadline and action.deadline < action.start_date:
+    dates_given = changed is None or {"start_date", "deadline"} & set(changed)
+    if dates_given and action.start_date and action.deadline and action.deadline < action.start_date:
         raise ActionPlanError(_("The deadline cannot come before the start date."))
     if not 0 <= (action.progress or 0) <= 100:
         raise ActionPlanError(_("Progress is a percentage, from 0 to 100."))
@@ -331,44 +332,93 @@ def _notify_owner(action: Action, by: User | None) -> None:
         send_action_assigned(action, by=by)
 
 
+# The fields a person gives an action on its form; the import and recorded histories add the rest.
+CREATE_FIELDS = frozenset(ACTION_FIELDS) - {"title", "progress", "position"}
+
+
 @transaction.atomic
 def action_create(
     *,
     plan: ActionPlan,
     title: str,
     by: User | None,
-    description: str = "",
-    kind: str = ActionKind.CORRECTIVE,
-    owner: User | None = None,
-    owner_label: str = "",
-    org_unit: OrgUnit | None = None,
-    process: Any = None,
-    deadline: datetime.date | None = None,
-    priority: str = ActionPriority.NORMAL,
     sources: Sequence[models.Model] = (),
-    objective: Objective | None = None,
-    reference: str = "",
-    start_date: datetime.date | None = None,
-    expected_result: str = "",
-    indicator: str = "",
-    effectiveness_due: datetime.date | None = None,
-    position: int | None = None,
+    notify_owner: bool = True,
+    **fields: Any,
+) -> Action:
+    """Create a planned action in ``plan`` from the fields of its form (``description``, ``kind``, ``owner``,
+    ``org_unit``, ``deadline`` … see ``CREATE_FIELDS``). ``sources`` are the objects it answers (model instances);
+    the first is its origin. Writes the activity log and the initial status change, and tells the owner.
+
+    An import or a history recorded afterwards uses ``action_import_create``."""
+    unknown = set(fields) - CREATE_FIELDS
+    if unknown:
+        raise TypeError(f"action_create() got unexpected fields: {', '.join(sorted(unknown))}")
+    return _create_action(plan=plan, title=title, by=by, sources=sources, notify_owner=notify_owner, fields=fields)
+
+
+@transaction.atomic
+def action_import_create(
+    *,
+    plan: ActionPlan,
+    title: str,
+    by: User | None,
     status: str = ActionStatus.PLANNED,
     completed_on: datetime.date | None = None,
     progress: int = 0,
-    actor: str = Actor.USER,
+    position: int | None = None,
     note: str = "",
-    notify_owner: bool = True,
+    actor: str = Actor.USER,
+    at: datetime.datetime | None = None,
+    sources: Sequence[models.Model] = (),
+    notify_owner: bool = False,
+    **fields: Any,
+) -> Action:
+    """Create an action as an import (or a demo history) records it: in any status, with its completion date and
+    progress, at a given time, with a note on its first status. Owners are not told unless ``notify_owner``."""
+    unknown = set(fields) - CREATE_FIELDS
+    if unknown:
+        raise TypeError(f"action_import_create() got unexpected fields: {', '.join(sorted(unknown))}")
+    return _create_action(
+        plan=plan,
+        title=title,
+        by=by,
+        sources=sources,
+        notify_owner=notify_owner,
+        fields=fields,
+        status=status,
+        completed_on=completed_on,
+        progress=progress,
+        position=position,
+        note=note,
+        actor=actor,
+        at=at,
+    )
+
+
+def _create_action(
+    *,
+    plan: ActionPlan,
+    title: str,
+    by: User | None,
+    sources: Sequence[models.Model],
+    notify_owner: bool,
+    fields: dict[str, Any],
+    status: str = ActionStatus.PLANNED,
+    completed_on: datetime.date | None = None,
+    progress: int = 0,
+    position: int | None = None,
+    note: str = "",
+    actor: str = Actor.USER,
     at: datetime.datetime | None = None,
 ) -> Action:
-    """Create an action in ``plan``. ``sources`` are the objects it answers (model instances); the first is its
-    origin. Writes the activity log and the initial status change, and tells the owner."""
     plan = _lock_plan(plan)
     if plan.is_closed:
         raise ActionPlanError(_("This plan is closed: no action can be added to it."))
     if status not in ActionStatus.values:
         raise ActionPlanError(_("“%(status)s” is not a known status.") % {"status": status})
-    reference = reference.strip() or _next_reference(plan)
+    objective = fields.get("objective")
+    reference = (fields.pop("reference", "") or "").strip() or _next_reference(plan)
     if position is None:
         position = (plan.actions.filter(objective=objective).aggregate(top=Max("position"))["top"] or 0) + 1
     if status == ActionStatus.DONE:
@@ -376,33 +426,27 @@ def action_create(
         progress = 100
     else:
         completed_on = None
+    fields.setdefault("kind", ActionKind.CORRECTIVE)
+    fields["owner_label"] = (fields.get("owner_label") or "").strip()
     action = Action(
         plan=plan,
-        objective=objective,
         reference=reference,
         position=position,
         title=title.strip(),
-        description=description,
-        kind=kind,
-        owner=owner,
-        owner_label=owner_label.strip(),
-        org_unit=org_unit,
-        process=process,
-        priority=priority,
-        start_date=start_date,
-        deadline=deadline,
-        expected_result=expected_result,
-        indicator=indicator,
-        effectiveness_due=effectiveness_due,
         status=status,
         completed_on=completed_on,
         progress=progress,
         created_by=by if getattr(by, "is_authenticated", False) else None,
         created_at=at or timezone.now(),
+        **fields,
     )
     if status == ActionStatus.DONE and action.effectiveness_due is None:
         action.effectiveness_due = completed_on + EFFECTIVENESS_CHECK_DELAY
     _check_action(action)
+    if status != ActionStatus.PLANNED and action.start_date is None:
+        # Recorded as already started: it started when it was recorded, or when it was done.
+        started = timezone.localdate(action.created_at)
+        action.start_date = min(started, completed_on) if completed_on else started
     action.save()
     record_status(action, "", status, by=by, actor=actor, note=note, at=action.created_at)
     for source in sources:
@@ -428,7 +472,7 @@ def action_update(*, action: Action, by: User | None, notify_owner: bool = True,
         changes["reference"] = (changes["reference"] or "").strip() or action.reference
     old_owner = action.owner_id
     changed = _set_fields(action, changes, ACTION_FIELDS)
-    _check_action(action)
+    _check_action(action, changed)
     if changed:
         action.save()
         log_activity(obj=action, verb="updated", by=by, details={"changes": changed})
@@ -470,6 +514,84 @@ def action_add_source(*, action: Action, source: models.Model, by: User | None) 
     return link
 
 
+# --- Actions answering a source (any app's object registered in qms.core.sources) -----------------------------
+
+
+def _source_type(source: models.Model) -> sources.SourceType:
+    source_type = sources.get(source)
+    if source_type is None or source.pk is None:
+        raise ActionPlanError(_("Actions cannot answer this kind of object."))
+    refusal = source_type.refusal(source)
+    if refusal:
+        raise ActionPlanError(str(refusal))
+    return source_type
+
+
+def _log_on_source(source: models.Model, verb: str, action: Action, by: User | None) -> None:
+    log_activity(
+        obj=source,
+        verb=verb,
+        by=by,
+        details={"action": action.pk, "reference": action.reference, "plan": str(action.plan)},
+    )
+
+
+@transaction.atomic
+def action_create_for_source(
+    *,
+    source: models.Model,
+    by: User | None,
+    title: str,
+    plan: ActionPlan | None = None,
+    description: str = "",
+    kind: str = ActionKind.CORRECTIVE,
+    owner: User | None = None,
+    deadline: datetime.date | None = None,
+    priority: str = ActionPriority.NORMAL,
+) -> Action:
+    """Create an action answering ``source`` (its origin): in ``plan``, or by default in the continuous-improvement
+    plan of the source's unit (``sources.default_unit``), made when first needed. The source's own rule is
+    enforced (no action answers a request marked as spam). Who may do it is the caller's business
+    (``selectors.can_create_for_source``)."""
+    source_type = _source_type(source)
+    if not (title or "").strip():
+        raise ActionPlanError(_("An action needs a title."), field="title")
+    unit = sources.default_unit(source)
+    if plan is None:
+        plan = continuous_improvement_plan_for(org_unit=unit, by=by)
+    process = source_type.default_process(source) if source_type.default_process else None
+    action = action_create(
+        plan=plan,
+        title=title,
+        by=by,
+        description=description,
+        kind=kind or ActionKind.CORRECTIVE,
+        owner=owner,
+        org_unit=unit,
+        process=process,
+        deadline=deadline,
+        priority=priority,
+        sources=[source],
+    )
+    _log_on_source(source, "action-created", action, by)
+    return action
+
+
+@transaction.atomic
+def action_link_to_source(*, source: models.Model, actions: Iterable[Action], by: User | None) -> int:
+    """Record that existing ``actions`` also answer ``source`` (one action often answers several requests).
+    Linking an action twice changes nothing. Returns the number of new links."""
+    _source_type(source)
+    added = 0
+    for action in actions:
+        _link, created = _link_source(action, source, by)
+        if created:
+            log_activity(obj=action, verb="source_added", by=by, details={"source": sources.key(source)})
+            _log_on_source(source, "action-linked", action, by)
+            added += 1
+    return added
+
+
 @transaction.atomic
 def action_transition(
     *,
@@ -490,6 +612,7 @@ def action_transition(
     except TransitionError as error:
         raise ActionPlanError(error.message) from None
     extra: list[str] = ["updated_at"]
+    started_on = timezone.localdate(at) if at else timezone.localdate()
     if to == ActionStatus.DONE:
         action.completed_on = completed_on or timezone.localdate()
         if action.completed_on > timezone.localdate():
@@ -498,6 +621,11 @@ def action_transition(
         if action.effectiveness_due is None:
             action.effectiveness_due = action.completed_on + EFFECTIVENESS_CHECK_DELAY
         extra += ["completed_on", "progress", "effectiveness_due"]
+        started_on = min(started_on, action.completed_on)
+    if to in (ActionStatus.IN_PROGRESS, ActionStatus.DONE) and action.start_date is None:
+        # An action starts when it first moves: its start date says when, unless its owner planned one.
+        action.start_date = started_on
+        extra.append("start_date")
     elif action.status == ActionStatus.DONE:
         action.completed_on = None
         extra.append("completed_on")
@@ -612,7 +740,16 @@ def action_check_effectiveness(
     if checked_on > timezone.localdate():
         raise ActionPlanError(_("The check date cannot be in the future."))
     if action.completed_on and checked_on < action.completed_on:
-        raise ActionPlanError(_("The effectiveness cannot be checked before the action was done."))
+        raise ActionPlanError(_("The effectiveness cannot be checked before the action was done."), field="checked_on")
+    if action.completed_on and checked_on <= action.completed_on and not comment.strip():
+        # A check measures an effect, which takes time to show: the day the action is done needs a reason.
+        raise ActionPlanError(
+            _(
+                "An effectiveness check measures an effect: date it after the action was done, or say in the "
+                "comment why it can be judged already."
+            ),
+            field="checked_on",
+        )
     if start_follow_up and result != EffectivenessResult.NOT_EFFECTIVE:
         raise ActionPlanError(_("Only a not-effective check starts a follow-up action."))
     check = EffectivenessCheck.objects.create(
@@ -635,7 +772,8 @@ def action_check_effectiveness(
             process=action.process,
             deadline=follow_up_deadline,
             priority=action.priority,
-            sources=[action],
+            # The action checked is its origin; it answers whatever the action checked answered, too.
+            sources=[action, *(link.source for link in action.sources.all() if link.source is not None)],
             by=by,
             notify_owner=notify_owner,
         )
@@ -710,7 +848,7 @@ def plan_import_apply(*, plan: ActionPlan, payload: dict[str, Any], by: User | N
         if row.objective:
             objective = objectives[(key(row.axis) if row.axis else "", key(row.objective))]
         if row.op == "create":
-            action_create(
+            action_import_create(
                 plan=plan,
                 objective=objective,
                 by=by,
@@ -761,11 +899,11 @@ def _purge_expired_imports() -> None:
 def plan_import_start(*, plan: ActionPlan, by: User, source: Any, filename: str = "") -> PlanImport:
     """Read an uploaded file and keep its rows, owned by ``by`` and expiring, until they confirm the preview."""
     if plan.is_closed:
-        raise ActionPlanError(_("This plan is closed: nothing can be imported into it."))
+        raise ActionPlanError(_("This plan is closed: nothing can be imported into it."), field="file")
     try:
         payload = imports.read_import_file(source, filename=filename)
     except SpreadsheetError as error:
-        raise ActionPlanError(error.message) from None
+        raise ActionPlanError(error.message, field="file") from None
     _purge_expired_imports()
     return PlanImport.objects.create(plan=plan, created_by=by, filename=filename[:250], payload=payload)
 

@@ -28,4 +28,7 @@ urlpatterns = [
     path("actions/<int:pk>/suivi/", views.ActionUpdateAddView.as_view(), name="action-update-add"),
     path("actions/<int:pk>/efficacite/", views.ActionEffectivenessView.as_view(), name="action-effectiveness"),
     path("preuves/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence-download"),
+    # Create or link the actions answering any source (a request, a risk, a finding …), e.g.
+    # /plans/sources/complaints.complaint/42/
+    path("sources/<str:source_key>/<int:object_id>/", views.SourceActionsView.as_view(), name="source-actions"),
 ]

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -31,6 +32,8 @@ from actionplans.forms import (
     ImportForm,
     ObjectiveForm,
     PlanForm,
+    SourceActionForm,
+    SourceLinkForm,
     TransitionForm,
 )
 from actionplans.models import Action, ActionEvidence, ActionPlan, Axis, Objective, PlanImport
@@ -39,21 +42,38 @@ from actionplans.selectors import (
     action_picker_label,
     action_timeline,
     action_unit_choices,
+    actions_of_object,
+    actions_user_can_edit,
     actions_visible_to,
     can_add_action,
+    can_add_to_default_plan,
     can_check_effectiveness,
+    can_create_for_source,
+    can_create_plan,
     can_edit_action,
     can_edit_plan,
+    can_link_to_source,
+    can_report_progress,
+    can_see_plans,
     can_update_action,
+    can_view_checks,
+    can_view_evidence,
+    can_view_updates,
+    described_sources,
+    has_any_plan_scope,
     my_actions,
     plan_tree,
     plan_unit_choices,
     plans_visible_to,
     plans_with_counts,
     search_actions,
+    with_sources,
 )
 from actionplans.services import ActionPlanError
 from actionplans.timeline import timeline_svg
+from qms.core import sources
+from qms.core.domain import ServiceFormMixin, errors_on
+from qms.core.files import private_file_response
 from qms.core.pdf import pdf_response
 from qms.core.search import SEARCH_LIMIT, search_terms
 
@@ -131,7 +151,7 @@ class PlanListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
-        context["can_create"] = self.request.user.has_perm("actionplans.add_actionplan")
+        context["can_create"] = can_create_plan(self.request.user)
         return context
 
 
@@ -151,7 +171,7 @@ class PlanDetailView(PlanMixin, TemplateView):
         return context
 
 
-class PlanCreateView(PermissionRequiredMixin, FormView):
+class PlanCreateView(PermissionRequiredMixin, ServiceFormMixin, FormView):
     permission_required = "actionplans.add_actionplan"
     raise_exception = True
     template_name = "actionplans/plan_form.html"
@@ -161,19 +181,16 @@ class PlanCreateView(PermissionRequiredMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["unit_choices"], kwargs["unit_required"] = plan_unit_choices(self.request.user)
         kwargs["initial"] = {"owner": self.request.user}
+        kwargs["user"] = self.request.user
         return kwargs
 
-    def form_valid(self, form: PlanForm):
-        try:
-            plan = services.plan_create(by=self.request.user, **form.cleaned_data)
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+    def perform(self, form: PlanForm):
+        plan = services.plan_create(by=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("The plan has been created."))
         return HttpResponseRedirect(plan.get_absolute_url())
 
 
-class PlanEditView(PlanEditMixin, FormView):
+class PlanEditView(PlanEditMixin, ServiceFormMixin, FormView):
     template_name = "actionplans/plan_form.html"
     form_class = PlanForm
 
@@ -182,39 +199,32 @@ class PlanEditView(PlanEditMixin, FormView):
         # A copy: the form writes its input into its instance, and the page around it shows ``self.plan``.
         kwargs["instance"] = ActionPlan.objects.get(pk=self.plan.pk)
         kwargs["unit_choices"], kwargs["unit_required"] = plan_unit_choices(self.request.user, self.plan.org_unit)
+        kwargs["user"] = self.request.user
         return kwargs
 
-    def form_valid(self, form: PlanForm):
+    def perform(self, form: PlanForm):
         plan = ActionPlan.objects.get(pk=self.plan.pk)
-        try:
-            services.plan_update(plan=plan, by=self.request.user, **form.cleaned_data)
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        services.plan_update(plan=plan, by=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("The plan has been saved."))
         return HttpResponseRedirect(plan.get_absolute_url())
 
 
-class AxisCreateView(PlanEditMixin, FormView):
+class AxisCreateView(PlanEditMixin, ServiceFormMixin, FormView):
     template_name = "actionplans/tree_form.html"
     form_class = AxisForm
 
-    def form_valid(self, form: AxisForm):
+    def perform(self, form: AxisForm):
         data = form.cleaned_data
-        try:
-            services.axis_create(
-                plan=self.plan, title=data["title"], code=data["code"], order=data.get("order"), by=self.request.user
-            )
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        services.axis_create(
+            plan=self.plan, title=data["title"], code=data["code"], order=data.get("order"), by=self.request.user
+        )
         return HttpResponseRedirect(self.plan.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("New axis"), **kwargs)
 
 
-class AxisEditView(PlanEditMixin, FormView):
+class AxisEditView(PlanEditMixin, ServiceFormMixin, FormView):
     template_name = "actionplans/tree_form.html"
     form_class = AxisForm
 
@@ -225,26 +235,22 @@ class AxisEditView(PlanEditMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": Axis.objects.get(pk=self.axis.pk)}
 
-    def form_valid(self, form: AxisForm):
+    def perform(self, form: AxisForm):
         data = form.cleaned_data
-        try:
-            services.axis_update(
-                axis=self.axis,
-                by=self.request.user,
-                title=data["title"],
-                code=data["code"],
-                order=data.get("order") or self.axis.order,
-            )
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        services.axis_update(
+            axis=self.axis,
+            by=self.request.user,
+            title=data["title"],
+            code=data["code"],
+            order=data.get("order") or self.axis.order,
+        )
         return HttpResponseRedirect(self.plan.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("Edit the axis"), **kwargs)
 
 
-class ObjectiveCreateView(PlanEditMixin, FormView):
+class ObjectiveCreateView(PlanEditMixin, ServiceFormMixin, FormView):
     template_name = "actionplans/tree_form.html"
     form_class = ObjectiveForm
 
@@ -256,22 +262,18 @@ class ObjectiveCreateView(PlanEditMixin, FormView):
             kwargs.setdefault("initial", {})["axis"] = int(axis)
         return kwargs
 
-    def form_valid(self, form: ObjectiveForm):
+    def perform(self, form: ObjectiveForm):
         data = form.cleaned_data
-        try:
-            services.objective_create(
-                plan=self.plan, axis=data["axis"], title=data["title"], order=data.get("order"), by=self.request.user
-            )
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        services.objective_create(
+            plan=self.plan, axis=data["axis"], title=data["title"], order=data.get("order"), by=self.request.user
+        )
         return HttpResponseRedirect(self.plan.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("New strategic objective"), **kwargs)
 
 
-class ObjectiveEditView(PlanEditMixin, FormView):
+class ObjectiveEditView(PlanEditMixin, ServiceFormMixin, FormView):
     template_name = "actionplans/tree_form.html"
     form_class = ObjectiveForm
 
@@ -282,19 +284,15 @@ class ObjectiveEditView(PlanEditMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "plan": self.plan, "instance": Objective.objects.get(pk=self.objective.pk)}
 
-    def form_valid(self, form: ObjectiveForm):
+    def perform(self, form: ObjectiveForm):
         data = form.cleaned_data
-        try:
-            services.objective_update(
-                objective=self.objective,
-                by=self.request.user,
-                title=data["title"],
-                axis=data["axis"],
-                order=data.get("order") or self.objective.order,
-            )
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        services.objective_update(
+            objective=self.objective,
+            by=self.request.user,
+            title=data["title"],
+            axis=data["axis"],
+            order=data.get("order") or self.objective.order,
+        )
         return HttpResponseRedirect(self.plan.get_absolute_url())
 
     def get_context_data(self, **kwargs):
@@ -304,21 +302,17 @@ class ObjectiveEditView(PlanEditMixin, FormView):
 # --- Import and export --------------------------------------------------------------------------------------
 
 
-class PlanImportView(PlanEditMixin, FormView):
+class PlanImportView(PlanEditMixin, ServiceFormMixin, FormView):
     """Upload a spreadsheet; the next page previews what it would change."""
 
     template_name = "actionplans/plan_import.html"
     form_class = ImportForm
 
-    def form_valid(self, form: ImportForm):
+    def perform(self, form: ImportForm):
         upload = form.cleaned_data["file"]
-        try:
-            plan_import = services.plan_import_start(
-                plan=self.plan, by=self.request.user, source=upload, filename=upload.name
-            )
-        except ActionPlanError as error:
-            form.add_error("file", error.message)
-            return self.form_invalid(form)
+        plan_import = services.plan_import_start(
+            plan=self.plan, by=self.request.user, source=upload, filename=upload.name
+        )
         return HttpResponseRedirect(reverse("actionplans:plan-import-preview", args=[plan_import.pk]))
 
     def get_context_data(self, **kwargs):
@@ -447,6 +441,12 @@ class ActionListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        context["can_see_plans"] = can_see_plans(self.request.user)
+        context["nothing_granted"] = not context["actions"] and not has_any_plan_scope(self.request.user)
+        # What each action answers, as its app describes it to this viewer (qms.core.sources).
+        for action in with_sources(context["actions"]):
+            described = described_sources(action, self.request.user)
+            action.described_origin = described[0] if described else None
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
@@ -473,11 +473,16 @@ class ActionDetailView(ActionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         action, user = self.action, self.request.user
         can_update = can_update_action(user, action)
-        can_report = can_update and action.status != ActionStatus.CANCELLED
+        can_report = can_report_progress(user, action)
+        show_updates, show_checks = can_view_updates(user, action), can_view_checks(user, action)
+        described = described_sources(action, user)
         context.update(
-            timeline=action_timeline(action),
-            sources=list(action.sources.all()),
-            origin=action.origin_link,
+            timeline=action_timeline(action, updates=show_updates, checks=show_checks),
+            origin=described[0] if described else None,
+            other_sources=described[1:],
+            show_updates=show_updates,
+            show_evidence=can_view_evidence(user, action),
+            show_checks=show_checks,
             can_edit=can_edit_action(user, action),
             can_update=can_update,
             can_check=can_check_effectiveness(user, action),
@@ -488,7 +493,7 @@ class ActionDetailView(ActionMixin, TemplateView):
         return context
 
 
-class ActionCreateView(PlanMixin, FormView):
+class ActionCreateView(PlanMixin, ServiceFormMixin, FormView):
     template_name = "actionplans/action_form.html"
     form_class = ActionForm
 
@@ -498,6 +503,7 @@ class ActionCreateView(PlanMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["plan"] = self.plan
+        kwargs["user"] = self.request.user
         kwargs["unit_choices"] = action_unit_choices(self.request.user, self.plan)
         initial = {"org_unit": self.plan.org_unit}
         objective = self.request.GET.get("objective")
@@ -506,18 +512,14 @@ class ActionCreateView(PlanMixin, FormView):
         kwargs["initial"] = initial
         return kwargs
 
-    def form_valid(self, form: ActionForm):
+    def perform(self, form: ActionForm):
         data = dict(form.cleaned_data)
-        try:
-            action = services.action_create(plan=self.plan, by=self.request.user, **data)
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        action = services.action_create(plan=self.plan, by=self.request.user, **data)
         messages.success(self.request, _("The action has been created."))
         return HttpResponseRedirect(action.get_absolute_url())
 
 
-class ActionEditView(ActionMixin, FormView):
+class ActionEditView(ActionMixin, ServiceFormMixin, FormView):
     template_name = "actionplans/action_form.html"
     form_class = ActionForm
 
@@ -527,21 +529,18 @@ class ActionEditView(ActionMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["plan"] = self.action.plan
+        kwargs["user"] = self.request.user
         kwargs["instance"] = Action.objects.get(pk=self.action.pk)
         kwargs["unit_choices"] = action_unit_choices(self.request.user, self.action.plan, self.action.org_unit)
         return kwargs
 
-    def form_valid(self, form: ActionForm):
-        try:
-            services.action_update(action=self.action, by=self.request.user, **form.cleaned_data)
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+    def perform(self, form: ActionForm):
+        services.action_update(action=self.action, by=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("The action has been saved."))
         return HttpResponseRedirect(self.action.get_absolute_url())
 
 
-class ActionTransitionView(ActionMixin, FormView):
+class ActionTransitionView(ActionMixin, ServiceFormMixin, FormView):
     """Move an action's status (its owner, the owner of its process, and its editors)."""
 
     template_name = "actionplans/action_transition.html"
@@ -553,26 +552,22 @@ class ActionTransitionView(ActionMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "action": self.action}
 
-    def form_valid(self, form: TransitionForm):
+    def perform(self, form: TransitionForm):
         data = form.cleaned_data
-        try:
-            services.action_transition(
-                action=self.action,
-                to=data["to"],
-                by=self.request.user,
-                note=data["note"],
-                completed_on=data.get("completed_on"),
-            )
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        services.action_transition(
+            action=self.action,
+            to=data["to"],
+            by=self.request.user,
+            note=data["note"],
+            completed_on=data.get("completed_on"),
+        )
         messages.success(
             self.request, _("The action is now “%(status)s”.") % {"status": ActionStatus(data["to"]).label}
         )
         return HttpResponseRedirect(self.action.get_absolute_url())
 
 
-class ActionUpdateAddView(ActionMixin, FormView):
+class ActionUpdateAddView(ActionMixin, ServiceFormMixin, FormView):
     """Report progress, with evidence."""
 
     template_name = "actionplans/action_update_form.html"
@@ -584,25 +579,21 @@ class ActionUpdateAddView(ActionMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "action": self.action}
 
-    def form_valid(self, form: ActionUpdateForm):
+    def perform(self, form: ActionUpdateForm):
         data = form.cleaned_data
-        try:
-            services.action_add_update(
-                action=self.action,
-                by=self.request.user,
-                comment=data.get("comment", ""),
-                progress=data.get("progress"),
-                files=data.get("files") or [],
-                links=data.get("links") or [],
-            )
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        services.action_add_update(
+            action=self.action,
+            by=self.request.user,
+            comment=data.get("comment", ""),
+            progress=data.get("progress"),
+            files=data.get("files") or [],
+            links=data.get("links") or [],
+        )
         messages.success(self.request, _("The progress update has been added."))
         return HttpResponseRedirect(self.action.get_absolute_url())
 
 
-class ActionEffectivenessView(ActionMixin, FormView):
+class ActionEffectivenessView(ActionMixin, ServiceFormMixin, FormView):
     """Record whether a done action proved effective; a not-effective one may start a follow-up action."""
 
     template_name = "actionplans/action_effectiveness.html"
@@ -611,13 +602,12 @@ class ActionEffectivenessView(ActionMixin, FormView):
     def test_func(self) -> bool:
         return can_check_effectiveness(self.request.user, self.action)
 
-    def form_valid(self, form: EffectivenessForm):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "action": self.action, "user": self.request.user}
+
+    def perform(self, form: EffectivenessForm):
         data: dict[str, Any] = form.cleaned_data
-        try:
-            check = services.action_check_effectiveness(action=self.action, by=self.request.user, **data)
-        except ActionPlanError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+        check = services.action_check_effectiveness(action=self.action, by=self.request.user, **data)
         if check.follow_up is not None:
             messages.success(self.request, _("The check has been recorded and a follow-up action started."))
             return HttpResponseRedirect(check.follow_up.get_absolute_url())
@@ -633,7 +623,8 @@ class EvidenceDownloadView(UserPassesTestMixin, View):
     @cached_property
     def evidence(self) -> ActionEvidence:
         evidence = get_object_or_404(ActionEvidence.objects.select_related("update"), pk=self.kwargs["pk"])
-        if not evidence.file or not actions_visible_to(self.request.user).filter(pk=evidence.update.action_id).exists():
+        action = actions_visible_to(self.request.user).filter(pk=evidence.update.action_id).first()
+        if not evidence.file or action is None or not can_view_evidence(self.request.user, action):
             raise Http404
         return evidence
 
@@ -642,14 +633,8 @@ class EvidenceDownloadView(UserPassesTestMixin, View):
 
     def get(self, request, *args, **kwargs):
         evidence = self.evidence
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
         content_type = mimetypes.guess_type(evidence.filename)[0] or "application/octet-stream"
-        response = FileResponse(handle, as_attachment=True, filename=evidence.filename, content_type=content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_file_response(evidence.file, filename=evidence.filename, content_type=content_type)
 
 
 # --- The action picker's search (qms.core.widgets) -----------------------------------------------------------------
@@ -659,7 +644,8 @@ class EvidenceDownloadView(UserPassesTestMixin, View):
 class ActionSearchView(PermissionRequiredMixin, View):
     """Actions the user sees whose reference or title matches ``q`` (any case, any accents), at most
     SEARCH_LIMIT, as JSON for static/js/autocomplete.js. ``exclude``: ids to leave out (comma-separated);
-    ``open=1``: open actions only. Both only narrow the actions the user may see."""
+    ``open=1``: open actions only; ``editable=1``: those the user may edit. All only narrow the actions the
+    user may see."""
 
     permission_required = "actionplans.view_action"
     raise_exception = True
@@ -675,6 +661,8 @@ class ActionSearchView(PermissionRequiredMixin, View):
             actions = actions.exclude(pk__in=excluded)
         if request.GET.get("open") == "1":
             actions = actions.filter(status__in=OPEN_STATUSES)
+        if request.GET.get("editable") == "1":
+            actions = actions.filter(pk__in=actions_user_can_edit(request.user).values("pk"))
         found = list(search_actions(actions, text)[: SEARCH_LIMIT + 1])
         return JsonResponse(
             {
@@ -689,3 +677,109 @@ class ActionSearchView(PermissionRequiredMixin, View):
                 "more": len(found) > SEARCH_LIMIT,
             }
         )
+
+
+# --- Actions answering a source: one page for every app's objects -------------------------------------------------
+
+
+class SourceActionsView(UserPassesTestMixin, TemplateView):
+    """Create an action answering any registered source (a request, a risk, a finding …), or link existing ones
+    to it. Any app opens it with its object: ``reverse("actionplans:source-actions", args=[sources.key(obj),
+    obj.pk])``, as the "Actions" panel does. The source must be one the user may open (404 otherwise); the
+    source says whether they may work on it, and the action plans whether they may add to a plan (the default
+    plan included) or edit the actions they link (403 otherwise)."""
+
+    raise_exception = True
+    template_name = "actionplans/source_actions.html"
+
+    @cached_property
+    def source(self):
+        source_type = sources.get_by_key(self.kwargs["source_key"])
+        if source_type is None:
+            raise Http404
+        obj = source_type.model._default_manager.filter(pk=self.kwargs["object_id"]).first()
+        if obj is None or not source_type.can_open(self.request.user, obj):
+            raise Http404
+        return obj
+
+    @cached_property
+    def may_create(self) -> bool:
+        return can_create_for_source(self.request.user, self.source)
+
+    @cached_property
+    def may_link(self) -> bool:
+        return can_link_to_source(self.request.user, self.source)
+
+    def test_func(self) -> bool:
+        return self.may_create or self.may_link
+
+    def forms(self, data=None, posted: str = ""):
+        user, source = self.request.user, self.source
+        create = link = None
+        if self.may_create:
+            create = SourceActionForm(data if posted == "create" else None, source=source, user=user, prefix="create")
+        if self.may_link:
+            link = SourceLinkForm(data if posted == "link" else None, source=source, user=user, prefix="link")
+        return create, link
+
+    def back_url(self) -> str:
+        get_url = getattr(self.source, "get_absolute_url", None)
+        return get_url() if get_url else reverse("actionplans:action-list")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        create, link = kwargs.pop("create_form", None), kwargs.pop("link_form", None)
+        if create is None and link is None:
+            create, link = self.forms()
+        source_type = sources.get(self.source)
+        context.update(
+            source=self.source,
+            described=sources.describe(self.source, self.request.user),
+            refusal=source_type.refusal(self.source),
+            actions=actions_of_object(self.request.user, self.source),
+            create_form=create,
+            link_form=link,
+            back_url=self.back_url(),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        which = request.POST.get("form")
+        if which not in ("create", "link") or (which == "create" and not self.may_create):
+            raise PermissionDenied
+        if which == "link" and not self.may_link:
+            raise PermissionDenied
+        create, link = self.forms(request.POST, posted=which)
+        form = create if which == "create" else link
+        if form.is_valid():
+            with errors_on(form):
+                message = self.perform(which, form.cleaned_data)
+                messages.success(request, message)
+                return HttpResponseRedirect(self.back_url())
+        context = self.get_context_data(create_form=create, link_form=link, open_form=which)
+        return self.render_to_response(context, status=400)
+
+    def perform(self, which: str, data: dict[str, Any]) -> str:
+        user = self.request.user
+        if which == "create":
+            plan = data["plan"]
+            # The default plan is chosen with the same right as any other: never made for someone who may not add.
+            if plan is None and not can_add_to_default_plan(user, sources.default_unit(self.source)):
+                raise PermissionDenied
+            action = services.action_create_for_source(
+                source=self.source,
+                by=user,
+                title=data["title"],
+                plan=plan,
+                description=data["description"],
+                kind=data["kind"],
+                priority=data["priority"],
+                owner=data["owner"],
+                deadline=data["deadline"],
+            )
+            return _("The action %(reference)s was created in “%(plan)s”.") % {
+                "reference": action.reference,
+                "plan": action.plan,
+            }
+        count = services.action_link_to_source(source=self.source, actions=data["actions"], by=user)
+        return ngettext("%(count)d action linked.", "%(count)d actions linked.", count) % {"count": count}

@@ -1,1 +1,1 @@
-# Models of certifications arrive with their issue.
+# Models of certifications: none yet.

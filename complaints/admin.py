@@ -5,11 +5,19 @@ from complaints.models import (
     ComplaintAttachment,
     ComplaintMessage,
     DeadlineSetting,
+    HelpdeskSettings,
     RedirectBody,
     ReferenceCounter,
     ReplyTemplate,
     RootCauseCategory,
+    TrackingLink,
 )
+from qms.core.admin import AppSettingsAdmin
+
+
+@admin.register(HelpdeskSettings)
+class HelpdeskSettingsAdmin(AppSettingsAdmin):
+    list_display = [*AppSettingsAdmin.list_display, "take_charge_deadline_days", "answer_deadline_days"]
 
 
 @admin.register(RedirectBody)
@@ -94,6 +102,30 @@ class ComplaintAdmin(admin.ModelAdmin):
 
         queryset = super().get_queryset(request)
         return queryset if is_sensitive_handler(request.user) else queryset.filter(is_sensitive=False)
+
+
+@admin.register(TrackingLink)
+class TrackingLinkAdmin(admin.ModelAdmin):
+    """Read-only: requesters get their links through "Lost your link?" and revoke them on the tracking page.
+    Links of sensitive requests are left out unless the administrator belongs to the sensitive-cases group."""
+
+    list_display = ["complaint", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["complaint__reference"]
+    list_select_related = ["complaint"]
+    exclude = ["token_hash"]
+
+    def get_queryset(self, request):
+        from complaints.selectors import is_sensitive_handler
+
+        queryset = super().get_queryset(request)
+        return queryset if is_sensitive_handler(request.user) else queryset.filter(complaint__is_sensitive=False)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReferenceCounter)

@@ -9,9 +9,29 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints import metrics  # noqa: F401 - registers the helpdesk's metrics
-        from complaints.forms import ASSIGNEE_SCOPE, STAFF_SCOPE
-        from complaints.selectors import assignees_for_picker, staff_for_picker
+        from complaints.forms import ASSIGNEE_SCOPE
+        from complaints.models import Complaint
+        from complaints.panels import MY_REQUESTS_PANEL
+        from complaints.selectors import assignees_for_picker, can_handle, can_view, complaints_granted_for_actions
+        from complaints.services import refusal
+        from qms.core import panels, sources
         from qms.core.search import register_user_scope
 
         register_user_scope(ASSIGNEE_SCOPE, assignees_for_picker)
-        register_user_scope(STAFF_SCOPE, staff_for_picker)
+        # The requests a person is to handle, on their home page.
+        panels.register(MY_REQUESTS_PANEL)
+        # A request can be the source of actions. Action plans describe it, list its actions on its page (the
+        # "Actions" panel) and create or link actions for it, without the helpdesk naming them.
+        sources.register(
+            Complaint,
+            reference=lambda complaint: complaint.reference,
+            # Its subject only to those who may open it; a sensitive request's never (Complaint.__str__).
+            label=str,
+            can_open=can_view,
+            is_sensitive=lambda complaint: complaint.is_sensitive,
+            default_unit=lambda complaint: complaint.org_unit,
+            default_process=lambda complaint: complaint.process,
+            granted_ids=complaints_granted_for_actions,
+            can_attach=can_handle,
+            refuse_actions=lambda complaint: refusal(complaint, "actions"),
+        )

@@ -875,7 +875,7 @@ def _seed_actions(complaints: list[Complaint], today: datetime.date, rng: random
         at = first.taken_in_charge_at + datetime.timedelta(days=2)
         deadline = timezone.localdate(at) + datetime.timedelta(days=rng.choice([45, 60, 90, 120]))
         done = deadline < today - datetime.timedelta(days=15) and rng.random() < 0.75
-        action = plans.action_create(
+        action = plans.action_import_create(
             plan=plan,
             title=title,
             kind=ActionKind.CORRECTIVE,

@@ -19,7 +19,6 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any, BinaryIO
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -116,18 +115,10 @@ def register_widths(*, sensitive: bool = False) -> list[int]:
 
 
 def _linked_actions(ids: Sequence[int]) -> dict[int, list[str]]:
-    """The references of the actions that answer each request of ``ids``, in one query."""
-    from actionplans.models import ActionSource
+    """The actions that answer each request of ``ids``, as "reference (plan)", in one query."""
+    from actionplans.selectors import actions_by_source
 
-    found: dict[int, list[str]] = {}
-    rows = (
-        ActionSource.objects.filter(content_type=ContentType.objects.get_for_model(Complaint), object_id__in=ids)
-        .order_by("created_at", "pk")
-        .values_list("object_id", "action__reference", "action__plan__title")
-    )
-    for object_id, reference, plan in rows:
-        found.setdefault(object_id, []).append(f"{reference} ({plan})")
-    return found
+    return actions_by_source(Complaint, ids)
 
 
 def register_row(complaint: Complaint, *, actions: Sequence[str] = (), today: datetime.date, sensitive: bool) -> list:

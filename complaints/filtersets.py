@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import ComplaintKind, ComplaintStatus, RequesterCategory
-from complaints.models import Complaint, normalise_for_search, overdue_q
+from complaints.models import Complaint, overdue_q
+from qms.core.filtersets import OrderingFilter
 from qms.core.models import OrgUnit, User
+from qms.core.search import search_terms
+from qms.core.selectors import referent_units, sees_everything
 
 
 class ComplaintFilterSet(django_filters.FilterSet):
@@ -24,10 +28,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
     org_unit = django_filters.ModelChoiceFilter(
         label=_("Unit"), queryset=OrgUnit.objects.filter(is_active=True).order_by("path"), method="filter_unit"
     )
-    assignee = django_filters.ModelChoiceFilter(
-        label=_("Assignee"),
-        queryset=User.objects.filter(assigned_complaints__isnull=False).distinct().order_by("last_name", "username"),
-    )
+    assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=User.objects.none())
     unassigned = django_filters.BooleanFilter(
         label=_("Unassigned only"), method="filter_unassigned", widget=forms.CheckboxInput
     )
@@ -40,7 +41,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
     # The legend names the pair; each date field needs an accessible name of its own (RGAA 11.1).
     received.field.widget.widgets[0].attrs["aria-label"] = _("Received from")
     received.field.widget.widgets[1].attrs["aria-label"] = _("Received until")
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         label=_("Sort by"),
         fields=(("received_at", "received"), ("answer_due", "due"), ("reference", "reference")),
         field_labels={
@@ -54,10 +55,25 @@ class ComplaintFilterSet(django_filters.FilterSet):
         model = Complaint
         fields = ["q", "status", "kind", "requester_category", "org_unit", "assignee", "overdue", "received"]
 
+    def __init__(self, *args, scope: models.QuerySet[Complaint] | None = None, **kwargs):
+        """``scope``: the requests the user may see; the unit and assignee choices name only what it holds, so
+        that the filters name no person and no unit out of scope."""
+        super().__init__(*args, **kwargs)
+        scope = self.queryset if scope is None else scope
+        user = getattr(self.request, "user", None)
+        if not sees_everything(user):
+            units = self.filters["org_unit"].queryset.filter(
+                Q(pk__in=scope.order_by().values("org_unit")) | Q(pk__in=referent_units(user))
+            )
+            self.filters["org_unit"].queryset = units
+        self.filters["assignee"].queryset = User.objects.filter(pk__in=scope.order_by().values("assignee")).order_by(
+            "last_name", "first_name", "username"
+        )
+
     def filter_search(self, queryset, name, value):
-        terms = normalise_for_search(value).split()
+        terms = search_terms(value)
         query = Q()
-        for term in terms[:8]:
+        for term in terms:
             query &= Q(search_text__contains=term)
         return queryset.filter(query) if terms else queryset
 

@@ -3,16 +3,14 @@ staff report form and the processing forms of the request page."""
 
 from __future__ import annotations
 
-import time
-
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import ComplaintKind, RequesterCategory, SensitiveNature, Severity
-from complaints.models import Complaint, RedirectBody, RootCauseCategory
+from complaints.models import Complaint, HelpdeskSettings, RedirectBody, RootCauseCategory
 from complaints.selectors import (
     active_redirect_bodies,
     active_root_causes,
@@ -20,48 +18,17 @@ from complaints.selectors import (
     complaint_visible_to,
     units_for_choice,
 )
-from complaints.validators import ALLOWED_TYPES, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, check_attachments
+from complaints.validators import ATTACHMENT_POLICY
 from qms.core import config_cache
+from qms.core.files import MultipleFileField
 from qms.core.models import OrgUnit, Programme
-from qms.core.widgets import user_picker
+from qms.core.public import PublicForm
+from qms.core.text import SafeTextMixin
+from qms.core.widgets import set_user_picker
 
 MAX_DESCRIPTION = 10_000
-_STARTED_SALT = "complaints.form-started"
-# Scopes of the people picker (registered in complaints.apps).
+# The scope of the people picker (registered in complaints.apps).
 ASSIGNEE_SCOPE = "complaints.assignee"
-STAFF_SCOPE = "complaints.staff"
-
-
-# --- Files ---------------------------------------------------------------------------------------------------
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field; each is checked on its content (type and size), and their number."""
-
-    def __init__(self, *args, **kwargs):
-        accept = ",".join(sorted({f".{ext}" for ext in ALLOWED_TYPES.values()} | {".jpeg"}))
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            files = [single(item, initial) for item in data if item]
-        else:
-            files = [single(data, initial)] if data else []
-        files = [upload for upload in files if upload]
-        check_attachments(files)
-        return files
-
-
-def attachments_help() -> str:
-    return _("Up to %(max)d files: PDF, images or office documents, %(size)d MB each.") % {
-        "max": MAX_ATTACHMENTS,
-        "size": MAX_ATTACHMENT_BYTES // (1024 * 1024),
-    }
 
 
 # --- What the request is about -------------------------------------------------------------------------------
@@ -102,22 +69,11 @@ class ConcernedMixin:
 
 
 # --- The public form -----------------------------------------------------------------------------------------
-def sign_started(at: float | None = None) -> str:
-    """A signed timestamp of when the form was shown (the minimum fill time is checked against it)."""
-    return signing.dumps({"t": round(at if at is not None else time.time(), 3)}, salt=_STARTED_SALT)
+class PublicComplaintForm(ConcernedMixin, PublicForm):
+    """The public form: no account; anonymous requests allowed. Guarded by a honeypot and a single-use fill-time
+    stamp (qms.core.public.PublicForm), the view's rate limit, size limits and CSRF."""
 
-
-def read_started(value: str) -> float | None:
-    try:
-        return float(signing.loads(value or "", salt=_STARTED_SALT)["t"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-
-
-class PublicComplaintForm(ConcernedMixin, forms.Form):
-    """The public form: no account; anonymous requests allowed. Guarded by a honeypot, a minimum fill time (a
-    signed timestamp carried by the form; setting PUBLIC_FORM_MIN_FILL_SECONDS), the view's rate limit, size limits
-    and CSRF."""
+    stamp_name = "complaints.public-form"
 
     kind = forms.ChoiceField(
         label=_("What would you like to tell us?"),
@@ -136,13 +92,18 @@ class PublicComplaintForm(ConcernedMixin, forms.Form):
         help_text=_("If so, only the team named for these situations will read your report."),
     )
     name = forms.CharField(
-        label=_("Your name"), max_length=200, required=False, help_text=_("Optional: you may stay anonymous.")
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional: you may stay anonymous."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Your email"),
         required=False,
         max_length=254,
         help_text=_("Optional. With it, you receive the acknowledgement and the answers by email."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     concerned = forms.ChoiceField(
         label=_("Programme or service concerned"),
@@ -158,48 +119,22 @@ class PublicComplaintForm(ConcernedMixin, forms.Form):
             "What happened, when and where. Please do not include health or other sensitive data that is not needed."
         ),
     )
-    attachments = MultipleFileField(label=_("Attachments"))
-    # Honeypot: hidden from people, filled by robots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
+    attachments = MultipleFileField(label=_("Attachments"), policy=ATTACHMENT_POLICY)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Read when the field is shown or checked (an empty public form is shown from the cache).
         self.fields["concerned"].choices = concerned_choices
-        self.fields["attachments"].help_text = attachments_help()
-        self.started_at: float | None = None
-        if self.is_bound:
-            self.started_at = read_started(self.data.get("started", ""))
-            if self.started_at is None:
-                # Re-displayed with a fresh stamp, so that the next try can go through.
-                self.data = self.data.copy()
-                self.data["started"] = sign_started()
-        else:
-            self.initial["started"] = sign_started()
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("website"):
-            # Said vaguely, on purpose: a robot learns nothing from it.
-            raise ValidationError(_("Your request could not be sent. Please try again."), code="honeypot")
-        if self.started_at is None:
-            raise ValidationError(
-                _("The form has expired or was altered. Please check your entries and send it again."),
-                code="no_timestamp",
-            )
-        if time.time() - self.started_at < settings.PUBLIC_FORM_MIN_FILL_SECONDS:
-            raise ValidationError(
-                _("The form was sent too quickly. Please check your entries and send it again."), code="too_fast"
-            )
-        return cleaned
+    def fingerprint_values(self) -> list:
+        """What makes two submissions of this form the same (qms.core.public.submission_fingerprint)."""
+        data = self.cleaned_data
+        names = ("kind", "requester_category", "sensitive_nature", "name", "email", "concerned", "subject")
+        files = [(upload.name, upload.size) for upload in data.get("attachments") or []]
+        return [*(data.get(name) or "" for name in names), data.get("description", ""), files]
 
 
-class StaffReportForm(ConcernedMixin, forms.Form):
+class StaffReportForm(SafeTextMixin, ConcernedMixin, forms.Form):
     """An internal dysfunction report by a signed-in member of staff, whose identity is attached."""
 
     kind = forms.ChoiceField(
@@ -221,33 +156,30 @@ class StaffReportForm(ConcernedMixin, forms.Form):
     concerned = forms.ChoiceField(label=_("Programme or service concerned"), required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), max_length=MAX_DESCRIPTION, widget=forms.Textarea)
-    attachments = MultipleFileField(label=_("Attachments"))
+    attachments = MultipleFileField(label=_("Attachments"), policy=ATTACHMENT_POLICY)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Read when the field is shown or checked (an empty public form is shown from the cache).
         self.fields["concerned"].choices = concerned_choices
-        self.fields["attachments"].help_text = attachments_help()
 
 
 # --- The tracking page -----------------------------------------------------------------------------------------
-class TrackLookupForm(forms.Form):
+class TrackLookupForm(SafeTextMixin, forms.Form):
     code = forms.CharField(label=_("Tracking code"), max_length=100, strip=True)
 
 
-class LostLinkForm(forms.Form):
-    email = forms.EmailField(label=_("Your email"), max_length=254)
+class LostLinkForm(SafeTextMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Your email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
 
-class RequesterMessageForm(forms.Form):
+class RequesterMessageForm(SafeTextMixin, forms.Form):
     body = forms.CharField(
         label=_("Your message"), required=False, max_length=MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 5})
     )
-    attachments = MultipleFileField(label=_("Attachments"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = attachments_help()
+    attachments = MultipleFileField(label=_("Attachments"), policy=ATTACHMENT_POLICY)
 
     def clean(self):
         cleaned = super().clean()
@@ -256,7 +188,7 @@ class RequesterMessageForm(forms.Form):
         return cleaned
 
 
-class RatingForm(forms.Form):
+class RatingForm(SafeTextMixin, forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How satisfied are you with the answer?"),
         choices=[(n, str(n)) for n in range(1, 6)],
@@ -285,7 +217,7 @@ class AssignForm(forms.Form):
     process = forms.ModelChoiceField(label=_("Process"), queryset=None, required=False)
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False)
 
-    def __init__(self, *args, complaint: Complaint, **kwargs):
+    def __init__(self, *args, complaint: Complaint, user, **kwargs):
         from processes.models import Process
 
         kwargs.setdefault(
@@ -298,9 +230,7 @@ class AssignForm(forms.Form):
         self.fields["assignee"].queryset = assignable_users(complaint)
         # The people a request may go to, as signed scope of the picker's search (the sensitive-cases group
         # for a sensitive request); the field's queryset above still decides what is accepted.
-        self.fields["assignee"].widget = user_picker(scope=ASSIGNEE_SCOPE, argument=complaint.reference)
-        self.fields["assignee"].widget.choices = self.fields["assignee"].choices
-        self.fields["assignee"].widget.is_required = self.fields["assignee"].required
+        set_user_picker(self.fields["assignee"], scope=ASSIGNEE_SCOPE, argument=complaint.reference, user=user)
 
 
 class QualifyForm(forms.Form):
@@ -334,26 +264,26 @@ class QualifyForm(forms.Form):
         self.fields["root_cause"].queryset = active_root_causes()
 
 
-class NoteForm(forms.Form):
+class NoteForm(SafeTextMixin, forms.Form):
     body = _text(_("Internal note"), help_text=_("Never shown to the requester."))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(SafeTextMixin, forms.Form):
     body = _text(_("Public reply"), help_text=_("Shown on the tracking page and emailed to the requester."))
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(SafeTextMixin, forms.Form):
     question = _text(
         _("Question to the requester"),
         help_text=_("The request waits for the requester's reply; its deadline clock pauses meanwhile."),
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(SafeTextMixin, forms.Form):
     answer = _text(_("Final answer"), rows=8, help_text=_("Shown on the tracking page and emailed to the requester."))
 
 
-class RedirectForm(forms.Form):
+class RedirectForm(SafeTextMixin, forms.Form):
     body = forms.ModelChoiceField(label=_("Redirect to"), queryset=RedirectBody.objects.none())
     explanation = _text(_("Explanation"), help_text=_("The body's contact details are added to the reply."))
 
@@ -362,15 +292,15 @@ class RedirectForm(forms.Form):
         self.fields["body"].queryset = active_redirect_bodies()
 
 
-class RejectForm(forms.Form):
+class RejectForm(SafeTextMixin, forms.Form):
     reason = _text(_("Reason"), help_text=_("Why the request is inadmissible; sent to the requester."))
 
 
-class SpamForm(forms.Form):
+class SpamForm(SafeTextMixin, forms.Form):
     note = forms.CharField(label=_("Internal note"), max_length=500, required=False)
 
 
-class DuplicateForm(forms.Form):
+class DuplicateForm(SafeTextMixin, forms.Form):
     original = forms.CharField(label=_("Reference of the original request"), max_length=20)
 
     def __init__(self, *args, user, complaint: Complaint, **kwargs):
@@ -388,7 +318,7 @@ class DuplicateForm(forms.Form):
         return original
 
 
-class CloseForm(forms.Form):
+class CloseForm(SafeTextMixin, forms.Form):
     resolution_summary = _text(
         _("Resolution summary"), help_text=_("What was done: kept in the register and the management review.")
     )
@@ -398,57 +328,31 @@ class TakeChargeForm(forms.Form):
     """No field: the button is the decision."""
 
 
-class CreateActionForm(forms.Form):
-    """A corrective action in action plans, with this request as its origin."""
+class HelpdeskSettingsForm(forms.ModelForm):
+    """Deadlines, closing, reopening and retention of requests, and the contacts shown for sensitive reports."""
 
-    title = forms.CharField(label=_("Title of the action"), max_length=500)
-    description = _text(_("Description"), required=False, rows=3)
-    plan = forms.ModelChoiceField(
-        label=_("Plan"),
-        queryset=None,
-        required=False,
-        empty_label=_("The continuous-improvement plan of the unit (created if needed)"),
-    )
-    kind = forms.ChoiceField(label=_("Kind of action"), choices=())
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
-    deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    class Meta:
+        model = HelpdeskSettings
+        fields = [
+            "take_charge_deadline_days",
+            "answer_deadline_days",
+            "auto_close_after_days",
+            "reopen_window_days",
+            "retention_closed_months",
+            "retention_spam_days",
+            "sensitive_cases_contact",
+        ]
+        widgets = {"sensitive_cases_contact": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, complaint: Complaint, user, **kwargs):
-        from actionplans.choices import ActionKind
-        from actionplans.selectors import plans_user_can_add_actions_to
-
-        kwargs.setdefault("initial", {"kind": ActionKind.CORRECTIVE})
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans_user_can_add_actions_to(user).order_by("title")
-        self.fields["kind"].choices = ActionKind.choices
-        self.fields["owner"].queryset = assignable_users()
-        self.fields["owner"].widget = user_picker(scope=STAFF_SCOPE)
-        self.fields["owner"].widget.choices = self.fields["owner"].choices
-        self.fields["owner"].widget.is_required = self.fields["owner"].required
-
-
-class LinkActionsForm(forms.Form):
-    """Existing actions that also answer this request."""
-
-    actions = forms.ModelMultipleChoiceField(
-        label=_("Actions"), queryset=None, help_text=_("Open actions you can see.")
-    )
-
-    def __init__(self, *args, complaint: Complaint, user, **kwargs):
-        from actionplans.choices import OPEN_STATUSES as ACTION_OPEN_STATUSES
-        from actionplans.forms import action_picker
-        from actionplans.selectors import action_picker_label, actions_for_source, actions_visible_to
-
-        super().__init__(*args, **kwargs)
-        linked = list(actions_for_source(complaint).values_list("pk", flat=True))
-        field = self.fields["actions"]
-        field.queryset = (
-            actions_visible_to(user)
-            .filter(status__in=ACTION_OPEN_STATUSES)
-            .exclude(pk__in=linked)
-            .order_by("plan__title", "reference")
+        # The settings page wraps each section's form in its own <form> with its save button.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                *(Div(name, css_class="col-md-6") for name in self.Meta.fields[:-1]),
+                css_class="row",
+            ),
+            "sensitive_cases_contact",
         )
-        field.label_from_instance = action_picker_label
-        field.widget = action_picker(multiple=True, exclude=linked, open_only=True)
-        field.widget.choices = field.choices
-        field.widget.is_required = field.required

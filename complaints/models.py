@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import (
@@ -29,17 +29,59 @@ from complaints.choices import (
     Severity,
 )
 from complaints.storage import attachment_path
+from qms.core.app_settings import AppSettings
+from qms.core.search import normalise
 from qms.core.storage import private_storage
 
-# Fields whose text feeds the search column.
+# Fields whose text feeds the search column, folded by qms.core.search.normalise as the typed text is.
 SEARCHED_FIELDS = ("reference", "subject", "description", "name", "email")
 
 
-def normalise_for_search(text: str) -> str:
-    """Lower case, accents stripped, spaces collapsed: the same on SQLite and PostgreSQL."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.casefold().split())
+class HelpdeskSettings(AppSettings):
+    """The helpdesk's settings, edited by the quality manager: deadlines, closing, reopening, retention, contacts."""
+
+    take_charge_deadline_days = models.PositiveSmallIntegerField(
+        _("take-charge deadline (working days)"), default=2, validators=[MinValueValidator(1)]
+    )
+    answer_deadline_days = models.PositiveSmallIntegerField(
+        _("answer deadline (working days)"), default=15, validators=[MinValueValidator(1)]
+    )
+    auto_close_after_days = models.PositiveSmallIntegerField(
+        _("quiet period before automatic closing (days)"),
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text=_("An answered request with no news from its requester is closed after this many days."),
+    )
+    reopen_window_days = models.PositiveSmallIntegerField(
+        _("period to reopen after the answer (days)"),
+        default=30,
+        help_text=_("The requester may add information and reopen the request during this period."),
+    )
+    retention_closed_months = models.PositiveSmallIntegerField(
+        _("retention of closed requests (months)"), default=24, validators=[MinValueValidator(1)]
+    )
+    retention_spam_days = models.PositiveSmallIntegerField(
+        _("retention of spam (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    sensitive_cases_contact = models.TextField(
+        _("contacts for sensitive reports"),
+        blank=True,
+        help_text=_("The listening cell for harassment, discrimination and sexual and gender-based violence."),
+    )
+
+    class Meta(AppSettings.Meta):
+        verbose_name = _("helpdesk settings")
+        verbose_name_plural = _("helpdesk settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="helpdesk_settings_singleton")]
+
+    def privacy_retention(self) -> list[str]:
+        return [
+            gettext(
+                "Complaints and suggestions: %(months)s months after they are closed (%(days)s days for spam); then "
+                "the personal data is erased and only anonymous figures are kept."
+            )
+            % {"months": self.retention_closed_months, "days": self.retention_spam_days}
+        ]
 
 
 class RedirectBody(models.Model):
@@ -138,9 +180,6 @@ class ComplaintQuerySet(models.QuerySet):
 
     def overdue(self, today: date | None = None):
         return self.filter(overdue_q(today or timezone.localdate()))
-
-    def not_overdue(self, today: date | None = None):
-        return self.exclude(overdue_q(today or timezone.localdate()))
 
 
 def overdue_q(today: date) -> Q:
@@ -302,7 +341,11 @@ class Complaint(models.Model):
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         ordering = ["-received_at", "-pk"]
-        permissions = [("view_complaint_ip", _("Can see the IP address a request was sent from"))]
+        permissions = [
+            ("view_complaint_ip", _("Can see the IP address a request was sent from")),
+            ("view_complaint_requester", _("Can see who sent a request (name, email, account)")),
+            ("view_complaint_statistics", _("Can see the helpdesk's statistics")),
+        ]
         indexes = [
             models.Index(fields=["is_sensitive", "status", "received_at"]),
             models.Index(fields=["org_unit", "status"]),
@@ -336,7 +379,7 @@ class Complaint(models.Model):
         """Set what is derived from the other fields (``save`` does it; a bulk write calls it first)."""
         self.is_sensitive = bool(self.sensitive_nature)
         if search:
-            self.search_text = normalise_for_search(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
+            self.search_text = normalise(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
 
     @property
     def is_open(self) -> bool:
@@ -376,6 +419,36 @@ class Complaint(models.Model):
         if self.status in (*BEFORE_ANSWER, ComplaintStatus.WAITING):
             return self.answer_due
         return None
+
+    @property
+    def current_due_kind(self) -> str:
+        """Which deadline ``current_due`` is: "take_charge", "answer", or "" when none runs."""
+        if self.status in BEFORE_TAKE_CHARGE:
+            return "take_charge"
+        if self.status in (*BEFORE_ANSWER, ComplaintStatus.WAITING):
+            return "answer"
+        return ""
+
+
+class TrackingLink(models.Model):
+    """A further tracking link of a request: sent by "Lost your link?", or given again to a repeated submission.
+
+    The request's first link is ``Complaint.tracking_token_hash``; every link works until the requester revokes
+    the others from one of them, or the request is purged. Only the hash of the token is stored."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("request"), on_delete=models.CASCADE, related_name="tracking_links"
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tracking link")
+        verbose_name_plural = _("tracking links")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint.reference} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ComplaintMessage(models.Model):

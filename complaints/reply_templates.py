@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import Q
 
 from complaints.models import Complaint, ReplyTemplate
-from qms.core.selectors import is_quality_manager
 
 # Processing action of the request page → the field of its form that a template fills.
 PREFILLED_FIELDS = {
@@ -65,10 +64,3 @@ def prefill_form(form: forms.Form, *, action: str, complaint: Complaint, templat
         return False
     form.initial = {**form.initial, field: template_text(template, complaint)}
     return True
-
-
-def can_manage_reply_templates(user) -> bool:
-    """The quality manager (or whoever holds the permission) writes the templates."""
-    if user is None or not user.is_authenticated:
-        return False
-    return is_quality_manager(user) or user.has_perm("complaints.change_replytemplate")

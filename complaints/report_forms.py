@@ -12,16 +12,11 @@ from complaints.models import ReplyTemplate
 from complaints.statistics import default_period
 from qms.core.metrics import Period
 from qms.core.models import OrgUnit
+from qms.core.text import SafeTextMixin
+from qms.core.widgets import DateInput
 
 # A longer period would make a chart of more than five years of months: ask for it in several steps.
 MAX_PERIOD_DAYS = 5 * 366
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class StatisticsFilterForm(forms.Form):
@@ -63,7 +58,7 @@ class StatisticsFilterForm(forms.Form):
         return self.cleaned_data.get("unit") if self.is_valid() else None
 
 
-class ReplyTemplateForm(forms.ModelForm):
+class ReplyTemplateForm(SafeTextMixin, forms.ModelForm):
     """A canned answer, in French and in English."""
 
     class Meta:

@@ -1,9 +1,9 @@
 """Back-office views of the helpdesk's figures: the statistics page and its CSV, the register exports (CSV and
 XLSX, the inbox's filters applied), and the reply-template editor.
 
-Who may see what:
-- statistics: the quality manager and directors, for the whole institution or any unit; quality referents, for
-  their units only (sensitive requests never count by unit);
+Who may see what (complaints/selectors.py decides):
+- statistics: the groups given ``complaints.view_complaint_statistics``; for the whole institution or any unit
+  to those who see everything, for their units only to referents (sensitive requests never count by unit);
 - the register: whoever may open the inbox, for the requests they may see there (the sensitive register for
   the sensitive-cases group only);
 - reply templates: the quality manager.
@@ -24,9 +24,13 @@ from django.views.generic import CreateView, ListView, UpdateView
 from complaints import exports
 from complaints.filtersets import ComplaintFilterSet
 from complaints.models import Complaint, ReplyTemplate
-from complaints.reply_templates import can_manage_reply_templates
 from complaints.report_forms import ReplyTemplateForm, StatisticsFilterForm
-from complaints.selectors import inbox_complaints, is_sensitive_handler
+from complaints.selectors import (
+    can_export_register,
+    can_manage_reply_templates,
+    can_see_statistics,
+    inbox_complaints,
+)
 from complaints.statistics import ComplaintStatistics, complaint_statistics, default_period
 from qms.core.charts import bar_chart, progress_bar
 from qms.core.metrics import expand_units
@@ -40,10 +44,6 @@ def _bad_request(text: str) -> HttpResponse:
 
 
 # --- Statistics ----------------------------------------------------------------------------------------------
-def can_see_statistics(user) -> bool:
-    return bool(user.is_authenticated and (sees_everything(user) or referent_units(user)))
-
-
 def statistics_units(user) -> models.QuerySet[OrgUnit]:
     """The units ``user`` may ask figures for: every active unit, or a referent's units and their sub-units."""
     units = OrgUnit.objects.filter(is_active=True).order_by("path")
@@ -153,14 +153,6 @@ class StatisticsCsvView(StatisticsMixin, View):
 
 
 # --- The register ------------------------------------------------------------------------------------------------
-def can_export_register(user, *, sensitive: bool = False) -> bool:
-    if not user.is_authenticated:
-        return False
-    if sensitive:
-        return is_sensitive_handler(user)
-    return user.has_perm("complaints.view_complaint") or is_sensitive_handler(user)
-
-
 class RegisterExportView(UserPassesTestMixin, View):
     """The register of requests, with the inbox's filters (``?status=…&kind=…``, the same query string), for
     auditors. ``?sensitive=1`` exports the sensitive register, for the sensitive-cases group only."""

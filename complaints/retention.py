@@ -11,8 +11,8 @@ history, every date and deadline, qualification, redirect body, duplicate link a
 and the register stay right. ``purged_at`` marks the request; a purged request is never purged again, so a
 second run changes nothing.
 
-When: ``SiteSettings.retention_closed_months`` after closing (default 24 months) for every finished request,
-``SiteSettings.retention_spam_days`` after being marked spam (default 30 days). ``closed_at`` is set when any
+When: ``HelpdeskSettings.retention_closed_months`` after closing (default 24 months) for every finished request,
+``HelpdeskSettings.retention_spam_days`` after being marked spam (default 30 days). ``closed_at`` is set when any
 finished status is reached, and cleared when a request is reopened.
 
 Run daily by beat (``complaints.tasks.purge_complaints``) and by ``manage.py purge_complaints [--dry-run]``.
@@ -32,9 +32,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from complaints.choices import FINISHED_STATUSES, ComplaintStatus
-from complaints.models import Complaint, ComplaintAttachment, ComplaintMessage
+from complaints.models import Complaint, ComplaintAttachment, ComplaintMessage, HelpdeskSettings, TrackingLink
 from qms.core.choices import Actor
-from qms.core.models import ActivityLog, SiteSettings, StatusChange
+from qms.core.models import ActivityLog, StatusChange
 from qms.core.services import log_activity
 
 logger = logging.getLogger(__name__)
@@ -72,10 +72,10 @@ class PurgeResult:
 def retention_limits(now: datetime.datetime | None = None) -> tuple[datetime.datetime, datetime.datetime]:
     """(closed before, spam before): requests finished before these moments are due for the purge."""
     now = now or timezone.now()
-    site = SiteSettings.get()
+    helpdesk = HelpdeskSettings.get()
     return (
-        now - relativedelta(months=site.retention_closed_months),
-        now - datetime.timedelta(days=site.retention_spam_days),
+        now - relativedelta(months=helpdesk.retention_closed_months),
+        now - datetime.timedelta(days=helpdesk.retention_spam_days),
     )
 
 
@@ -164,6 +164,7 @@ def purge_complaint(*, complaint: Complaint, now: datetime.datetime | None = Non
     complaint.ip_address = None
     complaint.submitted_by = None
     complaint.tracking_token_hash = None
+    TrackingLink.objects.filter(complaint=complaint).delete()
     complaint.subject = ""
     complaint.description = ""
     complaint.resolution_summary = ""

@@ -2,8 +2,17 @@
 
 Visibility (shared/DESIGN.md): quality managers and directors see every request that is not sensitive;
 quality referents see those of their units (sub-units included); an assignee sees theirs, a process owner those
-of their processes, and an access grant opens one request. Sensitive requests are seen only by the group that
-the institution names for them (``Role.SENSITIVE_CASES``), never in the ordinary inbox.
+of their processes, and an access grant opens one request (written with the one scope helper,
+``qms.core.selectors.scope_q``). Sensitive requests are seen only by the group that the institution names for
+them (``Role.SENSITIVE_CASES``), never in the ordinary inbox: a rule of the helpdesk on top of the scope.
+
+What a user may do to a request, or read of it, is decided here (``can_*``), never in views or templates:
+- handle it (move, assign, qualify, write): ``can_handle``;
+- read its internal notes: whoever handles it, and the groups given ``complaints.view_complaintmessage``;
+- see its attachments: whoever handles it, and the groups given ``complaints.view_complaintattachment``;
+- see who sent it (name, email, account): whoever handles it, and the groups given
+  ``complaints.view_complaint_requester``; its IP address: ``complaints.view_complaint_ip``.
+An external auditor with a grant on a request reads it and its public exchange, nothing of the above.
 """
 
 from __future__ import annotations
@@ -15,47 +24,55 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
-from complaints.choices import PUBLIC_MESSAGE_KINDS, ComplaintKind, ComplaintStatus, MessageKind
+from complaints.choices import (
+    BEFORE_ANSWER,
+    BEFORE_TAKE_CHARGE,
+    PUBLIC_MESSAGE_KINDS,
+    ComplaintKind,
+    ComplaintStatus,
+    MessageKind,
+    Severity,
+)
 from complaints.models import (
     Complaint,
     ComplaintAttachment,
     ComplaintMessage,
     DeadlineSetting,
+    HelpdeskSettings,
     RedirectBody,
     RootCauseCategory,
+    TrackingLink,
 )
 from qms.core import config_cache
 from qms.core.choices import MembershipRole, Role
-from qms.core.models import ActivityLog, OrgUnit, SiteSettings, User
+from qms.core.models import ActivityLog, OrgUnit, User
+from qms.core.public import find_by_token
 from qms.core.selectors import (
     granted_ids,
     has_role,
-    holds_back_office_role,
+    has_scope,
     is_quality_manager,
     referent_units,
+    scope_q,
     sees_everything,
 )
-from qms.core.tokens import hash_token, token_matches
 from qms.core.workflow import status_history
-
-# Token shape made by qms.core.tokens (token_urlsafe(32)): anything else is refused before any query.
-TOKEN_MIN_LENGTH, TOKEN_MAX_LENGTH = 40, 64
-_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 LIST_RELATED = ("org_unit", "assignee", "programme", "process")
 
 
 # --- Settings ----------------------------------------------------------------------------------------------
 def deadline_days(kind: str) -> tuple[int, int]:
-    """The take-charge and answer deadlines of ``kind``, in working days: its own setting, else the site's
+    """The take-charge and answer deadlines of ``kind``, in working days: its own setting, else the helpdesk's
     (cached with the configuration, see ``qms.core.config_cache``)."""
     return tuple(config_cache.cached("complaints:deadlines", _all_deadline_days).get(kind, _default_deadline_days()))
 
 
 def _default_deadline_days() -> tuple[int, int]:
-    site = SiteSettings.get()
-    return site.take_charge_deadline_days, site.answer_deadline_days
+    helpdesk = HelpdeskSettings.get()
+    return helpdesk.take_charge_deadline_days, helpdesk.answer_deadline_days
 
 
 def _all_deadline_days() -> dict[str, tuple[int, int]]:
@@ -85,6 +102,15 @@ def is_sensitive_handler(user) -> bool:
     return has_role(user, Role.SENSITIVE_CASES)
 
 
+# The ordinary requests a user sees, in the words of the one scope helper.
+COMPLAINT_SCOPE = {
+    "unit_fields": ("org_unit",),
+    "unit_roles": (MembershipRole.QUALITY_REFERENT,),
+    "unit_perm": "complaints.view_complaint",
+    "owner_fields": ("assignee", "process__owner"),
+}
+
+
 def complaints_visible_to(user, *, sensitive: bool = False) -> models.QuerySet[Complaint]:
     """The requests ``user`` may see: the ordinary ones in their scope, or (``sensitive=True``) the sensitive
     ones, for the sensitive-cases group only. The two sets never mix."""
@@ -94,16 +120,56 @@ def complaints_visible_to(user, *, sensitive: bool = False) -> models.QuerySet[C
     if sensitive:
         return queryset.filter(is_sensitive=True) if is_sensitive_handler(user) else queryset.none()
     queryset = queryset.filter(is_sensitive=False)
-    if sees_everything(user):
-        return queryset
-    query = Q(assignee=user) | Q(process__owner=user)
-    units = referent_units(user)
-    if units:
-        query |= Q(org_unit__in=units)
-    grants = granted_ids(user, Complaint)
-    if grants:
-        query |= Q(pk__in=grants)
-    return queryset.filter(query)
+    query = scope_q(user, Complaint, **COMPLAINT_SCOPE)
+    return queryset if query is None else queryset.filter(query)
+
+
+def has_complaint_scope(user, *, sensitive: bool = False) -> bool:
+    """Whether anything of the helpdesk was opened to ``user``: everything, units, grants, or requests of theirs
+    (an auditor with no grant yet is told "no access has been granted to you")."""
+    if sensitive:
+        return is_sensitive_handler(user)
+    if has_scope(user, Complaint, **COMPLAINT_SCOPE):
+        return True
+    return bool(user.is_authenticated and Complaint.objects.filter(Q(assignee=user) | Q(process__owner=user)).exists())
+
+
+def _owned_process_ids(user) -> frozenset[int]:
+    """The processes ``user`` owns (read once per request, kept on the user like the scope)."""
+    cached = getattr(user, "_qms_owned_processes", None)
+    if cached is None:
+        from processes.models import Process
+
+        cached = frozenset(Process.objects.filter(owner=user).values_list("pk", flat=True))
+        user._qms_owned_processes = cached
+    return cached
+
+
+def can_view(user, complaint: Complaint) -> bool:
+    """Whether ``user`` may open ``complaint`` (as ``complaints_visible_to`` says), from what is already read for
+    the request: no query per request, so that a list may ask it of every row."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if complaint.is_sensitive:
+        return is_sensitive_handler(user)
+    if sees_everything(user) or complaint.assignee_id == user.pk:
+        return True
+    in_units = complaint.org_unit_id is not None and complaint.org_unit_id in referent_units(user)
+    if in_units and user.has_perm("complaints.view_complaint"):
+        return True
+    if complaint.process_id is not None and complaint.process_id in _owned_process_ids(user):
+        return True
+    return complaint.pk in granted_ids(user, Complaint)
+
+
+def complaints_granted_for_actions(user):
+    """The requests through which ``user`` reads the actions answering them (``SourceType.granted_ids``): those
+    of a current access grant, and the sensitive ones for the sensitive-cases group."""
+    if is_sensitive_handler(user):
+        return Complaint.objects.filter(Q(is_sensitive=True) | Q(pk__in=granted_ids(user, Complaint))).values_list(
+            "pk", flat=True
+        )
+    return granted_ids(user, Complaint)
 
 
 def complaint_visible_to(user, reference: str) -> Complaint | None:
@@ -151,9 +217,80 @@ def can_report_dysfunction(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_perm("complaints.add_complaint"))
 
 
+def can_open_inbox(user) -> bool:
+    """The inbox: those whose group lets them view requests, the sensitive-cases group, and assignees."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.has_perm("complaints.view_complaint") or is_sensitive_handler(user):
+        return True
+    return Complaint.objects.filter(assignee=user).exists()
+
+
+def can_export_register(user, *, sensitive: bool = False) -> bool:
+    """The register (CSV, XLSX): whoever opens the inbox; the sensitive one for the sensitive-cases group only."""
+    if user is None or not user.is_authenticated:
+        return False
+    if sensitive:
+        return is_sensitive_handler(user)
+    return user.has_perm("complaints.view_complaint") or is_sensitive_handler(user)
+
+
+def can_manage_reply_templates(user) -> bool:
+    """The quality manager (or whoever holds the permission) writes the reply templates."""
+    if user is None or not user.is_authenticated:
+        return False
+    return is_quality_manager(user) or user.has_perm("complaints.change_replytemplate")
+
+
+def can_read_internal_notes(user, complaint: Complaint) -> bool:
+    return can_handle(user, complaint) or user.has_perm("complaints.view_complaintmessage")
+
+
+def can_see_attachments(user, complaint: Complaint) -> bool:
+    return can_handle(user, complaint) or user.has_perm("complaints.view_complaintattachment")
+
+
+def can_see_requester(user, complaint: Complaint) -> bool:
+    """Who sent the request: their name, email and account."""
+    return can_handle(user, complaint) or user.has_perm("complaints.view_complaint_requester")
+
+
+def can_see_ip(user, complaint: Complaint) -> bool:
+    return can_see_requester(user, complaint) and user.has_perm("complaints.view_complaint_ip")
+
+
+def can_see_statistics(user) -> bool:
+    """The statistics page: the groups given the permission, for the units in their scope (or everywhere)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.has_perm("complaints.view_complaint_statistics")
+        and (sees_everything(user) or referent_units(user))
+    )
+
+
 def inbox_complaints(user, *, sensitive: bool = False) -> models.QuerySet[Complaint]:
     """The inbox rows of ``user`` with what a row shows, in one query whatever their number."""
     return complaints_visible_to(user, sensitive=sensitive).select_related(*LIST_RELATED)
+
+
+def requests_to_handle(user) -> models.QuerySet[Complaint]:
+    """The requests assigned to ``user`` whose take-charge or answer clock runs (or that wait for the requester),
+    the nearest deadline first: their work, for their home page."""
+    if user is None or not user.is_authenticated:
+        return Complaint.objects.none()
+    running = (*BEFORE_ANSWER, ComplaintStatus.WAITING)
+    return (
+        Complaint.objects.filter(assignee=user, status__in=running)
+        .annotate(
+            due=models.Case(
+                models.When(status__in=BEFORE_TAKE_CHARGE, then="take_charge_due"),
+                default="answer_due",
+                output_field=models.DateField(),
+            )
+        )
+        .order_by(models.F("due").asc(nulls_last=True), "received_at", "pk")
+    )
 
 
 def status_counts(queryset: models.QuerySet[Complaint]) -> dict[str, int]:
@@ -204,21 +341,19 @@ def staff_to_notify(complaint: Complaint, *, handling: bool = False) -> list[Use
 
 
 # --- The requester's side ----------------------------------------------------------------------------------
-def looks_like_token(token: str) -> bool:
-    return TOKEN_MIN_LENGTH <= len(token or "") <= TOKEN_MAX_LENGTH and set(token) <= _TOKEN_CHARS
-
-
 def complaint_by_token(token: str) -> Complaint | None:
-    """The request whose tracking token is ``token``, or None (malformed, unknown, or purged)."""
-    if not looks_like_token(token):
-        return None
-    complaint = (
-        Complaint.objects.select_related("redirect_body", "programme", "concerned_unit")
-        .filter(tracking_token_hash=hash_token(token))
-        .first()
-    )
-    if complaint is None or not token_matches(token, complaint.tracking_token_hash or ""):
-        return None
+    """The request whose tracking token is ``token`` (its first link, or one sent later), or None (malformed,
+    unknown, revoked, or purged)."""
+    requests = Complaint.objects.select_related("redirect_body", "programme", "concerned_unit")
+    complaint = find_by_token(requests, token, field="tracking_token_hash")
+    if complaint is None:
+        link = find_by_token(
+            TrackingLink.objects.filter(complaint__purged_at__isnull=True).select_related(
+                "complaint__redirect_body", "complaint__programme", "complaint__concerned_unit"
+            ),
+            token,
+        )
+        complaint = link.complaint if link is not None else None
     return complaint
 
 
@@ -247,7 +382,7 @@ def final_answer(complaint: Complaint) -> ComplaintMessage | None:
 # --- The request page's timeline ---------------------------------------------------------------------------
 @dataclass
 class TimelineEntry:
-    """One line of a request's history, whatever its source."""
+    """One line of a request's history, whatever its source: ``title`` is a translated sentence."""
 
     at: datetime
     kind: str  # "status", "message", "activity", "email"
@@ -263,23 +398,89 @@ class TimelineEntry:
 _ACTIVITY_VERBS = ("assigned", "qualified", "rated", "links-sent", "action-created", "action-linked")
 
 
-def timeline(complaint: Complaint) -> list[TimelineEntry]:
+def _yes_no(value, yes: str, no: str, undecided: str) -> str:
+    return undecided if value is None else (yes if value else no)
+
+
+def activity_sentence(verb: str, details: dict) -> str:
+    """A logged change of a request as a sentence people read (never its raw values or internal ids)."""
+    details = details or {}
+    if verb == "assigned":
+        parts = []
+        if "assignee" in details:
+            parts.append(
+                _("assigned to %(person)s") % {"person": details["assignee"]}
+                if details["assignee"]
+                else _("no longer assigned to anyone")
+            )
+        if "org_unit" in details:
+            parts.append(
+                _("unit in charge: %(unit)s") % {"unit": details["org_unit"]}
+                if details["org_unit"]
+                else _("no unit in charge")
+            )
+        if "process" in details:
+            parts.append(
+                _("process: %(process)s") % {"process": details["process"]} if details["process"] else _("no process")
+            )
+        return _("Assignment changed: %(changes)s.") % {"changes": "; ".join(str(part) for part in parts)}
+    if verb == "qualified":
+        parts = [
+            _yes_no(details.get("admissible"), _("admissible"), _("not admissible"), _("admissibility not decided")),
+            _yes_no(details.get("founded"), _("founded"), _("not founded"), _("foundation not decided")),
+        ]
+        severity = details.get("severity")
+        if severity:
+            parts.append(_("severity: %(severity)s") % {"severity": dict(Severity.choices).get(severity, severity)})
+        if details.get("root_cause"):
+            parts.append(_("root cause: %(cause)s") % {"cause": details["root_cause"]})
+        return _("Qualified: %(qualification)s.") % {"qualification": ", ".join(str(part) for part in parts)}
+    if verb == "rated":
+        return _("The requester rated the answer %(rating)s out of 5.") % {"rating": details.get("rating", "?")}
+    if verb == "links-sent":
+        return _("The tracking links were sent to the requester again.")
+    if verb == "action-created":
+        return _("Action %(reference)s was created in the plan “%(plan)s”.") % {
+            "reference": details.get("reference", ""),
+            "plan": details.get("plan", ""),
+        }
+    if verb == "action-linked":
+        return _("Action %(reference)s now also answers this request.") % {"reference": details.get("reference", "")}
+    return _("The request was changed.")
+
+
+def status_sentence(from_label: str, to_label: str) -> str:
+    if from_label:
+        return _("Status changed from “%(from)s” to “%(to)s”.") % {"from": from_label, "to": to_label}
+    return _("Status: “%(to)s”.") % {"to": to_label}
+
+
+def timeline(complaint: Complaint, user=None) -> list[TimelineEntry]:
     """Status changes, messages (internal notes and public ones), assignments and qualifications, and the emails
-    written about the request, oldest first."""
+    written about the request, oldest first, as ``user`` may read them: internal notes only to those who may read
+    them, the requester's address only to those who may know who they are."""
+    notes = user is None or can_read_internal_notes(user, complaint)
+    requester = user is None or can_see_requester(user, complaint)
+    files = user is None or can_see_attachments(user, complaint)
     entries: list[TimelineEntry] = []
     labels = dict(ComplaintStatus.choices)
     for change in status_history(complaint):
+        from_label = str(labels.get(change.from_status, change.from_status or ""))
+        to_label = str(labels.get(change.to_status, change.to_status))
         entries.append(
             TimelineEntry(
                 at=change.at,
                 kind="status",
                 actor=change.actor_label,
-                title=str(labels.get(change.to_status, change.to_status)),
+                title=status_sentence(from_label, to_label),
                 body=change.note,
-                extra={"from": str(labels.get(change.from_status, change.from_status or "")), "to": change.to_status},
+                extra={"from": from_label, "to": change.to_status},
             )
         )
-    for message in complaint.messages.select_related("author").prefetch_related("attachments"):
+    messages = complaint.messages.select_related("author").prefetch_related("attachments")
+    if not notes:
+        messages = messages.filter(kind__in=PUBLIC_MESSAGE_KINDS)
+    for message in messages:
         entries.append(
             TimelineEntry(
                 at=message.created_at,
@@ -290,6 +491,7 @@ def timeline(complaint: Complaint) -> list[TimelineEntry]:
                 public=message.is_public,
                 badge="warning" if not message.is_public else ("info" if message.is_from_requester else "primary"),
                 obj=message,
+                extra={"files": list(message.attachments.all()) if files else []},
             )
         )
     content_type = ContentType.objects.get_for_model(Complaint)
@@ -297,15 +499,24 @@ def timeline(complaint: Complaint) -> list[TimelineEntry]:
         content_type=content_type, object_id=complaint.pk, verb__in=_ACTIVITY_VERBS
     ).select_related("user"):
         entries.append(
-            TimelineEntry(at=entry.at, kind="activity", actor=entry.actor_label, title=entry.verb, extra=entry.details)
+            TimelineEntry(
+                at=entry.at,
+                kind="activity",
+                actor=entry.actor_label,
+                title=activity_sentence(entry.verb, entry.details),
+            )
         )
     for email in _emails_about(complaint):
+        recipient = email.recipient_user or email.recipient_email
+        if not requester and email.recipient_user_id is None:
+            recipient = _("the requester")
         entries.append(
             TimelineEntry(
                 at=email.created_at,
                 kind="email",
-                title=email.subject,
-                actor=str(email.recipient_user or email.recipient_email),
+                title=_("Email “%(subject)s” to %(recipient)s (%(state)s).")
+                % {"subject": email.subject, "recipient": recipient, "state": email.get_state_display()},
+                actor="",
                 badge="light",
                 obj=email,
             )
@@ -322,13 +533,6 @@ def _emails_about(complaint: Complaint):
     return emails_about(complaint)
 
 
-def linked_actions(complaint: Complaint):
-    """The actions of action plans that answer ``complaint`` (through their source links), oldest first."""
-    from actionplans.selectors import actions_for_source
-
-    return actions_for_source(complaint)
-
-
 def units_for_choice() -> models.QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(is_active=True).order_by("path")
 
@@ -343,8 +547,3 @@ def assignees_for_picker(user, reference: str) -> models.QuerySet[User] | None:
     if complaint is None or not can_handle(user, complaint):
         return None
     return assignable_users(complaint)
-
-
-def staff_for_picker(user, argument: str = "") -> models.QuerySet[User] | None:
-    """Who the picker may offer as owner of an action created from a request: the staff, for back-office users."""
-    return assignable_users() if holds_back_office_role(user) else None

@@ -8,10 +8,10 @@ the same transaction, sent after commit, so that nothing here waits for the brok
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,13 +20,14 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from complaints.choices import (
     BEFORE_ANSWER,
     BEFORE_TAKE_CHARGE,
     EMAILED_MESSAGE_KINDS,
+    EXCLUDED_FROM_FIGURES,
     FINISHED_STATUSES,
-    OPEN_STATUSES,
     Channel,
     ComplaintKind,
     ComplaintStatus,
@@ -37,18 +38,22 @@ from complaints.models import (
     Complaint,
     ComplaintAttachment,
     ComplaintMessage,
+    HelpdeskSettings,
     RedirectBody,
     ReferenceCounter,
     RootCauseCategory,
+    TrackingLink,
 )
 from complaints.selectors import deadline_days, staff_to_notify
 from complaints.validators import check_attachments
 from complaints.workflow import WORKFLOW
 from qms.core.calendar import WorkingCalendar
 from qms.core.choices import Actor
+from qms.core.domain import DomainError
+from qms.core.files import safe_filename
 from qms.core.models import OrgUnit, Programme, SiteSettings, StatusChange, User
 from qms.core.services import log_activity
-from qms.core.tokens import make_token
+from qms.core.tokens import hash_token, make_token
 from qms.core.workflow import TransitionError, record_statuses
 from qms.notifications.services import notify, notify_many, prepare_email, prepare_many, write_emails
 
@@ -56,13 +61,44 @@ S = ComplaintStatus
 REFERENCE_PREFIX = "REC"
 
 
-class ComplaintError(Exception):
+class ComplaintError(DomainError):
     """Something the helpdesk cannot do; ``str(error)`` is translated and can be shown as is."""
 
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+
+# --- Rules of the request's status that are not moves of the workflow -------------------------------------------
+# The moves (take in charge, ask, answer …) are checked by the workflow table (complaints/workflow.py); these are
+# the other things staff do on a request. The request page offers an action only when its rule allows it, and
+# the service refuses it with the same message whoever calls it.
+def _finished(message: str):
+    return lambda complaint: message if complaint.is_finished else None
+
+
+RULES: dict[str, Callable[[Complaint], str | None]] = {
+    "assign": _finished(gettext_lazy("A finished request can no longer be assigned.")),
+    "qualify": _finished(gettext_lazy("A finished request can no longer be qualified.")),
+    "reply": lambda complaint: (
+        None if complaint.is_open else gettext_lazy("This request is finished; it can no longer be answered.")
+    ),
+    # Action plans ask it through the source registry (complaints.apps) before an action answers a request.
+    "actions": lambda complaint: (
+        gettext_lazy("No action answers a request marked as spam or as a duplicate.")
+        if complaint.status in EXCLUDED_FROM_FIGURES
+        else None
+    ),
+}
+
+
+def refusal(complaint: Complaint, rule: str) -> str | None:
+    """Why ``complaint`` refuses ``rule`` in its current status (translated), or None when it allows it."""
+    check = RULES.get(rule)
+    reason = check(complaint) if check else None
+    return str(reason) if reason else None
+
+
+def _enforce(complaint: Complaint, rule: str) -> None:
+    reason = refusal(complaint, rule)
+    if reason:
+        raise ComplaintError(reason)
 
 
 @dataclass(frozen=True)
@@ -228,7 +264,10 @@ def complaint_submit(
             )
         # The last writes before the commit: the counter's row stays locked from here to the commit.
         complaint.reference = next_reference(year=timezone.localtime(now).year)
-        Complaint.objects.filter(pk=complaint.pk).update(reference=complaint.reference)
+        complaint.fill_derived_fields()  # the search text holds the reference
+        Complaint.objects.filter(pk=complaint.pk).update(
+            reference=complaint.reference, search_text=complaint.search_text
+        )
         log_activity(
             obj=complaint,
             verb="submitted",
@@ -297,7 +336,7 @@ def _store_attachment(
     attachment = ComplaintAttachment(
         complaint=complaint,
         message=message,
-        original_name=(getattr(upload, "name", "") or "file")[-255:],
+        original_name=safe_filename(getattr(upload, "name", ""), max_length=255),
         content_type=content_type,
         size=upload.size,
         from_requester=True,
@@ -490,8 +529,7 @@ def complaint_assign(
 ) -> Complaint:
     """Assign the request to a unit, a process and a person; a new assignee is told at once."""
     _lock(complaint)
-    if complaint.is_finished:
-        raise ComplaintError(_("A finished request can no longer be assigned."))
+    _enforce(complaint, "assign")
     previous_assignee_id = complaint.assignee_id
     changes = {}
     for field, value in (("org_unit", org_unit), ("process", process), ("assignee", assignee)):
@@ -538,6 +576,7 @@ def complaint_qualify(
 ) -> Complaint:
     """Qualify the request: admissible or not, founded or not, severity, root-cause category."""
     _lock(complaint)
+    _enforce(complaint, "qualify")
     complaint.is_admissible = is_admissible
     complaint.is_founded = is_founded
     complaint.severity = severity or ""
@@ -573,8 +612,8 @@ def complaint_reply(*, complaint: Complaint, by: User, body: str) -> ComplaintMe
     """A public reply that does not move the request (an interim answer), emailed to the requester."""
     if not (body or "").strip():
         raise ComplaintError(_("The reply is empty."), field="body")
-    if complaint.status not in OPEN_STATUSES:
-        raise ComplaintError(_("This request is finished; it can no longer be answered."))
+    _lock(complaint)
+    _enforce(complaint, "reply")
     return _add_message(complaint, kind=MessageKind.PUBLIC_REPLY, body=body, author=by)
 
 
@@ -645,27 +684,33 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> C
     return complaint
 
 
+def complaint_issue_link(*, complaint: Complaint) -> str:
+    """A new tracking link for ``complaint``, beside the ones it has (they keep working). Returns its token:
+    give it to the requester, it is not stored."""
+    token, token_hash = make_token()
+    TrackingLink.objects.create(complaint=complaint, token_hash=token_hash)
+    return token
+
+
 @transaction.atomic
 def complaint_send_tracking_links(*, email: str, language: str | None = None) -> int:
-    """Send to ``email`` the tracking links of all its requests ("Lost your link?").
+    """Send to ``email`` a tracking link for each of its requests ("Lost your link?").
 
-    Only hashes of tokens are stored, so each request gets a new token and its former link stops working.
-    Returns the number of requests found; the caller must answer the same whatever it is."""
+    Only hashes of tokens are stored, so each request gets a new link; the former links, printed receipts and QR
+    codes keep working (anyone may type an address here: it must not cut the requester off). The requester
+    revokes the others from the tracking page if a link went astray. Returns the number of requests found; the
+    caller must answer the same whatever it is."""
     email = (email or "").strip()
     if not email:
         return 0
     complaints = list(
-        Complaint.objects.select_for_update()
-        .filter(email__iexact=email, tracking_token_hash__isnull=False)
-        .order_by("received_at")
+        Complaint.objects.filter(email__iexact=email, tracking_token_hash__isnull=False).order_by("received_at")
     )
     if not complaints:
         return 0
     links = []
     for complaint in complaints:
-        token, token_hash = make_token()
-        complaint.tracking_token_hash = token_hash
-        complaint.save(update_fields=["tracking_token_hash", "updated_at"])
+        token = complaint_issue_link(complaint=complaint)
         log_activity(obj=complaint, verb="links-sent", actor=Actor.REQUESTER)
         links.append({"complaint": complaint, "url": tracking_url(token)})
     notify(
@@ -676,86 +721,39 @@ def complaint_send_tracking_links(*, email: str, language: str | None = None) ->
         secret=True,
         language=complaints[-1].language if language is None else language,
         context={"links": links},
+        # It names every request of the address, a sensitive one included.
+        sensitive=any(complaint.is_sensitive for complaint in complaints),
     )
     return len(complaints)
 
 
+@transaction.atomic
+def complaint_revoke_other_links(*, complaint: Complaint, keep_token: str) -> int:
+    """From the tracking page: every link of ``complaint`` stops working but ``keep_token``'s, which becomes the
+    request's own. Returns the number of links revoked."""
+    _lock(complaint)
+    keep_hash = hash_token(keep_token)
+    links = complaint.tracking_links.all()
+    if keep_hash != complaint.tracking_token_hash and not links.filter(token_hash=keep_hash).exists():
+        raise ComplaintError(_("This link no longer opens the request."))
+    working = links.count() + (1 if complaint.tracking_token_hash else 0)
+    links.delete()
+    if keep_hash != complaint.tracking_token_hash:
+        complaint.tracking_token_hash = keep_hash
+        complaint.save(update_fields=["tracking_token_hash", "updated_at"])
+    revoked = working - 1
+    log_activity(obj=complaint, verb="links-revoked", actor=Actor.REQUESTER, details={"revoked": revoked})
+    return revoked
+
+
 # --- Corrective actions (action plans) -------------------------------------------------------------------
-@transaction.atomic
-def complaint_create_action(
-    *,
-    complaint: Complaint,
-    by: User,
-    title: str,
-    description: str = "",
-    plan=None,
-    kind: str | None = None,
-    owner: User | None = None,
-    deadline: date | None = None,
-):
-    """Create an action answering ``complaint`` (its origin) in ``plan``; by default in the continuous-improvement
-    plan of the request's unit, created when first needed. Returns the action."""
-    from actionplans.choices import ActionKind
-    from actionplans.services import ActionPlanError, action_create, continuous_improvement_plan_for
-
-    if not (title or "").strip():
-        raise ComplaintError(_("An action needs a title."), field="title")
-    try:
-        if plan is None:
-            plan = continuous_improvement_plan_for(org_unit=complaint.org_unit, by=by)
-        action = action_create(
-            plan=plan,
-            title=title,
-            by=by,
-            description=description,
-            kind=kind or ActionKind.CORRECTIVE,
-            owner=owner,
-            org_unit=complaint.org_unit,
-            process=complaint.process,
-            deadline=deadline,
-            sources=[complaint],
-        )
-    except ActionPlanError as error:
-        raise ComplaintError(str(error))
-    log_activity(
-        obj=complaint,
-        verb="action-created",
-        by=by,
-        details={"action": action.pk, "reference": action.reference, "plan": str(plan)},
-    )
-    return action
-
-
-@transaction.atomic
-def complaint_link_actions(*, complaint: Complaint, by: User, actions: Sequence) -> int:
-    """Record that existing ``actions`` also answer ``complaint`` (one action often answers several requests).
-    Linking an action twice changes nothing. Returns the number of new links."""
-    from actionplans.selectors import actions_for_source
-    from actionplans.services import ActionPlanError, action_add_source
-
-    already = set(actions_for_source(complaint).values_list("pk", flat=True))
-    added = 0
-    for action in actions:
-        if action.pk in already:
-            continue
-        try:
-            action_add_source(action=action, source=complaint, by=by)
-        except ActionPlanError as error:
-            raise ComplaintError(str(error))
-        log_activity(
-            obj=complaint, verb="action-linked", by=by, details={"action": action.pk, "reference": action.reference}
-        )
-        added += 1
-    return added
-
-
 # --- Background ----------------------------------------------------------------------------------------------
 def complaints_auto_close(*, now: datetime | None = None) -> int:
     """Close the answered requests whose quiet period is over (the system's answered → closed move).
 
     Safe to run twice or from two workers at once: each request is locked and checked again before it moves."""
     now = now or timezone.now()
-    days = SiteSettings.get().auto_close_after_days
+    days = HelpdeskSettings.get().auto_close_after_days
     candidates = Complaint.objects.filter(status=S.ANSWERED, answered_at__lte=now - timedelta(days=days))
     closed = 0
     for pk in candidates.values_list("pk", flat=True):

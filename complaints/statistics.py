@@ -1,6 +1,6 @@
 """The reads behind the helpdesk's figures: the statistics page, its CSV export and the registered metrics.
 
-Rules shared by every figure (issue 6):
+Rules shared by every figure:
 
 - spam and duplicates are left out;
 - sensitive requests count in the institution's totals only: as soon as units are asked for, they are left out,

@@ -1,4 +1,4 @@
-"""The table of allowed moves of a request's status, and who makes each one (issue 6).
+"""The table of allowed moves of a request's status, and who makes each one.
 
 | from                          | to                | by                                                        |
 |-------------------------------|-------------------|-----------------------------------------------------------|
@@ -30,10 +30,10 @@ from qms.core.workflow import Move, Workflow
 S = ComplaintStatus
 
 
-def _site():
-    from qms.core.models import SiteSettings
+def _settings():
+    from complaints.models import HelpdeskSettings
 
-    return SiteSettings.get()
+    return HelpdeskSettings.get()
 
 
 def _needs_message(obj, *, message: str = "", **context) -> str | None:
@@ -47,7 +47,7 @@ def _needs_summary(obj, *, resolution_summary: str = "", **context) -> str | Non
 
 
 def _quiet_period_over(obj, **context) -> str | None:
-    days = _site().auto_close_after_days
+    days = _settings().auto_close_after_days
     if obj.answered_at and obj.answered_at <= timezone.now() - timedelta(days=days):
         return None
     return ngettext(
@@ -58,7 +58,7 @@ def _quiet_period_over(obj, **context) -> str | None:
 
 
 def _within_reopen_window(obj, **context) -> str | None:
-    days = _site().reopen_window_days
+    days = _settings().reopen_window_days
     if obj.answered_at and timezone.now() <= obj.answered_at + timedelta(days=days):
         return None
     return ngettext(

@@ -9,6 +9,7 @@ every variable unconditionally, so that the record does not depend on the enviro
 from __future__ import annotations
 
 import os
+import re
 import zoneinfo
 from collections.abc import Callable
 from email.utils import parseaddr
@@ -76,15 +77,36 @@ def env_optional_bool(name: str) -> bool | None:
     return _parse(name, "", lambda raw: _bool(raw) if raw.strip() else None, "true, false or nothing")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
     def parse(raw: str) -> int:
         value = int(raw.strip())
-        if minimum is not None and value < minimum:
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             raise ValueError(raw)
         return value
 
-    expected = "an integer" if minimum is None else f"an integer of at least {minimum}"
+    if minimum is not None and maximum is not None:
+        expected = f"an integer from {minimum} to {maximum}"
+    elif minimum is not None:
+        expected = f"an integer of at least {minimum}"
+    else:
+        expected = "an integer" if maximum is None else f"an integer of at most {maximum}"
     return _parse(name, str(default), parse, expected)
+
+
+_RATE = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)?([smhd])")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit as django-ratelimit writes it: a number of requests per period, such as 10/h (ten an hour),
+    60/10m (sixty in ten minutes), 5/30s or 100/d."""
+
+    def parse(raw: str) -> str:
+        value = raw.strip()
+        if not _RATE.fullmatch(value):
+            raise ValueError(raw)
+        return value
+
+    return _parse(name, default, parse, "a rate such as 10/h, 60/10m or 100/d")
 
 
 def env_list(name: str, default: str = "") -> list[str]:

@@ -22,6 +22,7 @@ from qms.env import (
     env_list,
     env_optional_bool,
     env_parsed,
+    env_rate,
     env_str,
     env_timezone,
     env_url,
@@ -30,14 +31,6 @@ from qms.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def _rate(raw: str) -> str:
-    count, _slash, unit = raw.strip().partition("/")
-    if not count.isdigit() or int(count) < 1 or unit not in ("s", "m", "h", "d"):
-        raise ValueError(raw)
-    return raw.strip()
-
 
 # --- Core -----------------------------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
@@ -50,8 +43,11 @@ CSRF_TRUSTED_ORIGINS = env_url_list("CSRF_TRUSTED_ORIGINS", "", schemes=("http",
 # Number of reverse proxies in front of the application. The client address used by rate limits and the
 # login lockout is read from X-Forwarded-For only when this is above zero, so it cannot be spoofed without one.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-# Public address of the site, used in links of emails built by background tasks (no request at hand).
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https"))
+# The port `make run` serves on (gunicorn binds to it too when started without --bind).
+PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+# Public address of the site, used in links of emails built by background tasks (no request at hand); by
+# default the development server's address.
+SITE_URL = env_url("SITE_URL", "", schemes=("http", "https")) or f"http://127.0.0.1:{PORT}"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -216,7 +212,8 @@ SERVER_EMAIL = env_email_address("SERVER_EMAIL", "qms-errors@example.edu")
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, without a superuser's blanket permissions in a session not verified with a second factor.
+    "qms.core.backends.ModelBackend",
 ]
 LOGIN_URL = "two_factor:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -242,12 +239,19 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "QMS")
 RATELIMIT_IP_META_KEY = "qms.core.net.client_ip"
 RATELIMIT_VIEW = "qms.core.views.ratelimited"
 
-# The public forms' abuse guards. A rate is "<count>/<s|m|h|d>" per client address (django-ratelimit); the
-# minimum fill time is the seconds a person needs at least between opening a form and sending it.
-PUBLIC_FORM_SUBMIT_RATE = env_parsed(
-    "PUBLIC_FORM_SUBMIT_RATE", "10/h", _rate, "a rate such as 10/h (a count, a slash, then s, m, h or d)"
-)
+# --- Public forms and token pages (qms.core.public) -----------------------------------------------------
+# Our own CSRF failure page: in the site layout, translated; a public form comes back filled with what was typed.
+CSRF_FAILURE_VIEW = "qms.core.errors.csrf_failure"
 PUBLIC_FORM_MIN_FILL_SECONDS = env_int("PUBLIC_FORM_MIN_FILL_SECONDS", 3, minimum=0)
+PUBLIC_FORM_MAX_AGE_HOURS = env_int("PUBLIC_FORM_MAX_AGE_HOURS", 24, minimum=1)
+PUBLIC_FORM_REPEAT_MINUTES = env_int("PUBLIC_FORM_REPEAT_MINUTES", 10, minimum=0)
+# The helpdesk's limits, per client address unless said otherwise.
+COMPLAINTS_SUBMIT_RATE = env_rate("COMPLAINTS_SUBMIT_RATE", "10/h")
+COMPLAINTS_TRACK_RATE_BY_ADDRESS = env_rate("COMPLAINTS_TRACK_RATE_BY_ADDRESS", "60/10m")
+COMPLAINTS_TRACK_RATE_BY_TOKEN = env_rate("COMPLAINTS_TRACK_RATE_BY_TOKEN", "120/h")
+COMPLAINTS_LOOKUP_RATE = env_rate("COMPLAINTS_LOOKUP_RATE", "20/h")
+COMPLAINTS_LOST_LINK_RATE_BY_ADDRESS = env_rate("COMPLAINTS_LOST_LINK_RATE_BY_ADDRESS", "5/h")
+COMPLAINTS_LOST_LINK_RATE_BY_EMAIL = env_rate("COMPLAINTS_LOST_LINK_RATE_BY_EMAIL", "3/h")
 
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])
@@ -278,6 +282,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise before any view.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 26_214_400, minimum=1_048_576)
 
@@ -333,7 +339,10 @@ LOG_FORMAT = env_choice("LOG_FORMAT", "json", ["json", "text"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "qms.core.logging.RedactTokensFilter"}},
+    "filters": {
+        "redact_tokens": {"()": "qms.core.logging.RedactTokensFilter"},
+        "one_line_refusals": {"()": "qms.core.logging.OneLineRefusalFilter"},
+    },
     "formatters": {
         "json": json_formatter_config(),
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
@@ -352,6 +361,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 403 on one line, without its traceback.
+        "django.request": {"filters": ["one_line_refusals"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs each rendering step at INFO; keep its warnings (a missing image, a CSS error).
         "weasyprint": {"level": "WARNING"},

@@ -1,1 +1,1 @@
-# Models of surveys arrive with their issue.
+# Models of surveys: none yet.

@@ -83,26 +83,26 @@ def many_people(count: int = 200) -> list[User]:
     return people
 
 
-def test_the_action_plan_and_effectiveness_forms_render_the_chosen_owner_only():
+def test_the_action_plan_and_effectiveness_forms_render_the_chosen_owner_only(quality_manager):
     people = many_people()
     plan = ActionPlanFactory(owner=people[10])
     action = ActionFactory(plan=plan, owner=people[20])
-    plan_html = str(PlanForm(instance=plan)["owner"])
-    action_html = str(ActionForm(instance=action, plan=plan)["owner"])
-    follow_up_html = str(EffectivenessForm()["follow_up_owner"])
+    plan_html = str(PlanForm(instance=plan, user=quality_manager)["owner"])
+    action_html = str(ActionForm(instance=action, plan=plan, user=quality_manager)["owner"])
+    follow_up_html = str(EffectivenessForm(action=action, user=quality_manager)["follow_up_owner"])
     assert plan_html.count("<option") == 2 and f'value="{people[10].pk}" selected' in plan_html
     assert action_html.count("<option") == 2 and f'value="{people[20].pk}" selected' in action_html
     assert follow_up_html.count("<option") == 1
 
 
-def test_the_action_form_still_refuses_an_inactive_owner():
+def test_the_action_form_still_refuses_an_inactive_owner(quality_manager):
     plan = ActionPlanFactory()
     gone = UserFactory(username="gone", is_active=False)
     data = {"title": "Nouvelle action", "kind": "improvement", "priority": "normal", "owner": str(gone.pk)}
-    form = ActionForm(data=data, plan=plan)
+    form = ActionForm(data=data, plan=plan, user=quality_manager)
     assert not form.is_valid()
     assert "owner" in form.errors
-    form = ActionForm(data={**data, "owner": "", "owner_search": "gone"}, plan=plan)
+    form = ActionForm(data={**data, "owner": "", "owner_search": "gone"}, plan=plan, user=quality_manager)
     assert not form.is_valid()
     assert "owner" in form.errors
 

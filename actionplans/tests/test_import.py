@@ -1,4 +1,4 @@
-"""Importing a plan from a spreadsheet: every path the issue lists, through the analysis and the service."""
+"""Importing a plan from a spreadsheet: every path a plan file can take, through the analysis and the service."""
 
 import datetime
 import io
@@ -423,7 +423,7 @@ def test_a_checked_action_keeps_its_status(empty_plan, quality_manager):
     header = ["Référence", *HEADER, "Statut"]
     _apply(empty_plan, _csv([header, ["1", "A", "O", "Action", "", "Terminée"]]), quality_manager)
     services.action_check_effectiveness(
-        action=empty_plan.actions.get(), by=quality_manager, result=EffectivenessResult.EFFECTIVE
+        action=empty_plan.actions.get(), by=quality_manager, result=EffectivenessResult.EFFECTIVE, comment="Constaté."
     )
     preview = _preview(empty_plan, _csv([header, ["1", "A", "O", "Action", "", "En cours"]]))
     assert [error.line for error in preview.errors] == [2]

@@ -225,6 +225,8 @@ def test_evidence_is_served_only_to_those_who_see_its_action(client, teachers_ac
     assert b"".join(response.streaming_content) == b"%PDF-1.4 preuve"
     assert "attachment" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Sandboxed as the helpdesk's attachments are: a file a browser renders anyway runs nothing.
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert _status(client, referent_letters, url) == 404
 
 
@@ -262,3 +264,75 @@ def test_bad_filter_values_do_not_break_the_lists(client, teachers_action, quali
     for params in ({"org_unit": "abc"}, {"due_within": "-3"}, {"status": "late"}, {"plan": "999999"}):
         assert client.get(reverse("actionplans:action-list"), params).status_code == 200
         assert client.get(reverse("actionplans:plan-list"), {"org_unit": "abc", "kind": "x"}).status_code == 200
+
+
+# --- One helper, one place (issue 9) -------------------------------------------------------------------------------
+
+
+def test_plans_and_actions_are_scoped_by_the_one_helper(referent_sciences, monkeypatch):
+    from actionplans import selectors
+    from qms.core import selectors as core_selectors
+
+    calls = []
+
+    def spy(user, model, **kwargs):
+        calls.append(model)
+        return core_selectors.scope_q(user, model, **kwargs)
+
+    monkeypatch.setattr(selectors, "scope_q", spy)
+    list(selectors.plans_visible_to(referent_sciences))
+    list(selectors.actions_visible_to(referent_sciences))
+    assert calls == [ActionPlan, selectors.Action]
+
+
+def test_a_follow_up_answers_whatever_the_action_it_follows_answered(make_action, quality_manager, org):
+    action = make_action()
+    services.action_add_source(action=action, source=org.letters, by=quality_manager)
+    services.action_add_source(action=action, source=org.physics, by=quality_manager)
+    action = services.action_transition(
+        action=action, to=ActionStatus.DONE, by=quality_manager, completed_on=datetime.date(2026, 1, 5)
+    )
+    check = services.action_check_effectiveness(
+        action=action,
+        by=quality_manager,
+        result="not_effective",
+        comment="Toujours des retards.",
+        start_follow_up=True,
+    )
+    follow_up = check.follow_up
+    assert [link.source for link in follow_up.sources.order_by("created_at", "pk")] == [
+        action,
+        org.letters,
+        org.physics,
+    ]
+    assert follow_up.origin == action
+
+
+def test_the_action_panel_of_a_process_lists_its_actions_as_each_viewer_may_see_them(
+    make_action, process_owner, referent_letters, rf
+):
+    from qms.core.panels import render_panels
+
+    process = Process.objects.create(code="P-9", name="Piloter", type=ProcessType.MANAGEMENT, owner=process_owner)
+    make_action(title="Action du processus", process=process)
+    make_action(title="Autre action")
+    request = rf.get("/")
+    request.user = process_owner
+    html = render_panels(request, process)
+    assert 'data-panel="actionplans.actions"' in html
+    assert "Action du processus" in html and "Autre action" not in html
+    request.user = referent_letters
+    assert "Action du processus" not in render_panels(request, process)
+
+
+def test_action_create_keeps_the_forms_signature_and_the_import_has_its_own(plan, quality_manager):
+    with pytest.raises(TypeError):
+        services.action_create(plan=plan, title="Déjà faite", by=quality_manager, status=ActionStatus.DONE)
+    done = services.action_import_create(
+        plan=plan,
+        title="Déjà faite",
+        by=quality_manager,
+        status=ActionStatus.DONE,
+        completed_on=datetime.date(2026, 1, 5),
+    )
+    assert done.status == ActionStatus.DONE and done.progress == 100 and done.start_date == datetime.date(2026, 1, 5)

@@ -271,3 +271,12 @@ def test_the_continuous_improvement_plan_is_titled_in_the_institutions_language(
     settings.LANGUAGE_CODE = "fr"
     plan = services.continuous_improvement_plan_for(org_unit=org.sciences, by=None)
     assert plan.title == "Amélioration continue — UFR Sciences"
+
+
+def test_the_action_plans_refusals_are_domain_errors_with_their_field(plan, quality_manager):
+    from qms.core.domain import DomainError
+
+    assert issubclass(services.ActionPlanError, DomainError)
+    with pytest.raises(services.ActionPlanError) as error:
+        services.plan_import_start(plan=plan, by=quality_manager, source=b"not a spreadsheet", filename="x.pdf")
+    assert error.value.field == "file"

@@ -122,7 +122,9 @@ def test_reopening_clears_the_completion_date_and_needs_a_reason(make_action, qu
 
 def test_an_action_whose_effectiveness_was_checked_cannot_be_reopened(make_action, quality_manager):
     action = services.action_transition(action=make_action(), to=ActionStatus.DONE, by=quality_manager)
-    services.action_check_effectiveness(action=action, by=quality_manager, result=EffectivenessResult.EFFECTIVE)
+    services.action_check_effectiveness(
+        action=action, by=quality_manager, result=EffectivenessResult.EFFECTIVE, comment="Vérifié sur pièces."
+    )
     with pytest.raises(ActionPlanError, match="follow-up"):
         services.action_transition(action=action, to=ActionStatus.IN_PROGRESS, by=quality_manager, note="x")
 

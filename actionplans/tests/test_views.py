@@ -439,3 +439,78 @@ def test_the_admin_pages_open(client, make_action, quality_manager, org):
         assert client.get(url).status_code == 200, url
     page = client.get(reverse("admin:actionplans_actionupdate_change", args=[update.pk])).content.decode()
     assert reverse("actionplans:evidence-download", args=[update.evidence.first().pk]) in page
+
+
+# --- The action page (issue 10) -------------------------------------------------------------------------------
+
+
+def test_an_action_gets_its_start_date_when_it_starts(make_action, quality_manager):
+    """Issue 10: "Date de début" stayed empty after an action started."""
+    action = make_action()
+    assert action.start_date is None
+    services.action_add_update(action=action, by=quality_manager, progress=20, comment="Lancée.")
+    action.refresh_from_db()
+    assert action.status == ActionStatus.IN_PROGRESS and action.start_date == TODAY
+    planned = make_action(start_date=datetime.date(2026, 1, 2))
+    services.action_transition(action=planned, to=ActionStatus.IN_PROGRESS, by=quality_manager)
+    planned.refresh_from_db()
+    assert planned.start_date == datetime.date(2026, 1, 2)  # a planned start date is kept
+
+
+def test_a_late_start_leaves_the_action_editable(client, make_action, quality_manager):
+    action = make_action(deadline=TODAY - datetime.timedelta(days=10))
+    services.action_transition(action=action, to=ActionStatus.IN_PROGRESS, by=quality_manager)
+    services.action_update(action=action, by=quality_manager, title="Nouveau titre")
+    action.refresh_from_db()
+    assert action.title == "Nouveau titre" and action.start_date > action.deadline
+
+
+def test_the_verification_due_date_is_hidden_once_checked(client, make_action, quality_manager):
+    """Issue 10: the verification due date still showed after the check."""
+    action = services.action_transition(
+        action=make_action(), to=ActionStatus.DONE, by=quality_manager, completed_on=TODAY - datetime.timedelta(days=90)
+    )
+    client.force_login(quality_manager)
+    assert 'id="effectiveness-due"' in client.get(action.get_absolute_url()).content.decode()
+    services.action_check_effectiveness(action=action, by=quality_manager, result=EffectivenessResult.EFFECTIVE)
+    assert 'id="effectiveness-due"' not in client.get(action.get_absolute_url()).content.decode()
+
+
+def test_an_effectiveness_check_needs_a_date_after_completion_or_a_reason(client, make_action, quality_manager):
+    """Issue 10: an effectiveness check could be recorded the day the action was done."""
+    action = services.action_transition(action=make_action(), to=ActionStatus.DONE, by=quality_manager)
+    with pytest.raises(services.ActionPlanError, match="measures an effect") as error:
+        services.action_check_effectiveness(action=action, by=quality_manager, result=EffectivenessResult.EFFECTIVE)
+    assert error.value.field == "checked_on"
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+    url = reverse("actionplans:action-effectiveness", args=[action.pk])
+    response = client.post(url, {"result": EffectivenessResult.EFFECTIVE})
+    assert response.status_code == 200 and "measures an effect" in response.content.decode()
+    assert not action.effectiveness_checks.exists()
+    response = client.post(url, {"result": EffectivenessResult.EFFECTIVE, "comment": "Aucune réclamation depuis."})
+    assert response.status_code == 302 and action.effectiveness_checks.count() == 1
+
+
+def test_an_effectiveness_check_the_day_after_completion_needs_no_reason(make_action, quality_manager):
+    action = services.action_transition(
+        action=make_action(), to=ActionStatus.DONE, by=quality_manager, completed_on=TODAY - datetime.timedelta(days=1)
+    )
+    check = services.action_check_effectiveness(action=action, by=quality_manager, result=EffectivenessResult.EFFECTIVE)
+    assert check.checked_on == TODAY
+
+
+def test_the_action_list_filters_name_only_units_and_processes_in_scope(
+    client, make_action, referent_sciences, quality_manager, org
+):
+    """Issue 10: a referent saw every unit in the filters."""
+    other = Process.objects.create(code="Z9", name="Processus d'ailleurs", type=ProcessType.SUPPORT)
+    ours = Process.objects.create(code="S1", name="Processus d'ici", type=ProcessType.SUPPORT)
+    make_action(org_unit=org.physics, process=ours)
+    letters_plan = services.plan_create(title="Plan Lettres", org_unit=org.letters, by=quality_manager)
+    make_action(plan=letters_plan, org_unit=org.letters, process=other)
+    client.force_login(referent_sciences)
+    form = client.get(reverse("actionplans:action-list")).context["filter"].form
+    assert set(form.fields["org_unit"].queryset) == {org.sciences, org.physics}
+    assert list(form.fields["process"].queryset) == [ours]

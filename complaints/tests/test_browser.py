@@ -86,3 +86,29 @@ def test_a_visitor_files_a_complaint_and_follows_it(
     # A wrong link shows nothing.
     response = page.goto(live_server.url + reverse("complaints:public-track", kwargs={"token": "x" * 43}))
     assert response.status == 404
+
+
+@pytest.mark.browser
+def test_the_form_announces_the_programmes_left_and_its_summary_links_the_fields(page, live_server, transactional_db):
+    from playwright.sync_api import expect
+
+    from qms.core.factories import ProgrammeFactory
+
+    ProgrammeFactory(name="Licence Cœur de métier")
+    ProgrammeFactory(name="Master Chimie")
+    ProgrammeFactory(name="Master Chimie verte")
+    page.goto(live_server.url + reverse("complaints:public-create"))
+    count = page.locator("#concerned-count")
+    page.locator("#concerned-search").fill("chimie")
+    expect(count).to_have_text("2 formations ou services correspondent.")
+    page.locator("#concerned-search").fill("coeur")  # the ligature folds as on the server
+    expect(count).to_have_text("1 formation ou service correspond.")
+    page.locator("#concerned-search").fill("zzz")
+    expect(count).to_have_text("Aucune formation ni aucun service ne correspond.")
+
+    # Sent empty: the title says so, the summary takes the focus, and its links lead to the fields.
+    page.locator("form[data-form=public-complaint] button[data-action=submit-request]").click()
+    expect(page).to_have_title(re.compile(r"^Erreur\s:"))
+    expect(page.locator("#form-errors")).to_be_focused()
+    page.locator("[data-error-list] a[href='#id_subject']").click()
+    expect(page.locator("#id_subject")).to_be_focused()

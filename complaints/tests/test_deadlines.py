@@ -11,14 +11,14 @@ import time_machine
 
 from complaints.choices import ComplaintKind, ComplaintStatus
 from complaints.factories import DeadlineSettingFactory
-from complaints.models import Complaint
+from complaints.models import Complaint, HelpdeskSettings
 from complaints.services import (
     complaint_answer,
     complaint_ask_requester,
     complaint_requester_message,
     complaint_take_charge,
 )
-from qms.core.models import ClosureDay, SiteSettings
+from qms.core.models import ClosureDay
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +60,9 @@ def test_a_request_filed_late_on_friday_counts_from_friday(submit):
 
 def test_each_kind_has_its_own_deadlines_with_the_site_defaults_beside(submit):
     DeadlineSettingFactory(kind=ComplaintKind.SUGGESTION, take_charge_days=5, answer_days=None)
-    site = SiteSettings.load()
-    site.answer_deadline_days = 20
-    site.save()
+    helpdesk = HelpdeskSettings.load()
+    helpdesk.answer_deadline_days = 20
+    helpdesk.save()
     with time_machine.travel(at(D(2026, 3, 2))):  # a Monday
         suggestion = submit(kind=ComplaintKind.SUGGESTION).complaint
         complaint = submit(kind=ComplaintKind.COMPLAINT).complaint

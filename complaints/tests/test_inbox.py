@@ -85,6 +85,31 @@ def test_the_search_ignores_case_and_accents(quality_manager, query):
     assert references(inbox(quality_manager, q=query)) == {found.reference}
 
 
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [("Mon cœur de métier", "coeur"), ("Œuvres complètes", "OEUVRES"), ("Øresund", "oresund"), ("Łódź", "lodz")],
+)
+def test_the_search_folds_ligatures_and_letters_that_unicode_does_not_decompose(quality_manager, stored, query):
+    # The inbox folds as every other search does (qms.core.search): œ, æ, ø, ł included.
+    found = ComplaintFactory(subject=stored)
+    ComplaintFactory(subject="Cantine")
+    assert references(inbox(quality_manager, q=query)) == {found.reference}
+
+
+def test_requests_stored_before_the_shared_folding_are_folded_again():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from complaints.models import Complaint
+
+    complaint = ComplaintFactory(subject="Un cœur brisé", name="Łukasz Ørsted")
+    Complaint.objects.filter(pk=complaint.pk).update(search_text="un cœur brise łukasz ørsted")  # the former folding
+    import_module("complaints.migrations.0004_refold_search_text").refold(apps, None)
+    complaint.refresh_from_db()
+    assert "un coeur brise" in complaint.search_text and "lukasz orsted" in complaint.search_text
+
+
 def test_the_search_finds_a_reference_a_name_and_an_email(quality_manager):
     complaint = ComplaintFactory(name="Zoé Lefèvre", email="zoe.lefevre@example.org")
     ComplaintFactory()

@@ -103,10 +103,17 @@ def test_sensitive_requests_never_appear_in_the_ordinary_inbox(requests_by_unit,
     assert "Harcèlement" not in visible(both)
 
 
-def test_a_superuser_does_not_see_sensitive_requests(requests_by_unit):
+def test_a_superuser_signed_in_with_a_password_only_sees_no_request(requests_by_unit):
+    # The superuser flag opens the Django admin, with a second factor; it is no back-office role.
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
-    assert "Harcèlement" not in visible(admin) and not visible(admin, sensitive=True)
-    assert as_client(admin).get(requests_by_unit["sensitive"].get_absolute_url()).status_code == 404
+    assert not visible(admin) and not visible(admin, sensitive=True)
+    client = as_client(admin)
+    assert client.get("/demandes/").status_code == 403
+    for complaint in (requests_by_unit["letters"], requests_by_unit["sensitive"]):
+        assert client.get(complaint.get_absolute_url()).status_code == 404
+        assert client.post(f"{complaint.get_absolute_url()}take-charge/").status_code in (403, 404)
+    assert client.get("/statistiques-demandes/").status_code == 403
+    assert client.get("/registre-demandes/export.csv").status_code == 403
 
 
 def test_an_assignee_sees_and_handles_their_request_without_any_group(requests_by_unit, org):
@@ -172,3 +179,62 @@ def test_the_admin_hides_sensitive_requests_from_administrators_outside_the_team
     request.user = UserFactory(username="root", is_superuser=True, is_staff=True)
     subjects = set(site._registry[Complaint].get_queryset(request).values_list("subject", flat=True))
     assert "Lettres" in subjects and "Harcèlement" not in subjects
+
+
+# --- One helper, one place (issue 9) -------------------------------------------------------------------------------
+
+
+def test_requests_are_scoped_by_the_one_helper(referent_sciences, monkeypatch):
+    from complaints import selectors
+    from complaints.models import Complaint
+    from qms.core import selectors as core_selectors
+
+    calls = []
+
+    def spy(user, model, **kwargs):
+        calls.append(model)
+        return core_selectors.scope_q(user, model, **kwargs)
+
+    monkeypatch.setattr(selectors, "scope_q", spy)
+    list(selectors.complaints_visible_to(referent_sciences))
+    assert calls == [Complaint]
+
+
+def test_can_view_agrees_with_the_list_for_every_persona(personas, requests_by_unit, sensitive_handler, org):
+    from complaints.selectors import can_view
+    from processes.choices import ProcessType
+    from processes.models import Process
+
+    process = Process.objects.create(code="P-1", name="Accueil", type=ProcessType.SUPPORT, owner=personas.process_owner)
+    ComplaintFactory(org_unit=org.letters, process=process, subject="Processus")
+    people = [
+        personas.quality_manager,
+        personas.referent_sciences,
+        personas.referent_letters,
+        personas.process_owner,
+        personas.director,
+        personas.auditor,
+        personas.staff_member,
+        sensitive_handler,
+    ]
+    for user in people:
+        from complaints.models import Complaint
+
+        listed = set(complaints_visible_to(user).values_list("pk", flat=True)) | set(
+            complaints_visible_to(user, sensitive=True).values_list("pk", flat=True)
+        )
+        for complaint in Complaint.objects.all():
+            assert can_view(user, complaint) == (complaint.pk in listed), (user.username, complaint.subject)
+
+
+def test_the_statistics_page_checks_a_permission_not_a_role_name(director, org):
+    """A director whose group no longer holds the statistics permission is refused, whatever the role's name."""
+    from django.contrib.auth.models import Group, Permission
+
+    client = as_client(director)
+    assert client.get("/statistiques-demandes/").status_code == 200
+    Group.objects.get(name=Role.DIRECTOR).permissions.remove(
+        Permission.objects.get(codename="view_complaint_statistics")
+    )
+    director = type(director).objects.get(pk=director.pk)
+    assert as_client(director).get("/statistiques-demandes/").status_code == 403

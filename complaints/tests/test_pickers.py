@@ -1,6 +1,7 @@
-"""The people and action pickers of the request page: the page renders the chosen options only, the people
-search offers who the request may go to (the sensitive-cases group only for a sensitive request), and the forms
-still refuse anyone or anything outside the allowed set, with or without JavaScript."""
+"""The people and action pickers of the request page and of the page that creates or links its actions: the
+pages render the chosen options only, the people search offers who the request may go to (the sensitive-cases
+group only for a sensitive request), and the forms still refuse anyone or anything outside the allowed set, with
+or without JavaScript."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
+from actionplans.forms import SourceActionForm, SourceLinkForm
 from actionplans.tests.factories import ActionFactory, ActionPlanFactory
 from complaints.choices import ComplaintStatus
 from complaints.factories import ComplaintFactory
-from complaints.forms import ASSIGNEE_SCOPE, AssignForm, CreateActionForm, LinkActionsForm
+from complaints.forms import ASSIGNEE_SCOPE, AssignForm
+from qms.core import sources
 from qms.core.choices import Role
 from qms.core.factories import UserFactory
 from qms.core.models import User
@@ -47,10 +50,15 @@ def test_the_request_page_renders_no_list_of_everyone(quality_manager, org):
     for i in range(60):
         ActionFactory(plan=plan, reference=f"A-{i:03d}", title="Action ouverte")
     complaint = ComplaintFactory(org_unit=org.sciences, status=ComplaintStatus.IN_PROGRESS)
-    html = signed_in(quality_manager).get(complaint.get_absolute_url()).content.decode()
+    client = signed_in(quality_manager)
+    html = client.get(complaint.get_absolute_url()).content.decode()
     # Before the pickers: 200+ people twice and the 60 actions; now only the short lists (units, processes …).
     assert html.count("<option") < 80
-    for name in ("assign-assignee_search", "action-create-owner_search", "action-link-actions_search"):
+    assert 'name="assign-assignee_search"' in html
+    url = reverse("actionplans:source-actions", args=[sources.key(complaint), complaint.pk])
+    html = client.get(url).content.decode()
+    assert html.count("<option") < 40
+    for name in ("create-owner_search", "link-actions_search"):
         assert f'name="{name}"' in html
 
 
@@ -58,7 +66,7 @@ def test_the_assignee_search_of_a_sensitive_request_offers_the_sensitive_cases_g
     complaint = ComplaintFactory(sensitive_nature="harassment", status=ComplaintStatus.IN_PROGRESS)
     team = UserFactory(username="ecoute2", last_name="Zorglub", roles=[Role.SENSITIVE_CASES])
     UserFactory(username="agent-zorglub", last_name="Zorglub", roles=[Role.STAFF])
-    html = str(AssignForm(complaint=complaint)["assignee"])
+    html = str(AssignForm(complaint=complaint, user=sensitive_handler)["assignee"])
     client = signed_in(sensitive_handler)
     found = client.get(reverse("core:user-search"), {"q": "zorglub", "scope": scope_of(html)}).json()["results"]
     assert [row["id"] for row in found] == [str(team.pk)]
@@ -66,14 +74,14 @@ def test_the_assignee_search_of_a_sensitive_request_offers_the_sensitive_cases_g
 
 def test_the_assignee_scope_is_refused_to_who_cannot_handle_the_request(staff_member):
     complaint = ComplaintFactory(sensitive_nature="harassment", status=ComplaintStatus.IN_PROGRESS)
-    scope = sign_scope(ASSIGNEE_SCOPE, complaint.reference)
+    scope = sign_scope(ASSIGNEE_SCOPE, complaint.reference, user=staff_member)
     response = signed_in(staff_member).get(reverse("core:user-search"), {"q": "ma", "scope": scope})
     assert response.status_code == 403
 
 
 def test_a_tampered_assignee_scope_is_refused(quality_manager):
     complaint = ComplaintFactory(status=ComplaintStatus.IN_PROGRESS)
-    scope = sign_scope(ASSIGNEE_SCOPE, complaint.reference)
+    scope = sign_scope(ASSIGNEE_SCOPE, complaint.reference, user=quality_manager)
     value, signature = scope.rsplit(":", 1)
     tampered = value + ":" + signature[::-1]
     response = signed_in(quality_manager).get(reverse("core:user-search"), {"q": "ma", "scope": tampered})
@@ -84,36 +92,37 @@ def test_the_assign_form_refuses_someone_outside_the_sensitive_cases_group(sensi
     complaint = ComplaintFactory(sensitive_nature="harassment", status=ComplaintStatus.IN_PROGRESS)
     outsider = UserFactory(username="agent-dehors", roles=[Role.STAFF])
     for data in ({"assign-assignee": str(outsider.pk)}, {"assign-assignee_search": "agent-dehors"}):
-        form = AssignForm(data, complaint=complaint, prefix="assign")
+        form = AssignForm(data, complaint=complaint, user=sensitive_handler, prefix="assign")
         assert not form.is_valid()
         assert "assignee" in form.errors
-    form = AssignForm({"assign-assignee_search": "cellule-ecoute"}, complaint=complaint, prefix="assign")
+    form = AssignForm(
+        {"assign-assignee_search": "cellule-ecoute"}, complaint=complaint, user=sensitive_handler, prefix="assign"
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["assignee"] == sensitive_handler
 
 
-def test_the_create_action_form_refuses_an_owner_outside_the_staff(quality_manager):
+def test_the_create_action_form_refuses_an_owner_who_cannot_sign_in(quality_manager):
     complaint = ComplaintFactory(status=ComplaintStatus.IN_PROGRESS)
-    stranger = UserFactory(username="sans-role")
-    form = CreateActionForm(
-        {"title": "Réparer", "kind": "corrective", "owner": str(stranger.pk)}, complaint=complaint, user=quality_manager
-    )
+    gone = UserFactory(username="parti", is_active=False)
+    data = {"title": "Réparer", "kind": "corrective", "priority": "normal", "owner": str(gone.pk)}
+    form = SourceActionForm(data, source=complaint, user=quality_manager)
     assert not form.is_valid() and "owner" in form.errors
 
 
-def test_the_link_form_refuses_an_action_the_user_cannot_see_and_resolves_references(referent_sciences, org):
+def test_the_link_form_refuses_an_action_the_user_cannot_edit_and_resolves_references(referent_sciences, org):
     complaint = ComplaintFactory(org_unit=org.sciences, status=ComplaintStatus.IN_PROGRESS)
-    visible = ActionFactory(reference="SCI-7", org_unit=org.sciences)
-    hidden = ActionFactory(reference="LET-7", org_unit=org.letters)
-    form = LinkActionsForm({"actions": [str(hidden.pk)]}, complaint=complaint, user=referent_sciences)
+    visible = ActionFactory(reference="SCI-7", org_unit=org.sciences, plan=ActionPlanFactory(org_unit=org.sciences))
+    hidden = ActionFactory(reference="LET-7", org_unit=org.letters, plan=ActionPlanFactory(org_unit=org.letters))
+    form = SourceLinkForm({"actions": [str(hidden.pk)]}, source=complaint, user=referent_sciences)
     assert not form.is_valid()
-    form = LinkActionsForm({"actions_search": "let-7"}, complaint=complaint, user=referent_sciences)
+    form = SourceLinkForm({"actions_search": "let-7"}, source=complaint, user=referent_sciences)
     assert not form.is_valid()
-    form = LinkActionsForm({"actions_search": "sci-7"}, complaint=complaint, user=referent_sciences)
+    form = SourceLinkForm({"actions_search": "sci-7"}, source=complaint, user=referent_sciences)
     assert form.is_valid(), form.errors
     assert list(form.cleaned_data["actions"]) == [visible]
-    html = str(LinkActionsForm(complaint=complaint, user=referent_sciences)["actions"])
-    assert html.count("<option") == 0 and "open=1" in html
+    html = str(SourceLinkForm(source=complaint, user=referent_sciences)["actions"])
+    assert html.count("<option") == 0 and "open=1" in html and "editable=1" in html
 
 
 def test_without_javascript_the_request_is_assigned_by_username(quality_manager, org):
@@ -149,7 +158,8 @@ def test_in_chromium_the_assignee_is_picked_with_the_keyboard(page, live_server,
     )
 
     page.goto(live_server.url + complaint.get_absolute_url())
-    page.locator("#heading-assign button").click()
+    page.locator("[data-more] summary").click()
+    page.locator('[data-open-action="assign"]').click()
     combobox = page.get_by_role("combobox", name=re.compile("Assignee|Responsable|Attribu|Assign", re.I))
     expect(combobox).to_be_visible()
     expect(page.locator("#id_assign-assignee")).to_be_hidden()

@@ -13,17 +13,28 @@ from django.test import Client
 from django.utils.html import escape
 
 from complaints.choices import ComplaintStatus
-from complaints.forms import sign_started
-from complaints.models import Complaint, ComplaintAttachment
+from complaints.forms import PublicComplaintForm
+from complaints.models import Complaint, ComplaintAttachment, HelpdeskSettings
 from complaints.tests.conftest import EXE_BYTES, docx_bytes, pdf_file, png_file
 from complaints.validators import MAX_ATTACHMENT_BYTES
-from complaints.views import public as views
 from qms.core.factories import OrgUnitFactory, ProgrammeFactory
 from qms.core.models import SiteSettings
+from qms.core.public import sign_stamp
+from qms.core.tests.html import parse
+from qms.notifications.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 
 URL = "/signaler/"
+
+
+def response_text(response) -> str:
+    return response.content.decode()
+
+
+def sign_started(at: float) -> str:
+    """The fill-time stamp of the public form, as if it had been shown at ``at``."""
+    return sign_stamp(PublicComplaintForm.stamp_name, at=at)
 
 
 def form_data(**overrides):
@@ -178,9 +189,9 @@ def test_more_than_3_files_are_refused(client):
     _assert_refused_and_kept(post(client, attachments=files), "attachments", "too_many")
 
 
-def test_an_oversized_request_is_refused_before_it_is_read(client, monkeypatch):
-    monkeypatch.setattr(views, "MAX_REQUEST_BYTES", 10_000)
-    response = post(client, attachments=[pdf_file(content=b"%PDF-1.4\n" + b"0" * 20_000)])
+def test_an_oversized_request_is_refused_before_it_is_read(client):
+    # The announced length alone decides: the body is not read.
+    response = client.post(URL, form_data(), CONTENT_LENGTH=str(100 * 1024 * 1024))
     assert response.status_code == 413 and not Complaint.objects.exists()
     assert "data-page-error" in response.content.decode()
 
@@ -209,7 +220,7 @@ def test_a_form_sent_too_quickly_is_refused(client):
 
 def test_the_minimum_fill_time_is_a_setting(client, settings):
     settings.PUBLIC_FORM_MIN_FILL_SECONDS = 0
-    assert post(client, started=sign_started()).status_code == 302
+    assert post(client, started=sign_started(time.time())).status_code == 302
     settings.PUBLIC_FORM_MIN_FILL_SECONDS = 60
     assert post(client, started=sign_started(time.time() - 30)).status_code == 400
 
@@ -224,7 +235,7 @@ def test_a_missing_or_forged_timestamp_is_refused_and_replaced(client):
 
 
 def test_the_rate_limit_stops_a_flood_with_a_clear_message(client, settings):
-    settings.PUBLIC_FORM_SUBMIT_RATE = "2/h"
+    settings.COMPLAINTS_SUBMIT_RATE = "2/h"
     assert post(client).status_code == 302
     assert post(client).status_code == 302
     response = post(client, subject="Troisième envoi")
@@ -239,10 +250,186 @@ def test_the_rate_limit_stops_a_flood_with_a_clear_message(client, settings):
 
 
 def test_a_forged_forwarded_address_does_not_dodge_the_rate_limit(client, settings):
-    settings.PUBLIC_FORM_SUBMIT_RATE = "1/h"
+    settings.COMPLAINTS_SUBMIT_RATE = "1/h"
     assert post(client, started=sign_started(time.time() - 20)).status_code == 302
     spoofing = Client(HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert post(spoofing).status_code == 429
+
+
+def test_an_invalid_submission_does_not_count_against_the_limit(client, settings):
+    settings.COMPLAINTS_SUBMIT_RATE = "2/h"
+    for _attempt in range(5):
+        assert post(client, email="pas-une-adresse").status_code == 400
+    assert post(client, subject="Premier").status_code == 302
+    assert post(client, subject="Second").status_code == 302
+    assert post(client, subject="Troisième").status_code == 429
+    assert Complaint.objects.count() == 2
+
+
+def test_a_refusal_with_no_field_in_error_does_not_ask_to_check_the_fields(client, settings):
+    settings.COMPLAINTS_SUBMIT_RATE = "1/h"
+    assert post(client).status_code == 302
+    elsewhere = Client(REMOTE_ADDR="198.51.100.4", HTTP_ACCEPT_LANGUAGE="en")
+    refusals = [
+        post(client, subject="Encore"),  # the rate limit
+        post(elsewhere, website="http://spam.example"),  # the honeypot
+        post(elsewhere, started=sign_started(time.time() - 1)),  # too fast
+    ]
+    for response in refusals:
+        page = parse(response)
+        summary = page.one("[data-form-errors]")
+        assert "has not been sent yet" in summary.text
+        assert "correct the fields" not in summary.text and "fields marked" not in summary.text
+        assert not page.all("[data-error-list] a")
+
+
+def test_the_error_summary_lists_and_links_the_fields_in_error_and_the_title_says_error(client):
+    response = post(client, subject="", requester_category="", email="camille@@example")
+    page = parse(response)
+    assert page.one("title").text.startswith("Error:")
+    summary = page.one("[data-form-errors]")
+    assert "Please correct the fields listed below." in summary.text
+    links = {link.get("href"): link.text for link in page.all("[data-error-list] a")}
+    assert set(links) == {"#id_requester_category", "#id_email", "#id_subject"}
+    assert links["#id_subject"].startswith("Subject:") and "required" in links["#id_subject"]
+    for anchor in links:
+        assert page.one(anchor)  # each link leads to its field
+    assert not parse(client.get(URL)).one("title").text.startswith("Error")
+
+
+def test_the_error_title_and_summary_are_in_french(db):
+    response = Client(HTTP_ACCEPT_LANGUAGE="fr").post(URL, form_data(subject=""))
+    page = parse(response)
+    assert page.one("title").text.startswith("Erreur :")
+    assert "Objet : Ce champ est obligatoire." in page.one("[data-error-list]").text
+
+
+def test_the_form_explains_the_asterisk_and_offers_autocomplete(client):
+    page = parse(client.get(URL))
+    assert "(*) are required" in page.one("[data-required-note]").text
+    assert page.one("input[name=name]").get("autocomplete") == "name"
+    assert page.one("input[name=email]").get("autocomplete") == "email"
+    lost = parse(client.get("/suivi/lien-perdu/"))
+    assert lost.one("input[name=email]").get("autocomplete") == "email"
+    assert lost.one("[data-required-note]")
+
+
+def test_filtering_the_programmes_announces_how_many_remain(client):
+    page = parse(client.get(URL))
+    region = page.one("#concerned-count")
+    assert region.get("role") == "status" and region.get("aria-live") == "polite"
+    assert page.one("#concerned-search").get("aria-describedby") == "concerned-count"
+    assert region.get("data-count-many") == "{count} programmes or services match."
+    assert "count.textContent" in response_text(client.get(URL))
+
+
+# --- Stored once ------------------------------------------------------------------------------------------
+def test_a_replayed_post_is_stored_once(client, settings):
+    """The same body posted 30 times with one cookie: one request, one acknowledgement, one staff notice; every
+    answer that gets through is the first request's confirmation (each with a link of its own)."""
+    body = form_data()
+    responses = [client.post(URL, body) for _ in range(30)]
+    assert Complaint.objects.count() == 1
+    complaint = Complaint.objects.get()
+    assert OutboxEmail.objects.filter(kind="complaint-acknowledgement").count() == 1
+    assert OutboxEmail.objects.filter(kind="complaint-new").count() <= 1
+    through = [r for r in responses if r.status_code == 302]
+    assert len(through) == 10 and {r.status_code for r in responses} == {302, 429}  # the limit (10/h) still holds
+    for response in through[:3]:
+        page = client.get(response["Location"])
+        assert page.status_code == 200 and complaint.reference in page.content.decode()
+    assert len({r["Location"] for r in through}) == 10
+
+
+def test_a_double_click_sent_after_the_first_commit_is_answered_with_the_first_confirmation(client):
+    body = form_data(subject="Double clic")
+    first, second = client.post(URL, body), client.post(URL, body)
+    assert first.status_code == second.status_code == 302
+    assert Complaint.objects.count() == 1
+    assert Complaint.objects.get().tracking_links.count() == 1  # the second answer's own link
+
+
+def test_the_same_text_sent_again_from_the_same_browser_is_not_stored_twice(settings):
+    settings.PUBLIC_FORM_REPEAT_MINUTES = 10
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    browser.get(URL)  # a real browser holds the CSRF cookie of the form it was shown
+    with time_machine.travel(time.time(), tick=False) as clock:
+        assert post(browser).status_code == 302
+        clock.shift(300)
+        again = post(browser)  # a fresh form, filled the same way
+        assert again.status_code == 302 and Complaint.objects.count() == 1
+        other = Client(HTTP_ACCEPT_LANGUAGE="en")
+        other.get(URL)
+        assert post(other).status_code == 302  # someone else, same text: another request
+        assert Complaint.objects.count() == 2
+        clock.shift(400)
+        assert post(browser).status_code == 302  # past the window: a new request
+        assert Complaint.objects.count() == 3
+
+
+def test_a_refused_submission_does_not_spend_its_stamp(client, monkeypatch):
+    from complaints import services
+    from complaints.services import ComplaintError
+
+    real = services.complaint_submit
+    monkeypatch.setattr(services, "complaint_submit", lambda **kwargs: (_ for _ in ()).throw(ComplaintError("Non.")))
+    body = form_data()
+    assert client.post(URL, body).status_code == 400 and not Complaint.objects.exists()
+    monkeypatch.setattr(services, "complaint_submit", real)
+    assert client.post(URL, body).status_code == 302 and Complaint.objects.count() == 1
+
+
+def test_an_expired_form_is_refused_and_comes_back_with_a_fresh_stamp(client, settings):
+    settings.PUBLIC_FORM_MAX_AGE_HOURS = 2
+    response = post(client, started=sign_started(time.time() - 3 * 3600))
+    assert response.status_code == 400 and not Complaint.objects.exists()
+    assert "expired" in response.content.decode()
+    assert post(client, started=response.context["form"].data["started"]).status_code == 400  # too fast, not stale
+
+
+# --- A stale page: the CSRF failure gives the form back ---------------------------------------------------
+def test_a_stale_form_comes_back_filled_in_the_site_layout(db):
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="fr")
+    browser.get(URL)
+    browser.cookies.pop("csrftoken")  # the cookie was cleared, or the page outlived it
+    body = form_data(subject="Sujet tapé", description="Un long texte que je ne veux pas perdre.")
+    response = browser.post(URL, {**body, "csrfmiddlewaretoken": "x" * 64, "attachments": [pdf_file()]})
+    assert response.status_code == 403 and not Complaint.objects.exists()
+    page = parse(response)
+    html = response.content.decode()
+    assert "DEBUG" not in html and "CSRF" not in page.one("main").text
+    assert page.one("[data-csrf-refilled]") and page.one("[data-files-lost]")
+    assert page.one("title").text.startswith("Erreur")
+    assert page.one("input[name=subject]").get("value") == "Sujet tapé"
+    assert "Un long texte que je ne veux pas perdre." in page.one("textarea[name=description]").text
+    assert page.one("input[name=email]").get("value") == "camille@example.org"
+    fresh_token = page.one("form[data-form=public-complaint] input[name=csrfmiddlewaretoken]").get("value")
+    fresh_stamp = page.one("input[name=started]").get("value")
+    assert fresh_stamp != body["started"]
+    # Sent again from the page given back, once a person has read it: it goes through.
+    with time_machine.travel(time.time() + 10):
+        resent = browser.post(
+            URL, {**body, "started": fresh_stamp, "csrfmiddlewaretoken": fresh_token, "subject": "Sujet tapé"}
+        )
+    assert resent.status_code == 302 and Complaint.objects.get().subject == "Sujet tapé"
+
+
+def test_the_lost_link_form_also_comes_back_filled(db):
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = browser.post("/suivi/lien-perdu/", {"email": "lea@example.org"})
+    assert response.status_code == 403
+    assert parse(response).one("input[name=email]").get("value") == "lea@example.org"
+
+
+def test_a_stale_staff_form_gets_the_translated_page_not_djangos(db, quality_manager):
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="fr")
+    browser.force_login(quality_manager)
+    response = browser.post("/demandes/signaler/", {"subject": "x"})
+    assert response.status_code == 403
+    page = parse(response)
+    assert page.one("[data-error=csrf]") and page.one("main#main") and page.one("footer")
+    assert page.one("h1").text == "Le formulaire n'a pas pu être envoyé"
+    assert "DEBUG" not in response.content.decode()
 
 
 def test_csrf_is_enforced(db):
@@ -252,9 +439,9 @@ def test_csrf_is_enforced(db):
 
 
 def test_a_sensitive_report_shows_the_teams_direct_contacts(client):
-    site = SiteSettings.load()
-    site.sensitive_cases_contact = "Cellule d'écoute : ecoute@univ-demo.fr, 01 02 03 04 05"
-    site.save()
+    helpdesk = HelpdeskSettings.load()
+    helpdesk.sensitive_cases_contact = "Cellule d'écoute : ecoute@univ-demo.fr, 01 02 03 04 05"
+    helpdesk.save()
     form_page = client.get(URL).content.decode()
     assert "ecoute@univ-demo.fr" in form_page  # shown as soon as the category is chosen
     response = post(client, sensitive_nature="sexual_violence")
@@ -267,6 +454,34 @@ def test_a_sensitive_report_shows_the_teams_direct_contacts(client):
 def test_an_ordinary_confirmation_does_not_show_the_sensitive_contacts(client):
     response = post(client)
     assert "data-sensitive-contacts" not in client.get(response["Location"]).content.decode()
+
+
+def test_bidirectional_controls_are_removed_from_what_is_stored(client):
+    response = post(client, subject="Facture \u202efdp.exe", name="L\u200fea", description="Voir \u202epiece jointe")
+    assert response.status_code == 302
+    complaint = Complaint.objects.get()
+    assert (complaint.subject, complaint.name, complaint.description) == ("Facture fdp.exe", "Lea", "Voir piece jointe")
+
+
+def test_every_helpdesk_form_with_text_cleans_bidirectional_controls():
+    from django import forms as django_forms
+
+    from complaints import forms, report_forms
+    from qms.core.text import SafeTextMixin
+
+    form_classes = [
+        value
+        for module in (forms, report_forms)
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, django_forms.BaseForm) and value.__module__ == module.__name__
+    ]
+    with_text = [
+        form_class
+        for form_class in form_classes
+        if any(isinstance(field, django_forms.CharField) for field in form_class.base_fields.values())
+    ]
+    assert len(with_text) >= 15
+    assert [form_class.__name__ for form_class in with_text if not issubclass(form_class, SafeTextMixin)] == []
 
 
 def test_an_xss_payload_is_shown_escaped_to_staff(client, quality_manager):

@@ -18,14 +18,14 @@ from django.utils import timezone
 
 from complaints import services
 from complaints.choices import ComplaintStatus
-from complaints.models import Complaint, ComplaintAttachment, ComplaintMessage
+from complaints.models import Complaint, ComplaintAttachment, ComplaintMessage, HelpdeskSettings
 from complaints.retention import due_for_purge, purge_complaints
 from complaints.selectors import complaint_by_token
 from complaints.statistics import complaint_statistics
 from complaints.tests.conftest import pdf_file, png_file
 from qms.celery import app as celery_app
 from qms.core.metrics import Period
-from qms.core.models import ActivityLog, SiteSettings, StatusChange
+from qms.core.models import ActivityLog, StatusChange
 from qms.notifications.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,9 @@ def snapshot(complaint: Complaint) -> dict:
                 "verb", "details", "object_repr"
             )
         ),
-        "emails": list(OutboxEmail.objects.order_by("pk").values_list("recipient_email", "body_text", "body_html")),
+        "emails": list(
+            OutboxEmail.objects.order_by("pk").values_list("recipient_email", "body_text", "body_html", "context")
+        ),
         "files": sorted(stored_files()),
     }
 
@@ -170,6 +172,7 @@ def test_every_piece_of_personal_data_is_removed_after_the_retention_period(clos
         assert EMAIL not in email.recipient_email
         assert "Camille" not in email.body_text + email.body_html
         assert "B204" not in email.body_text + email.body_html
+        assert email.context is None  # nothing left to render it from (a tracking link, say)
     assert not OutboxEmail.objects.filter(recipient_email__iexact=EMAIL).exists()
     # Nothing of the requester anywhere in the request's row.
     row = " ".join(str(value) for value in model_to_dict(complaint).values())
@@ -244,9 +247,9 @@ def test_nothing_is_purged_before_the_retention_period(closed, clock):
 
 
 def test_the_retention_period_comes_from_the_site_settings(closed, clock):
-    site = SiteSettings.load()
-    site.retention_closed_months = 6
-    site.save()
+    helpdesk = HelpdeskSettings.load()
+    helpdesk.retention_closed_months = 6
+    helpdesk.save()
     clock(at(2023, 7, 19))
     assert purge().purged == 0
     clock(at(2023, 7, 21))

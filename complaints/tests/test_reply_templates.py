@@ -250,7 +250,7 @@ def test_in_chromium_choosing_a_template_fills_the_answer_in_the_requester_langu
     )
 
     page.goto(live_server.url + complaint.get_absolute_url())
-    page.locator("#heading-answer button").click()
+    page.locator('[data-step="answer"]').click()
     picker = page.locator("#reply-template-answer")
     expect(picker).to_be_visible()
     picker.select_option(str(template.pk))

@@ -17,7 +17,7 @@ from complaints.factories import ComplaintFactory, ComplaintMessageFactory
 from complaints.models import ComplaintAttachment
 from complaints.services import complaint_answer, complaint_ask_requester
 from complaints.tests.conftest import EXE_BYTES, pdf_file
-from complaints.views import public as views
+from qms.core.models import ActivityLog
 from qms.core.tokens import make_token
 from qms.notifications.models import OutboxEmail
 
@@ -79,17 +79,17 @@ def test_a_wrong_or_guessed_token_is_a_404_that_leaks_nothing(client, tracked):
         assert client.get(url(guessed, suffix)).status_code == 404
 
 
-def test_the_tracking_page_is_rate_limited_by_token(client, tracked, monkeypatch):
+def test_the_tracking_page_is_rate_limited_by_token(client, tracked, settings):
     complaint, token = tracked
-    monkeypatch.setattr(views, "TRACK_RATE_BY_TOKEN", "3/h")
+    settings.COMPLAINTS_TRACK_RATE_BY_TOKEN = "3/h"
     assert [client.get(url(token)).status_code for _ in range(3)] == [200, 200, 200]
     assert client.get(url(token)).status_code == 429
     # From another address too: the limit follows the token.
     assert Client(REMOTE_ADDR="198.51.100.20").get(url(token)).status_code == 429
 
 
-def test_the_tracking_page_is_rate_limited_by_address(client, monkeypatch):
-    monkeypatch.setattr(views, "TRACK_RATE_BY_ADDRESS", "5/m")
+def test_the_tracking_page_is_rate_limited_by_address(client, settings):
+    settings.COMPLAINTS_TRACK_RATE_BY_ADDRESS = "5/m"
     codes = [client.get(url(secrets.token_urlsafe(32))).status_code for _ in range(6)]
     assert codes == [404] * 5 + [429]
 
@@ -127,6 +127,12 @@ def test_a_bad_file_on_the_tracking_page_is_refused_with_the_text_kept(client, t
     assert response.status_code == 400
     assert "Mon texte" in response.content.decode() and "data-files-lost" in response.content.decode()
     assert not complaint.messages.exists()
+
+
+def test_a_message_loses_its_reordering_controls(client, tracked):
+    complaint, token = tracked
+    assert client.post(url(token), {"action": "message", "body": "Ci-joint \u202efdp.exe"}).status_code == 302
+    assert complaint.messages.get().body == "Ci-joint fdp.exe"
 
 
 def test_an_empty_message_is_refused(client, tracked):
@@ -201,7 +207,7 @@ def test_the_tracking_code_leads_to_the_page(client, tracked):
 
 
 # --- Lost your link? --------------------------------------------------------------------------------------
-def test_lost_link_sends_new_links_to_every_request_of_the_address(client, django_capture_on_commit_callbacks):
+def test_lost_link_sends_new_links_and_leaves_the_old_ones_working(client, django_capture_on_commit_callbacks):
     old_token, _hash = make_token()
     first = ComplaintFactory(email="Lea@Example.org", token=old_token)
     second = ComplaintFactory(email="lea@example.org")
@@ -211,14 +217,17 @@ def test_lost_link_sends_new_links_to_every_request_of_the_address(client, djang
     assert response.status_code == 200 and "data-lost-link-sent" in response.content.decode()
     [message] = [m for m in mail.outbox if m.to == ["lea@example.org"]]
     assert first.reference in message.body and second.reference in message.body
-    # The former link no longer works; the new ones do.
-    assert client.get(url(old_token)).status_code == 404
+    # Anyone may type an address here: the requester's former link, printed receipt and QR code keep working.
+    assert client.get(url(old_token)).status_code == 200
     new_links = [line for line in message.body.split() if "/suivi/" in line]
     assert len(new_links) == 2
     new_token = new_links[0].rstrip("/").split("/")[-1]
-    assert client.get(url(new_token)).status_code == 200
+    assert new_token != old_token and client.get(url(new_token)).status_code == 200
+    assert first.tracking_links.count() == 1 and second.tracking_links.count() == 1
+    assert "former links keep working" in message.body
     # The body carried secret links: wiped once sent.
-    assert "/suivi/" not in OutboxEmail.objects.get(kind="complaint-links").body_text
+    links_email = OutboxEmail.objects.get(kind="complaint-links")
+    assert "/suivi/" not in links_email.body_text and links_email.context is None
 
 
 def test_lost_link_answers_the_same_for_an_unknown_address(client, django_capture_on_commit_callbacks):
@@ -232,20 +241,63 @@ def test_lost_link_answers_the_same_for_an_unknown_address(client, django_captur
     assert not [m for m in mail.outbox if m.to == ["nobody@example.org"]]
 
 
-def test_lost_link_is_rate_limited(client, monkeypatch):
-    monkeypatch.setattr(views, "LOST_LINK_RATE_BY_ADDRESS", "2/h")
+def test_lost_link_is_rate_limited(client, settings):
+    settings.COMPLAINTS_LOST_LINK_RATE_BY_ADDRESS = "2/h"
     codes = [client.post("/suivi/lien-perdu/", {"email": f"x{n}@example.org"}).status_code for n in range(3)]
     assert codes == [200, 200, 429]
 
 
-def test_lost_link_does_not_flood_one_mailbox(client, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(views, "LOST_LINK_RATE_BY_EMAIL", "1/h")
+def test_lost_link_does_not_flood_one_mailbox(client, settings, django_capture_on_commit_callbacks):
+    settings.COMPLAINTS_LOST_LINK_RATE_BY_EMAIL = "1/h"
     ComplaintFactory(email="lea@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
             response = Client(REMOTE_ADDR=address).post("/suivi/lien-perdu/", {"email": "lea@example.org"})
             assert response.status_code == 200  # the same answer, whatever happens behind
     assert len([m for m in mail.outbox if m.to == ["lea@example.org"]]) == 1
+
+
+def test_the_requester_revokes_the_other_links_from_the_tracking_page(client, django_capture_on_commit_callbacks):
+    first_token, _hash = make_token()
+    complaint = ComplaintFactory(email="lea@example.org", token=first_token)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/suivi/lien-perdu/", {"email": "lea@example.org"})
+        client.post("/suivi/lien-perdu/", {"email": "lea@example.org"})
+    sent = [line.rstrip("/").split("/")[-1] for m in mail.outbox for line in m.body.split() if "/suivi/" in line]
+    assert len(sent) == 2 and all(client.get(url(token)).status_code == 200 for token in [first_token, *sent])
+
+    kept = sent[0]
+    page = client.get(url(kept)).content.decode()
+    assert 'data-form="revoke-links"' in page and "Revoke my other links" in page
+    response = client.post(url(kept), {"action": "revoke-others"})
+    assert response.status_code == 302
+    assert "no longer work" in client.get(url(kept)).content.decode()
+    assert [client.get(url(token)).status_code for token in (first_token, sent[1])] == [404, 404]
+    assert client.get(url(kept)).status_code == 200
+    complaint.refresh_from_db()
+    assert complaint.tracking_links.count() == 0  # the kept link became the request's own
+    assert ActivityLog.objects.filter(verb="links-revoked", details__revoked=2).exists()
+
+
+def test_revoking_from_the_first_link_keeps_that_one(client, tracked):
+    complaint, token = tracked
+    from complaints.services import complaint_issue_link
+
+    other = complaint_issue_link(complaint=complaint)
+    assert client.get(url(other)).status_code == 200
+    assert client.post(url(token), {"action": "revoke-others"}).status_code == 302
+    assert (client.get(url(token)).status_code, client.get(url(other)).status_code) == (200, 404)
+
+
+def test_a_purged_request_opens_through_none_of_its_links(client, tracked):
+    from complaints.retention import purge_complaint
+    from complaints.services import complaint_issue_link
+
+    complaint, token = tracked
+    other = complaint_issue_link(complaint=complaint)
+    purge_complaint(complaint=complaint)
+    assert [client.get(url(t)).status_code for t in (token, other)] == [404, 404]
+    assert not complaint.tracking_links.exists()
 
 
 def test_an_invalid_address_is_asked_again(client):

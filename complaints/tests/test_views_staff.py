@@ -201,8 +201,6 @@ def test_only_the_moves_of_the_current_status_are_offered(quality_manager):
         "qualify",
         "note",
         "reply",
-        "action-create",
-        "action-link",
     }
     response = act(client, complaint, "reject", {"reject-reason": "Trop tard"})
     assert response.status_code == 302
@@ -213,7 +211,7 @@ def test_only_the_moves_of_the_current_status_are_offered(quality_manager):
 def test_a_closed_request_offers_only_a_note(quality_manager):
     complaint = ComplaintFactory(status=S.CLOSED, answered_at=timezone.now() - datetime.timedelta(days=3))
     forms = as_client(quality_manager).get(complaint.get_absolute_url()).context["forms"]
-    assert set(forms) == {"note", "action-create", "action-link"}
+    assert set(forms) == {"note"}
 
 
 def test_an_unknown_action_is_a_404(quality_manager):

@@ -1,4 +1,4 @@
-"""The table of moves of issue 6: every allowed move, by whom, and every other move refused."""
+"""The table of moves of a request: every allowed move, by whom, and every other move refused."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 S = ComplaintStatus
 USER, SYSTEM, REQUESTER = Actor.USER, Actor.SYSTEM, Actor.REQUESTER
 
-# The table of issue 6, written out again here (not read from the code), as (from, to) → who.
+# The table of moves, written out again here (not read from the code), as (from, to) → who.
 EXPECTED = {
     (S.NEW, S.ACKNOWLEDGED): {SYSTEM},
     (S.ACKNOWLEDGED, S.IN_PROGRESS): {USER},

@@ -1,15 +1,17 @@
 """The public views of the helpdesk (no account): the form, the confirmation and receipt, the tracking page
-behind its secret link, the tracking-code lookup and "Lost your link?"."""
+behind its secret link, the tracking-code lookup and "Lost your link?".
+
+They are built from the public-forms kit (qms.core.public): its module docstring says why the tracking pages
+are exempt from the CSRF check, and how a submission is stored once."""
 
 from __future__ import annotations
 
-from functools import partial, wraps
+from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -17,8 +19,6 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django_ratelimit.core import is_ratelimited
 
 from complaints import forms as complaint_forms
 from complaints import services
@@ -31,99 +31,89 @@ from complaints.selectors import (
     requester_attachments,
 )
 from complaints.services import ComplaintError
-from complaints.validators import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
+from complaints.validators import ATTACHMENT_POLICY
 from qms.core import config_cache
+from qms.core.files import private_file_response
 from qms.core.net import client_ip
-from qms.core.tokens import hash_token
+from qms.core.public import (
+    STAMP_FIELD,
+    RefillAfterCsrfFailure,
+    body_too_large,
+    by_secret,
+    count_attempt,
+    not_found,
+    rate_exceeded,
+    rate_reached,
+    single_submission,
+    submission_fingerprint,
+    token_page,
+    too_many_requests,
+)
 
-# Rate limits (django-ratelimit; the address is read through RATELIMIT_IP_META_KEY, behind trusted proxies only).
-# The public form's own is the setting PUBLIC_FORM_SUBMIT_RATE.
-TRACK_RATE_BY_ADDRESS = "60/10m"
-TRACK_RATE_BY_TOKEN = "120/h"
-LOOKUP_RATE = "20/h"
-LOST_LINK_RATE_BY_ADDRESS = "5/h"
-LOST_LINK_RATE_BY_EMAIL = "3/h"
-# Above this, a request is refused before its body is read: three files at the limit and the text fit well below.
-MAX_REQUEST_BYTES = 2 * MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 2 * 1024 * 1024
-
-
-def _limited(request: HttpRequest, group: str, rate: str, *, key="ip", method=("POST",)) -> bool:
-    return is_ratelimited(request, group=group, key=key, rate=rate, method=list(method), increment=True)
+# Rate-limit groups; the rates are settings (COMPLAINTS_*_RATE, see .env.example).
+SUBMIT_GROUP = "complaints:public-create"
+TRACK_GROUP = "complaints:track"
+LOOKUP_GROUP = "complaints:lookup"
+LOST_LINK_GROUP = "complaints:lost-link"
 
 
 def too_large(request: HttpRequest) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_REQUEST_BYTES
-    except ValueError:
-        return True
-
-
-def _rate_limited_page(request: HttpRequest, message: str | None = None) -> HttpResponse:
-    return render(
-        request,
-        "429.html",
-        {"message": message or _("Too many attempts from your connection. Please wait a few minutes and try again.")},
-        status=429,
-    )
-
-
-def private_page(view):
-    """Tracking pages: no referrer (the link is the secret), no caching, no indexing."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        response = view(*args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Cache-Control"] = "no-store, private"
-        return response
-
-    return wrapper
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    """A 404 that says nothing of whether anything exists."""
-    return render(request, "404.html", status=404)
+    """Whether the body is above what three files at their limit and the text need: refused unread."""
+    return body_too_large(request, ATTACHMENT_POLICY.max_request_bytes)
 
 
 # --- Public: the form ------------------------------------------------------------------------------------------
 @method_decorator([login_not_required, never_cache], name="dispatch")
-class PublicCreateView(View):
-    """The public form at a stable short address. Anonymous requests are allowed."""
+class PublicCreateView(RefillAfterCsrfFailure, View):
+    """The public form at a stable short address. Anonymous requests are allowed. A submission is stored once:
+    the same form sent again (a double click, a retry) or the same text sent again from the same browser within
+    minutes gets the first request's confirmation, with a link of its own."""
 
     template_name = "complaints/public_form.html"
     form_class = complaint_forms.PublicComplaintForm
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render(request, self.form_class())
+        return self.form_page(request, self.form_class())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if too_large(request):
             # Refused before the body is read: nothing of it can be shown again.
-            return self.render(
-                request,
-                self.form_class(),
-                status=413,
-                page_error=_(
-                    "The files sent are too large. Each file may weigh up to %(size)d MB, and at most %(max)d files."
-                )
-                % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024), "max": MAX_ATTACHMENTS},
+            return self.form_page(
+                request, self.form_class(), status=413, page_error=ATTACHMENT_POLICY.too_large_message()
             )
         form = self.form_class(request.POST, request.FILES)
-        if _limited(request, "complaints:public-create", settings.PUBLIC_FORM_SUBMIT_RATE):
+        if rate_reached(request, "COMPLAINTS_SUBMIT_RATE", group=SUBMIT_GROUP):
             form.is_valid()
             form.add_error(
                 None,
                 _(
-                    "Too many requests were sent from your connection. Please wait an hour and try again; nothing "
-                    "you typed is lost."
+                    "Too many requests were sent from your connection. Please try again later: "
+                    "nothing you typed is lost."
                 ),
             )
-            return self.render(request, form, status=429, files_lost=bool(request.FILES))
+            return self.form_page(request, form, status=429, files_lost=bool(request.FILES))
         if not form.is_valid():
-            return self.render(request, form, status=400, files_lost=bool(request.FILES))
-        data = form.cleaned_data
+            return self.form_page(request, form, status=400, files_lost=bool(request.FILES))
+        fingerprint = submission_fingerprint(request, form.stamp_name, form.fingerprint_values())
         try:
+            token = self._submit_once(request, form, fingerprint)
+        except ComplaintError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_page(request, form, status=400, files_lost=bool(request.FILES))
+        count_attempt(request, "COMPLAINTS_SUBMIT_RATE", group=SUBMIT_GROUP)
+        if token is None:
+            return self.form_page(
+                request, self.form_class(), status=409, page_error=_("This request has already been sent.")
+            )
+        return redirect("complaints:public-confirmation", token=token)
+
+    def _submit_once(self, request: HttpRequest, form, fingerprint: str) -> str | None:
+        """File the request, or give the earlier identical one a new link; the token to confirm with."""
+        data = form.cleaned_data
+        with single_submission(form.stamp, fingerprint=fingerprint) as claim:
+            if claim.is_repeat:
+                earlier = claim.earlier
+                return services.complaint_issue_link(complaint=earlier) if isinstance(earlier, Complaint) else None
             submission = services.complaint_submit(
                 kind=data["kind"],
                 requester_category=data["requester_category"],
@@ -138,58 +128,29 @@ class PublicCreateView(View):
                 ip_address=client_ip(request),
                 files=data.get("attachments") or [],
             )
-        except ComplaintError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            return self.render(request, form, status=400, files_lost=bool(request.FILES))
-        return redirect("complaints:public-confirmation", token=submission.token)
+            claim.record(submission.complaint)
+            return submission.token
 
-    def render(self, request, form, *, status=200, files_lost=False, page_error="") -> HttpResponse:
-        return render(
-            request,
-            self.template_name,
-            {
-                "form": form,
-                "files_lost": files_lost,
-                "page_error": page_error,
-                # The empty form's fields are cached for each version of the configuration (units, settings …).
-                "config_version": config_cache.version(),
-            },
-            status=status,
-        )
+    def form_page(self, request, form, *, status=200, **context) -> HttpResponse:
+        context.setdefault("files_lost", False)
+        context.setdefault("page_error", "")
+        # An empty form's fields are the same for everyone: cached for each version of the configuration (units,
+        # settings …). Not a form sent back with errors, nor one refilled with what was typed.
+        context.setdefault("cache_fields", not form.is_bound and set(form.initial) <= {STAMP_FIELD})
+        context.setdefault("config_version", config_cache.version())
+        return render(request, self.template_name, {"form": form, **context}, status=status)
 
 
 # --- Public: confirmation, tracking ------------------------------------------------------------------------
-def _track_limited(request: HttpRequest, token: str) -> bool:
-    by_address = _limited(request, "complaints:track-address", TRACK_RATE_BY_ADDRESS, method=("GET", "POST"))
-    by_token = _limited(
-        request,
-        "complaints:track-token",
-        TRACK_RATE_BY_TOKEN,
-        key=lambda group, req: hash_token(token),
-        method=("GET", "POST"),
-    )
-    return by_address or by_token
+tracked = token_page(
+    lookup=complaint_by_token,
+    rate_by_address="COMPLAINTS_TRACK_RATE_BY_ADDRESS",
+    rate_by_token="COMPLAINTS_TRACK_RATE_BY_TOKEN",
+    group=TRACK_GROUP,
+)
 
 
-def _tracked(view):
-    """Resolve the token (rate limited by address and by token); a wrong one is a bare 404."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, token: str, *args, **kwargs):
-        if _track_limited(request, token):
-            return _rate_limited_page(request)
-        complaint = complaint_by_token(token)
-        if complaint is None:
-            return _not_found(request)
-        return view(request, complaint, token, *args, **kwargs)
-
-    # No CSRF middleware check here: a page sent with "Referrer-Policy: no-referrer" makes browsers send
-    # "Origin: null" with its forms, which Django's origin check refuses. The secret token in the address does
-    # the same job: a forged cross-site form cannot name a link it does not know.
-    return csrf_exempt(login_not_required(never_cache(private_page(wrapper))))
-
-
-@_tracked
+@tracked
 def public_confirmation(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
     """The confirmation page and printable receipt: the reference, the tracking link and code."""
     track_url = request.build_absolute_uri(reverse("complaints:public-track", kwargs={"token": token}))
@@ -214,9 +175,10 @@ def _qr_svg(url: str) -> str:
     return image.to_string(encoding="unicode")
 
 
-@_tracked
+@tracked
 def public_track(request: HttpRequest, complaint: Complaint, token: str) -> HttpResponse:
-    """The tracking page: status, public messages, final answer; reply, add information or files, rate."""
+    """The tracking page: status, public messages, final answer; reply, add information or files, rate; revoke
+    the request's other links."""
     message_form = complaint_forms.RequesterMessageForm()
     rating_form = complaint_forms.RatingForm()
     status = 200
@@ -224,7 +186,7 @@ def public_track(request: HttpRequest, complaint: Complaint, token: str) -> Http
         action = request.POST.get("action")
         if action == "message":
             if too_large(request):
-                messages.error(request, _("The files sent are too large."))
+                messages.error(request, ATTACHMENT_POLICY.too_large_message())
                 return redirect(request.path)
             message_form = complaint_forms.RequesterMessageForm(request.POST, request.FILES)
             if message_form.is_valid():
@@ -255,6 +217,19 @@ def public_track(request: HttpRequest, complaint: Complaint, token: str) -> Http
                     messages.success(request, _("Thank you for rating the answer."))
                     return redirect(request.path)
             status = 400
+        elif action == "revoke-others":
+            try:
+                revoked = services.complaint_revoke_other_links(complaint=complaint, keep_token=token)
+            except ComplaintError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Your other links to this request no longer work. Keep the address of this page.")
+                    if revoked
+                    else _("This request had no other link: only the address of this page opens it."),
+                )
+            return redirect(request.path)
         else:
             return redirect(request.path)
     context = {
@@ -273,44 +248,44 @@ def public_track(request: HttpRequest, complaint: Complaint, token: str) -> Http
     return render(request, "complaints/public_track.html", context, status=status)
 
 
-@_tracked
+@tracked
 def public_attachment(request: HttpRequest, complaint: Complaint, token: str, attachment_id: int) -> HttpResponse:
     """One of the requester's own files, through their tracking link."""
     attachment = requester_attachments(complaint).filter(pk=attachment_id).first()
     if attachment is None:
-        return _not_found(request)
+        return not_found(request)
     return file_response(attachment)
 
 
 def file_response(attachment: ComplaintAttachment) -> HttpResponse:
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name)
-    response["Content-Type"] = attachment.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    """An attachment as a private download (for the requester here, for staff in the staff views)."""
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+    )
 
 
 @method_decorator([login_not_required, never_cache], name="dispatch")
-class PublicLookupView(View):
-    """Follow a request with its tracking code (the secret part of the link)."""
+class PublicLookupView(RefillAfterCsrfFailure, View):
+    """Follow a request with its tracking code (the secret part of the link). Every well-formed code tried
+    counts against the rate limit (a guess is what it slows down); a malformed one does not."""
+
+    template_name = "complaints/public_lookup.html"
+    form_class = complaint_forms.TrackLookupForm
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "complaints/public_lookup.html", {"form": complaint_forms.TrackLookupForm()})
+        return self.form_page(request, self.form_class())
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = complaint_forms.TrackLookupForm(request.POST)
-        if _limited(request, "complaints:lookup", LOOKUP_RATE):
-            return _rate_limited_page(request)
-        if form.is_valid():
-            code = "".join(form.cleaned_data["code"].split())
-            if complaint_by_token(code) is not None:
-                return redirect("complaints:public-track", token=code)
-            form.add_error("code", _("No request matches this code. Check it, or use “Lost your link?”."))
-        return render(request, "complaints/public_lookup.html", {"form": form}, status=400)
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            return self.form_page(request, form, status=400)
+        if rate_exceeded(request, "COMPLAINTS_LOOKUP_RATE", group=LOOKUP_GROUP):
+            return too_many_requests(request)
+        code = "".join(form.cleaned_data["code"].split())
+        if complaint_by_token(code) is not None:
+            return redirect("complaints:public-track", token=code)
+        form.add_error("code", _("No request matches this code. Check it, or use “Lost your link?”."))
+        return self.form_page(request, form, status=400)
 
 
 def queue_tracking_links(email: str, language: str) -> None:
@@ -325,27 +300,28 @@ def queue_tracking_links(email: str, language: str) -> None:
 
 
 @method_decorator([login_not_required, never_cache], name="dispatch")
-class PublicLostLinkView(View):
-    """ "Lost your link?": the links of all the requests of an address go to that address. The page answers the
-    same whether the address is known or not."""
+class PublicLostLinkView(RefillAfterCsrfFailure, View):
+    """ "Lost your link?": a new link to each request of an address goes to that address; the former links keep
+    working. The page answers the same whether the address is known or not."""
 
     template_name = "complaints/public_lost_link.html"
+    form_class = complaint_forms.LostLinkForm
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, self.template_name, {"form": complaint_forms.LostLinkForm()})
+        return self.form_page(request, self.form_class())
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = complaint_forms.LostLinkForm(request.POST)
-        if _limited(request, "complaints:lost-link", LOST_LINK_RATE_BY_ADDRESS):
-            return _rate_limited_page(request)
+        form = self.form_class(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return self.form_page(request, form, status=400)
+        if rate_exceeded(request, "COMPLAINTS_LOST_LINK_RATE_BY_ADDRESS", group=LOST_LINK_GROUP):
+            return too_many_requests(request)
         email = form.cleaned_data["email"].strip()
-        by_email = _limited(
+        by_email = rate_exceeded(
             request,
-            "complaints:lost-link-email",
-            LOST_LINK_RATE_BY_EMAIL,
-            key=lambda group, req: hash_token(email.lower()),
+            "COMPLAINTS_LOST_LINK_RATE_BY_EMAIL",
+            key=by_secret(email.lower()),
+            group=f"{LOST_LINK_GROUP}-email",
         )
         if not by_email:
             transaction.on_commit(partial(queue_tracking_links, email, translation.get_language()))

@@ -3,6 +3,11 @@ with its processing forms, and the attachments."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.paginator import Paginator
@@ -10,21 +15,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from complaints import forms as complaint_forms
 from complaints import services
-from complaints.choices import EXCLUDED_FROM_FIGURES, ComplaintStatus, MessageKind
+from complaints.choices import ComplaintStatus, MessageKind
 from complaints.filtersets import ComplaintFilterSet
 from complaints.models import Complaint
 from complaints.selectors import (
     can_handle,
+    can_manage_reply_templates,
+    can_open_inbox,
     can_report_dysfunction,
+    can_see_attachments,
+    can_see_ip,
+    can_see_requester,
     complaint_visible_to,
+    has_complaint_scope,
     inbox_complaints,
     is_sensitive_handler,
-    linked_actions,
     status_counts,
     timeline,
 )
@@ -32,6 +42,7 @@ from complaints.services import ComplaintError
 from complaints.views.public import file_response, too_large
 from complaints.workflow import WORKFLOW
 from qms.core.choices import Actor
+from qms.core.domain import errors_on, show_on_form
 from qms.core.net import client_ip
 
 INBOX_PAGE_SIZE = 50
@@ -79,19 +90,13 @@ class StaffReportView(UserPassesTestMixin, View):
                     channel="staff_form",
                 )
             except ComplaintError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                show_on_form(form, error)
             else:
                 return redirect("complaints:public-confirmation", token=submission.token)
         return render(request, self.template_name, {"form": form, "files_lost": bool(request.FILES)}, status=400)
 
 
 # --- Staff: the inboxes ------------------------------------------------------------------------------------
-def can_open_inbox(user) -> bool:
-    if user.has_perm("complaints.view_complaint") or is_sensitive_handler(user):
-        return True
-    return Complaint.objects.filter(assignee=user).exists() if user.is_authenticated else False
-
-
 class InboxView(UserPassesTestMixin, View):
     """The inbox: filters, a search ignoring case and accents, counts per status, overdue requests flagged.
     Sensitive requests never appear here."""
@@ -105,12 +110,12 @@ class InboxView(UserPassesTestMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         scope = inbox_complaints(request.user, sensitive=self.sensitive)
-        filterset = ComplaintFilterSet(request.GET or None, queryset=scope, request=request)
+        filterset = ComplaintFilterSet(request.GET or None, queryset=scope, request=request, scope=scope)
         queryset = filterset.qs if filterset.is_bound else scope
         # The counts follow every filter but the status one, so that each count says what a click would show.
         without_status = request.GET.copy()
         without_status.pop("status", None)
-        count_filter = ComplaintFilterSet(without_status or None, queryset=scope, request=request)
+        count_filter = ComplaintFilterSet(without_status or None, queryset=scope, request=request, scope=scope)
         counts = status_counts(count_filter.qs if count_filter.is_bound else scope)
         page = Paginator(queryset, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
@@ -127,7 +132,11 @@ class InboxView(UserPassesTestMixin, View):
                 "query_string": query.urlencode(),
                 "sensitive": self.sensitive,
                 "show_sensitive_link": not self.sensitive and is_sensitive_handler(request.user),
+                # An auditor with no grant yet is told so, rather than "no request matches these filters".
+                "nothing_granted": not page.object_list
+                and not has_complaint_scope(request.user, sensitive=self.sensitive),
                 "can_report": can_report_dysfunction(request.user),
+                "can_manage_templates": can_manage_reply_templates(request.user),
             },
         )
 
@@ -139,141 +148,191 @@ class SensitiveInboxView(InboxView):
 
 
 # --- Staff: the request page ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StaffAction:
+    """One thing staff do on a request: its form, the service it calls with the form's fields, what it says when
+    done, and either the status it moves to (checked by the workflow) or the rule of the services it obeys."""
+
+    form: type[forms.Form]
+    service: Callable[..., Any]
+    message: str
+    label: str
+    fields: tuple[str, ...] = ()
+    target: str | None = None
+    rule: str | None = None
+    # A step of the workflow, offered as a button; the rest goes under "More".
+    step: bool = False
+    danger: bool = False
+
+
+S = ComplaintStatus
+# action name → its form and service. The request page offers the actions the request's status allows now; the
+# services refuse the others with the same messages, whoever calls them.
+ACTIONS: dict[str, StaffAction] = {
+    "take-charge": StaffAction(
+        complaint_forms.TakeChargeForm,
+        services.complaint_take_charge,
+        _lazy("The request is taken in charge."),
+        _lazy("Take in charge"),
+        target=S.IN_PROGRESS,
+        step=True,
+    ),
+    "ask": StaffAction(
+        complaint_forms.QuestionForm,
+        services.complaint_ask_requester,
+        _lazy("The question was sent; the request waits for the requester."),
+        _lazy("Ask the requester"),
+        fields=("question",),
+        target=S.WAITING,
+        step=True,
+    ),
+    "answer": StaffAction(
+        complaint_forms.AnswerForm,
+        services.complaint_answer,
+        _lazy("The answer was sent."),
+        _lazy("Give the final answer"),
+        fields=("answer",),
+        target=S.ANSWERED,
+        step=True,
+    ),
+    "close": StaffAction(
+        complaint_forms.CloseForm,
+        services.complaint_close,
+        _lazy("The request is closed."),
+        _lazy("Close"),
+        fields=("resolution_summary",),
+        target=S.CLOSED,
+        step=True,
+    ),
+    "redirect": StaffAction(
+        complaint_forms.RedirectForm,
+        services.complaint_redirect,
+        _lazy("The request was redirected."),
+        _lazy("Redirect"),
+        fields=("body", "explanation"),
+        target=S.REDIRECTED,
+        step=True,
+    ),
+    "reject": StaffAction(
+        complaint_forms.RejectForm,
+        services.complaint_reject,
+        _lazy("The request was rejected."),
+        _lazy("Reject as inadmissible"),
+        fields=("reason",),
+        target=S.REJECTED,
+        step=True,
+        danger=True,
+    ),
+    "assign": StaffAction(
+        complaint_forms.AssignForm,
+        services.complaint_assign,
+        _lazy("The assignment was saved."),
+        _lazy("Assign"),
+        fields=("org_unit", "process", "assignee"),
+        rule="assign",
+    ),
+    "qualify": StaffAction(
+        complaint_forms.QualifyForm,
+        services.complaint_qualify,
+        _lazy("The qualification was saved."),
+        _lazy("Qualify"),
+        fields=("is_admissible", "is_founded", "severity", "root_cause"),
+        rule="qualify",
+    ),
+    "note": StaffAction(
+        complaint_forms.NoteForm,
+        services.complaint_add_note,
+        _lazy("The internal note was added."),
+        _lazy("Add an internal note"),
+        fields=("body",),
+    ),
+    "reply": StaffAction(
+        complaint_forms.ReplyForm,
+        services.complaint_reply,
+        _lazy("The reply was sent."),
+        _lazy("Send a public reply"),
+        fields=("body",),
+        rule="reply",
+    ),
+    "spam": StaffAction(
+        complaint_forms.SpamForm,
+        services.complaint_mark_spam,
+        _lazy("The request was marked as spam."),
+        _lazy("Mark as spam"),
+        fields=("note",),
+        target=S.SPAM,
+        danger=True,
+    ),
+    "duplicate": StaffAction(
+        complaint_forms.DuplicateForm,
+        services.complaint_mark_duplicate,
+        _lazy("The request was marked as a duplicate."),
+        _lazy("Mark as duplicate"),
+        fields=("original",),
+        target=S.DUPLICATE,
+    ),
+}
+
+
 def staff_moves(complaint: Complaint) -> set[str]:
     """The statuses staff may move ``complaint`` to from its current one (guards aside: forms supply them)."""
     return {move.target for move in WORKFLOW.moves if move.starts_from(complaint.status) and Actor.USER in move.actors}
 
 
-# action → (its form, the status it moves to, which staff must be able to reach now; None: no move)
-ACTIONS = {
-    "take-charge": (complaint_forms.TakeChargeForm, ComplaintStatus.IN_PROGRESS),
-    "ask": (complaint_forms.QuestionForm, ComplaintStatus.WAITING),
-    "answer": (complaint_forms.AnswerForm, ComplaintStatus.ANSWERED),
-    "close": (complaint_forms.CloseForm, ComplaintStatus.CLOSED),
-    "redirect": (complaint_forms.RedirectForm, ComplaintStatus.REDIRECTED),
-    "reject": (complaint_forms.RejectForm, ComplaintStatus.REJECTED),
-    "spam": (complaint_forms.SpamForm, ComplaintStatus.SPAM),
-    "duplicate": (complaint_forms.DuplicateForm, ComplaintStatus.DUPLICATE),
-    "assign": (complaint_forms.AssignForm, None),
-    "qualify": (complaint_forms.QualifyForm, None),
-    "note": (complaint_forms.NoteForm, None),
-    "reply": (complaint_forms.ReplyForm, None),
-    "action-create": (complaint_forms.CreateActionForm, None),
-    "action-link": (complaint_forms.LinkActionsForm, None),
-}
-
-
-def _build_form(action: str, complaint: Complaint, user, data=None):
-    form_class = ACTIONS[action][0]
-    kwargs = {"prefix": action}
-    if form_class in (complaint_forms.AssignForm, complaint_forms.QualifyForm):
-        kwargs["complaint"] = complaint
-    if form_class in (complaint_forms.DuplicateForm, complaint_forms.CreateActionForm, complaint_forms.LinkActionsForm):
-        kwargs.update(user=user, complaint=complaint)
-    return form_class(data, **kwargs)
-
-
 def available_actions(complaint: Complaint, user) -> list[str]:
+    """The actions ``user`` may take on ``complaint`` now: none unless they handle it; the moves the workflow
+    allows from its status, and the other actions whose rule (``services.refusal``) allows them."""
     if not can_handle(user, complaint):
         return []
     moves = staff_moves(complaint)
     found = []
-    for action, (_form, target) in ACTIONS.items():
-        if target is not None and target not in moves:
+    for name, action in ACTIONS.items():
+        if action.target is not None and action.target not in moves:
             continue
-        if action in ("assign", "qualify") and complaint.is_finished:
+        if action.rule is not None and services.refusal(complaint, action.rule):
             continue
-        if action == "reply" and not complaint.is_open:
-            continue
-        if action.startswith("action-") and complaint.status in EXCLUDED_FROM_FIGURES:
-            continue
-        found.append(action)
+        found.append(name)
     return found
 
 
-def _perform(action: str, complaint: Complaint, user, data: dict) -> str:
-    """Call the service of ``action``; return the success message."""
-    if action == "take-charge":
-        services.complaint_take_charge(complaint=complaint, by=user)
-        return _("The request is taken in charge.")
-    if action == "ask":
-        services.complaint_ask_requester(complaint=complaint, by=user, question=data["question"])
-        return _("The question was sent; the request waits for the requester.")
-    if action == "answer":
-        services.complaint_answer(complaint=complaint, by=user, answer=data["answer"])
-        return _("The answer was sent.")
-    if action == "close":
-        services.complaint_close(complaint=complaint, by=user, resolution_summary=data["resolution_summary"])
-        return _("The request is closed.")
-    if action == "redirect":
-        services.complaint_redirect(complaint=complaint, by=user, body=data["body"], explanation=data["explanation"])
-        return _("The request was redirected.")
-    if action == "reject":
-        services.complaint_reject(complaint=complaint, by=user, reason=data["reason"])
-        return _("The request was rejected.")
-    if action == "spam":
-        services.complaint_mark_spam(complaint=complaint, by=user, note=data.get("note", ""))
-        return _("The request was marked as spam.")
-    if action == "duplicate":
-        services.complaint_mark_duplicate(complaint=complaint, by=user, original=data["original"])
-        return _("The request was marked as a duplicate.")
-    if action == "assign":
-        services.complaint_assign(
-            complaint=complaint, by=user, org_unit=data["org_unit"], process=data["process"], assignee=data["assignee"]
-        )
-        return _("The assignment was saved.")
-    if action == "qualify":
-        services.complaint_qualify(
-            complaint=complaint,
-            by=user,
-            is_admissible=data["is_admissible"],
-            is_founded=data["is_founded"],
-            severity=data["severity"],
-            root_cause=data["root_cause"],
-        )
-        return _("The qualification was saved.")
-    if action == "note":
-        services.complaint_add_note(complaint=complaint, by=user, body=data["body"])
-        return _("The internal note was added.")
-    if action == "reply":
-        services.complaint_reply(complaint=complaint, by=user, body=data["body"])
-        return _("The reply was sent.")
-    if action == "action-create":
-        created = services.complaint_create_action(
-            complaint=complaint,
-            by=user,
-            title=data["title"],
-            description=data["description"],
-            plan=data["plan"],
-            kind=data["kind"],
-            owner=data["owner"],
-            deadline=data["deadline"],
-        )
-        return _("The action %(reference)s was created in “%(plan)s”.") % {
-            "reference": created.reference,
-            "plan": created.plan,
-        }
-    if action == "action-link":
-        count = services.complaint_link_actions(complaint=complaint, by=user, actions=data["actions"])
-        return ngettext("%(count)d action linked.", "%(count)d actions linked.", count) % {"count": count}
-    raise Http404
+def _build_form(name: str, complaint: Complaint, user, data=None):
+    form_class = ACTIONS[name].form
+    kwargs: dict[str, Any] = {"prefix": name}
+    if form_class in (complaint_forms.AssignForm, complaint_forms.DuplicateForm):
+        kwargs.update(user=user, complaint=complaint)
+    elif form_class is complaint_forms.QualifyForm:
+        kwargs["complaint"] = complaint
+    return form_class(data, **kwargs)
+
+
+def _perform(name: str, complaint: Complaint, user, data: dict) -> str:
+    """Call the service of action ``name`` with the form's fields; return the success message."""
+    action = ACTIONS[name]
+    action.service(complaint=complaint, by=user, **{field: data[field] for field in action.fields})
+    return str(action.message)
 
 
 def _detail_context(request: HttpRequest, complaint: Complaint, bound: dict | None = None) -> dict:
-    actions = available_actions(complaint, request.user)
-    forms = {action: _build_form(action, complaint, request.user) for action in actions}
-    forms.update(bound or {})
+    user = request.user
+    names = available_actions(complaint, user)
+    forms_by_name = {name: _build_form(name, complaint, user) for name in names}
+    forms_by_name.update(bound or {})
+    handling = [(name, ACTIONS[name], forms_by_name[name]) for name in names]
     return {
         "complaint": complaint,
-        "timeline": timeline(complaint),
-        "attachments": complaint.attachments.all(),
-        "can_handle": bool(actions),
-        "forms": forms,
-        "actions": actions,
+        "timeline": timeline(complaint, user),
+        "attachments": complaint.attachments.all() if can_see_attachments(user, complaint) else [],
+        "can_handle": bool(names),
+        "forms": forms_by_name,
+        "actions": names,
+        "handling": handling,
+        "steps": [item for item in handling if item[1].step],
+        "more": [item for item in handling if not item[1].step],
         "status_choices": ComplaintStatus,
         "message_kinds": MessageKind,
-        "show_ip": request.user.has_perm("complaints.view_complaint_ip"),
-        "linked_actions": linked_actions(complaint),
+        "show_requester": can_see_requester(user, complaint),
+        "show_ip": can_see_ip(user, complaint),
+        "open_action": request.GET.get("do") if request.GET.get("do") in names else None,
     }
 
 
@@ -305,12 +364,8 @@ class ComplaintActionView(View):
             return redirect(complaint)
         form = _build_form(action, complaint, request.user, request.POST)
         if form.is_valid():
-            try:
-                message = _perform(action, complaint, request.user, form.cleaned_data)
-            except ComplaintError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, message)
+            with errors_on(form):
+                messages.success(request, _perform(action, complaint, request.user, form.cleaned_data))
                 return redirect(complaint)
         complaint.refresh_from_db()
         context = _detail_context(request, complaint, {action: form})
@@ -319,11 +374,11 @@ class ComplaintActionView(View):
 
 
 class AttachmentView(View):
-    """An attachment, for staff who may see its request."""
+    """An attachment, for staff who may see its request and its files."""
 
     def get(self, request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
         complaint = complaint_visible_to(request.user, reference)
-        if complaint is None:
+        if complaint is None or not can_see_attachments(request.user, complaint):
             raise Http404
         attachment = complaint.attachments.filter(pk=attachment_id).first()
         if attachment is None:

@@ -12,6 +12,7 @@ from qms.core.models import (
     OrgUnit,
     Programme,
     SiteSettings,
+    SpentStamp,
     StatusChange,
     Teaching,
     User,
@@ -152,6 +153,27 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class AppSettingsAdmin(admin.ModelAdmin):
+    """The admin of an app's settings record (``qms.core.app_settings.AppSettings``): one record, changed, never
+    added twice nor deleted."""
+
+    list_display = ["__str__", "updated_at", "updated_by"]
+    list_filter = ["updated_at"]
+    search_fields = ["updated_by__username"]
+    list_select_related = ["updated_by"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def has_add_permission(self, request):
+        return not self.model.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(ClosureDay)
 class ClosureDayAdmin(admin.ModelAdmin):
     list_display = ["label", "start_date", "end_date", "days"]
@@ -159,3 +181,19 @@ class ClosureDayAdmin(admin.ModelAdmin):
     search_fields = ["label"]
     date_hierarchy = "start_date"
     ordering = ["-start_date"]
+
+
+@admin.register(SpentStamp)
+class SpentStampAdmin(admin.ModelAdmin):
+    """Read-only: the public forms write these rows, and remove them once expired."""
+
+    list_display = ["form", "key", "content_type", "object_id", "repeat_until", "expires_at"]
+    list_filter = ["form", "content_type"]
+    search_fields = ["key", "form"]
+    list_select_related = ["content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

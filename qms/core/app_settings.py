@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,10 @@ class AppSettings(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("A settings record cannot be deleted.")
+
+    def privacy_retention(self) -> list[str]:
+        """How long the app keeps personal data, as sentences for the privacy page (translated when called)."""
+        return []
 
     @classmethod
     def cache_key(cls) -> str:
@@ -112,9 +117,19 @@ class SettingsSection:
     order: int = 100
 
 
+def settings_models() -> list[type[AppSettings]]:
+    """The apps' settings records, each once, in the order of their sections."""
+    return list(dict.fromkeys(section.model for section in declared_sections()))
+
+
 def declared_sections() -> list[SettingsSection]:
     """Every app's sections (``<app>/app_settings.py: SECTIONS``), by order."""
     from qms.core.registry import declared
 
     sections = [section for _config, app_sections in declared("app_settings", "SECTIONS") for section in app_sections]
+    keys = [section.key for section in sections]
+    # Each section's key prefixes its fields and names it in the page's posts: "site" is the site's own.
+    clashing = sorted({key for key in keys if keys.count(key) > 1 or key == "site"})
+    if clashing:
+        raise ImproperlyConfigured(f"Settings sections declared twice (or named 'site'): {', '.join(clashing)}.")
     return sorted(sections, key=lambda section: section.order)

@@ -527,7 +527,7 @@ def print_accounts(stdout: TextIO) -> None:
         if person.username not in existing:
             continue
         if person.is_superuser:
-            role = "superuser"
+            role = "superuser (Django admin, with a second factor)"
         else:
             role = ", ".join(str(Role(r).label) for r in person.roles) or str(Role.STAFF.label)
         rows.append((person.username, role, person.title, DEMO_PASSWORD))

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from qms.core.models import ClosureDay, SiteSettings
+from qms.core.widgets import DateInput
 
 LOGO_MAX_BYTES = 1_048_576
 LOGO_CONTENT_TYPES = {"PNG", "JPEG", "WEBP"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class SiteSettingsForm(forms.ModelForm):
@@ -51,19 +45,11 @@ class SiteSettingsForm(forms.ModelForm):
             "accessibility_contact_email",
             "holidays_country",
             "holidays_subdivision",
-            "take_charge_deadline_days",
-            "answer_deadline_days",
-            "auto_close_after_days",
-            "reopen_window_days",
-            "retention_closed_months",
-            "retention_spam_days",
-            "sensitive_cases_contact",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "legal_notice": forms.Textarea(attrs={"rows": 4}),
             "dpo_address": forms.Textarea(attrs={"rows": 3}),
-            "sensitive_cases_contact": forms.Textarea(attrs={"rows": 3}),
             "accessibility_audit_date": DateInput(),
         }
 
@@ -85,9 +71,9 @@ class SiteSettingsForm(forms.ModelForm):
         country_field.choices = [("", _("Server's setting (%(code)s)") % {"code": settings.HOLIDAYS_COUNTRY})] + [
             choice for choice in country_field.choices if choice[0]
         ]
+        # The settings page wraps each section's form in its own <form> with its save button.
         self.helper = FormHelper()
-        self.helper.form_tag = True
-        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
                 _("Institution"),
@@ -117,21 +103,6 @@ class SiteSettingsForm(forms.ModelForm):
                     css_class="row",
                 ),
             ),
-            Fieldset(
-                _("Requests: deadlines and retention"),
-                Div(
-                    Div("take_charge_deadline_days", css_class="col-md-6"),
-                    Div("answer_deadline_days", css_class="col-md-6"),
-                    Div("auto_close_after_days", css_class="col-md-6"),
-                    Div("reopen_window_days", css_class="col-md-6"),
-                    Div("retention_closed_months", css_class="col-md-6"),
-                    Div("retention_spam_days", css_class="col-md-6"),
-                    css_class="row",
-                ),
-                "sensitive_cases_contact",
-            ),
-            HTML("<hr>"),
-            Submit("save", _("Save the settings")),
         )
 
     def clean_logo(self):

@@ -65,6 +65,18 @@ class RedactTokensFilter(logging.Filter):
         return True
 
 
+class OneLineRefusalFilter(logging.Filter):
+    """A refused access (403) is an ordinary event, not a bug: django.request logs it on one line, without the
+    traceback of the PermissionDenied that produced it. Errors (5xx) keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+            record.stack_info = None
+        return True
+
+
 def json_formatter_config() -> dict:
     """The JSON formatter of settings.LOGGING: one object a line, ISO 8601 time, level and logger names."""
     from pythonjsonlogger.core import RESERVED_ATTRS

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, _user_has_module_perms, _user_has_perm
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -42,6 +42,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    # Django grants an active superuser everything, before asking the backends; here only in a session verified
+    # with a second factor (qms.core.backends), so that a password alone never opens the back office.
+    def has_perm(self, perm, obj=None) -> bool:
+        from qms.core.backends import has_superuser_powers
+
+        if self.is_superuser and not has_superuser_powers(self):
+            return self.is_active and _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        from qms.core.backends import has_superuser_powers
+
+        if self.is_superuser and not has_superuser_powers(self):
+            return self.is_active and _user_has_module_perms(self, app_label)
+        return super().has_module_perms(app_label)
 
 
 class OrgUnit(models.Model):
@@ -384,35 +400,6 @@ class SiteSettings(models.Model):
         choices=[(country.label, HOLIDAY_SUBDIVISIONS[country]) for country in HolidayCountry],
         help_text=_("Alsace and Moselle add Good Friday and 26 December."),
     )
-    # Requests (complaints, suggestions …)
-    take_charge_deadline_days = models.PositiveSmallIntegerField(
-        _("take-charge deadline (working days)"), default=2, validators=[MinValueValidator(1)]
-    )
-    answer_deadline_days = models.PositiveSmallIntegerField(
-        _("answer deadline (working days)"), default=15, validators=[MinValueValidator(1)]
-    )
-    auto_close_after_days = models.PositiveSmallIntegerField(
-        _("quiet period before automatic closing (days)"),
-        default=10,
-        validators=[MinValueValidator(1)],
-        help_text=_("An answered request with no news from its requester is closed after this many days."),
-    )
-    reopen_window_days = models.PositiveSmallIntegerField(
-        _("period to reopen after the answer (days)"),
-        default=30,
-        help_text=_("The requester may add information and reopen the request during this period."),
-    )
-    retention_closed_months = models.PositiveSmallIntegerField(
-        _("retention of closed requests (months)"), default=24, validators=[MinValueValidator(1)]
-    )
-    retention_spam_days = models.PositiveSmallIntegerField(
-        _("retention of spam (days)"), default=30, validators=[MinValueValidator(1)]
-    )
-    sensitive_cases_contact = models.TextField(
-        _("contacts for sensitive reports"),
-        blank=True,
-        help_text=_("The listening cell for harassment, discrimination and sexual and gender-based violence."),
-    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -564,3 +551,29 @@ def _configuration_changed(sender, **kwargs) -> None:
     from qms.core import config_cache
 
     config_cache.bump()
+
+
+class SpentStamp(models.Model):
+    """A fill-time stamp of a public form, spent by the submission it carried (qms.core.public).
+
+    The row says only that the stamp is spent: its key is a hash of the stamp, and its times derive from when the
+    form was shown and from the repeat window, never from when it was sent. ``fingerprint`` and the object are
+    set only when the view wants an identical submission answered with what the first one created."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    form = models.CharField(_("form"), max_length=100)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, db_index=True)
+    repeat_until = models.DateTimeField(_("identical submissions answered until"), null=True, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("type of what it created"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    object_id = models.PositiveBigIntegerField(_("id of what it created"), null=True, blank=True)
+    created = GenericForeignKey("content_type", "object_id")
+    expires_at = models.DateTimeField(_("kept until"), db_index=True)
+
+    class Meta:
+        verbose_name = _("spent form stamp")
+        verbose_name_plural = _("spent form stamps")
+
+    def __str__(self) -> str:
+        return f"{self.form} {self.key[:12]}"

@@ -12,6 +12,8 @@ Each installed app of the project may hold a small module per concern; core find
                        "Paramètres" page, each editing a singleton record of the app's own.
 ``<app>/dependencies.py``  ``MAY_IMPORT``: the project packages the app may import (the architecture test reads
                        it; an app absent from every other app's list is never imported by them).
+``<app>/access.py``    ``OPEN_TO_SIGNED_IN``: URL names of the app's pages open to every signed-in person, whatever
+                       their roles (``qms.core.access``); every other back-office page refuses a user without one.
 =====================  ===========================================================================================
 
 Object-level registries (sources of actions, object panels, metrics, stored-report kinds) are filled by
@@ -22,25 +24,32 @@ explicit ``register(...)`` calls in ``AppConfig.ready()``: see ``qms.core.source
 from __future__ import annotations
 
 import importlib
+import sys
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 
 from django.apps import AppConfig, apps
 
-CONCERNS = ("roles", "menu", "schedule", "app_settings", "dependencies")
+CONCERNS = ("roles", "menu", "schedule", "app_settings", "dependencies", "access")
 
 
 def project_apps() -> list[AppConfig]:
-    """The installed apps that belong to the project (not Django's, not third parties')."""
-    from django.conf import settings
+    """The installed apps that belong to the project: every app not installed as a library (Django's own and
+    third parties' live in the interpreter's or the virtual environment's directories)."""
+    roots = _library_roots()
+    return [config for config in apps.get_app_configs() if _is_project_path(Path(config.path).resolve(), roots)]
 
-    root = Path(settings.BASE_DIR).resolve()
-    return [config for config in apps.get_app_configs() if _is_project_path(Path(config.path).resolve(), root)]
+
+def _library_roots() -> tuple[Path, ...]:
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    return tuple(Path(prefix).resolve() for prefix in prefixes)
 
 
-def _is_project_path(path: Path, root: Path) -> bool:
-    return path.is_relative_to(root) and not {"site-packages", ".venv"} & set(path.relative_to(root).parts)
+def _is_project_path(path: Path, library_roots: tuple[Path, ...]) -> bool:
+    if {"site-packages", "dist-packages"} & set(path.parts):
+        return False
+    return not any(path.is_relative_to(root) for root in library_roots)
 
 
 def _import_optional(module_name: str) -> ModuleType | None:

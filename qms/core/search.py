@@ -105,8 +105,9 @@ def search(queryset: models.QuerySet, text: str, fields: Iterable[str]) -> model
 
 # --- Scopes of the people picker ---------------------------------------------------------------------------------
 # A form says which people its picker offers ("assignable to request X"); the browser carries that choice to the
-# search endpoint as a signed token, so that a client cannot widen it; the endpoint asks the scope's resolver again
-# whether the user may use it, and for which people.
+# search endpoint as a signed token, bound to the person it was issued to, so that a client can neither widen it
+# nor hand it to someone else; the endpoint asks the scope's resolver again whether the user may use it, and for
+# which people. There is no search without a scope: the people search is no staff directory.
 
 _SCOPE_SALT = "qms.core.people-picker-scope"
 
@@ -128,15 +129,22 @@ def register_user_scope(name: str, resolve: Callable[[object, str], models.Query
     USER_SCOPES[name] = UserScope(name, resolve)
 
 
-def sign_scope(name: str, argument: str = "") -> str:
-    """The token a form passes to the people search for scope ``name`` (and its argument, such as a reference)."""
+def _user_key(user) -> int | None:
+    return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+
+
+def sign_scope(name: str, argument: str = "", *, user) -> str:
+    """The token a form passes to the people search for scope ``name`` (and its argument, such as a reference),
+    valid for ``user`` alone."""
     if name not in USER_SCOPES:
         raise KeyError(name)
-    return signing.dumps([name, str(argument)], salt=_SCOPE_SALT, compress=True)
+    return signing.dumps([name, str(argument), _user_key(user)], salt=_SCOPE_SALT, compress=True)
 
 
-def read_scope(token: str) -> tuple[UserScope, str]:
-    """The scope and argument of a signed token. Raises ``signing.BadSignature`` for a forged or altered token,
-    ``KeyError`` for an unknown scope."""
-    name, argument = signing.loads(token, salt=_SCOPE_SALT)
+def read_scope(token: str, *, user) -> tuple[UserScope, str]:
+    """The scope and argument of a signed token presented by ``user``. Raises ``signing.BadSignature`` for a
+    forged or altered token, or one issued to someone else; ``KeyError`` for an unknown scope."""
+    name, argument, owner = signing.loads(token, salt=_SCOPE_SALT)
+    if owner is None or owner != _user_key(user):
+        raise signing.BadSignature("This scope was issued to someone else.")
     return USER_SCOPES[name], argument

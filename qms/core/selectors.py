@@ -35,10 +35,10 @@ def role_names(user) -> frozenset[str]:
 
 
 def has_role(user, *roles: str) -> bool:
+    """Whether ``user`` belongs to one of the role groups. A superuser holds no role of their own: the flag
+    opens the Django admin (with a second factor), not the back office."""
     if user is None or not user.is_authenticated:
         return False
-    if user.is_superuser and Role.QUALITY_MANAGER in roles:
-        return True
     return bool(role_names(user) & set(roles))
 
 
@@ -99,26 +99,49 @@ def scope_q(
     model: type[models.Model],
     *,
     unit_field: str | None = "org_unit",
+    unit_fields: Iterable[str] | None = None,
     owner_fields: Iterable[str] = (),
     unit_roles: Iterable[str] | None = None,
+    unit_perm: str | None = None,
+    grants_through: dict[str, type[models.Model]] | None = None,
+    extra: Q | None = None,
 ) -> Q | None:
-    """A filter for the ``model`` rows that ``user`` may see, or None when they may see them all.
+    """The one filter of "who sees what": the ``model`` rows that ``user`` may see, or None when they may see
+    them all (quality managers and directors).
 
-    Rows are in scope when their unit is one of the user's units (or a sub-unit), when the user owns them
-    through one of ``owner_fields``, or when the user holds a current access grant to them.
+    A row is in scope when
+    - its unit (``unit_field``, or any of ``unit_fields``) is one of the user's units or a sub-unit, counting
+      only the memberships of ``unit_roles`` when given, and only when the user holds ``unit_perm`` when given;
+    - or the user owns it through one of ``owner_fields`` (``"owner"``, ``"plan__owner"`` …);
+    - or the user holds a current access grant to it, or to the object it hangs from through one of
+      ``grants_through`` (``{"plan": ActionPlan}``: a grant on a plan opens its actions);
+    - or it matches ``extra``, the app's own further rule (the actions answering a source the user was granted).
+
+    Apps add their own rules on top, never beside it: the helpdesk keeps sensitive requests for the
+    sensitive-cases group whatever this filter says.
     """
     if sees_everything(user):
         return None
     query = Q(pk__in=[])
-    if unit_field:
+    if user is None or not user.is_authenticated:
+        return query
+    fields = list(unit_fields) if unit_fields is not None else ([unit_field] if unit_field else [])
+    if fields and (unit_perm is None or user.has_perm(unit_perm)):
         unit_ids = units_in_scope(user, unit_roles)
         if unit_ids:
-            query |= Q(**{f"{unit_field}__in": unit_ids})
+            for field in fields:
+                query |= Q(**{f"{field}__in": unit_ids})
     for owner_field in owner_fields:
         query |= Q(**{owner_field: user})
     grants = granted_ids(user, model)
     if grants:
         query |= Q(pk__in=grants)
+    for path, related_model in (grants_through or {}).items():
+        related = granted_ids(user, related_model)
+        if related:
+            query |= Q(**{f"{path}__in": related})
+    if extra is not None:
+        query |= extra
     return query
 
 
@@ -128,6 +151,20 @@ def narrow_to_scope(queryset: models.QuerySet, user, **kwargs) -> models.QuerySe
         return queryset.none()
     query = scope_q(user, queryset.model, **kwargs)
     return queryset if query is None else queryset.filter(query).distinct()
+
+
+def has_scope(user, model: type[models.Model], **kwargs) -> bool:
+    """Whether anything at all was opened to ``user`` for ``model``: everything, a unit, or a grant (an auditor
+    with no grant yet has none). Ownership is not counted: it is seen on the rows themselves."""
+    if sees_everything(user):
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    unit_perm = kwargs.get("unit_perm")
+    if (unit_perm is None or user.has_perm(unit_perm)) and units_in_scope(user, kwargs.get("unit_roles")):
+        return True
+    models_granted = [model, *(kwargs.get("grants_through") or {}).values()]
+    return any(granted_ids(user, granted) for granted in models_granted)
 
 
 def role_holders(unit: OrgUnit | None, role: str, *, inherit: bool = True) -> models.QuerySet[User]:
@@ -160,11 +197,11 @@ _PEOPLE_ORDER = ("last_name", "first_name", "username")
 def holds_back_office_role(user) -> bool:
     """Whether ``user`` works in the back office (holds one of the roles): who may look people up.
 
-    ``is_staff`` does not count: it only opens the Django admin.
+    ``is_staff`` and ``is_superuser`` do not count: they only open the Django admin.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or has_role(user, *Role.values)
+    return has_role(user, *Role.values)
 
 
 def active_people() -> models.QuerySet[User]:
@@ -173,9 +210,25 @@ def active_people() -> models.QuerySet[User]:
 
 
 def search_users(queryset: models.QuerySet[User], text: str) -> models.QuerySet[User]:
-    """``queryset`` narrowed to the people whose name, username or email contains every word of ``text``,
-    whatever the case and the accents."""
-    return search(queryset, text, ("first_name", "last_name", "username", "email")).order_by(*_PEOPLE_ORDER)
+    """``queryset`` narrowed to the people whose name or username contains every word of ``text``, whatever the
+    case and the accents. Not their email: a picker is no way to learn who has which address."""
+    return search(queryset, text, ("first_name", "last_name", "username")).order_by(*_PEOPLE_ORDER)
+
+
+def with_units(queryset: models.QuerySet[User]) -> models.QuerySet[User]:
+    """``queryset`` with each person's memberships and units fetched in one more query (for ``unit_label``)."""
+    return queryset.prefetch_related(
+        models.Prefetch("memberships", queryset=Membership.objects.select_related("org_unit").order_by("pk"))
+    )
+
+
+def unit_label(user: User) -> str:
+    """The units a person belongs to, as a picker shows them beside the name (prefetch with ``with_units``)."""
+    names: list[str] = []
+    for membership in user.memberships.all():
+        if membership.org_unit.name not in names:
+            names.append(membership.org_unit.name)
+    return ", ".join(names[:2]) + (" …" if len(names) > 2 else "")
 
 
 def users_matching_exactly(queryset: models.QuerySet[User], text: str) -> models.QuerySet[User]:

@@ -1,4 +1,4 @@
-"""Back-office pages of the site settings and of the closure days (quality manager)."""
+"""Back-office pages of the settings (the site's and each app's section) and of the closure days."""
 
 from __future__ import annotations
 
@@ -6,49 +6,105 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseRedirect
-from django.urls import reverse, reverse_lazy
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
+from qms.core.app_settings import SettingsSection, declared_sections
 from qms.core.calendar import WorkingCalendar
 from qms.core.forms import ClosureDayForm, SiteSettingsForm
 from qms.core.models import ClosureDay, SiteSettings
 from qms.core.services import log_activity
 
+# The site's own section: what is institution-wide. The apps' sections follow it, in their order.
+SITE_SECTION = SettingsSection(
+    key="site",
+    label=gettext_lazy("Institution and site"),
+    model=SiteSettings,
+    form_class=SiteSettingsForm,
+    permission="core.change_sitesettings",
+    order=0,
+)
 
-class SiteSettingsView(PermissionRequiredMixin, UpdateView):
-    """Edit the site settings (one record)."""
 
-    permission_required = "core.change_sitesettings"
-    raise_exception = True
-    form_class = SiteSettingsForm
+def all_sections() -> list[SettingsSection]:
+    return [SITE_SECTION, *declared_sections()]
+
+
+def may_edit_settings(user) -> bool:
+    """Whether ``user`` may change at least one section of the settings page (the menu's check)."""
+    return bool(user is not None and user.is_authenticated and editable_sections(user))
+
+
+def editable_sections(user) -> list[SettingsSection]:
+    return [section for section in all_sections() if user.has_perm(section.permission)]
+
+
+class SiteSettingsView(View):
+    """The "Paramètres" page: the site's section, then one section per app (``<app>/app_settings.py``).
+
+    Each section is its own form with its own save button: a save validates and writes that section's record
+    alone, so it never touches what the other sections hold, and is logged. A user sees the sections whose
+    permission they hold; with none, the page refuses them.
+    """
+
     template_name = "core/settings.html"
-    success_url = reverse_lazy("core:site-settings")
+    invalid_status = 200  # as the other back-office edit pages (Django's default)
 
-    def get_object(self, queryset=None) -> SiteSettings:
-        return SiteSettings.load()
+    def dispatch(self, request, *args, **kwargs):
+        self.sections = editable_sections(request.user)
+        if not self.sections:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["effective"] = SiteSettings.get()
-        return context
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        return self.render_sections()
 
-    def form_valid(self, form: SiteSettingsForm):
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        key = request.POST.get("section", SITE_SECTION.key)
+        section = next((section for section in all_sections() if section.key == key), None)
+        if section is None:
+            return HttpResponseBadRequest(_("Unknown settings section."))
+        if section not in self.sections:
+            raise PermissionDenied
+        form = self.make_form(section, data=request.POST, files=request.FILES)
+        if not form.is_valid():
+            return self.render_sections(bound=form, bound_key=key, status=self.invalid_status)
         with transaction.atomic():
-            form.instance.updated_by = self.request.user
-            self.object = form.save()
+            form.instance.updated_by = request.user
+            saved = form.save()
             log_activity(
-                obj=self.object,
-                verb="site_settings.updated",
-                by=self.request.user,
-                details={"fields": form.changed_data},
+                obj=saved,
+                verb=f"{section.key}_settings.updated",
+                by=request.user,
+                details={"section": section.key, "fields": form.changed_data},
             )
-        messages.success(self.request, _("The site settings have been saved."))
-        return HttpResponseRedirect(self.get_success_url())
+        messages.success(request, _("The settings “%(section)s” have been saved.") % {"section": section.label})
+        return HttpResponseRedirect(f"{reverse('core:site-settings')}#settings-{section.key}")
+
+    @staticmethod
+    def make_form(section: SettingsSection, **kwargs):
+        # The site's fields keep their plain names; an app's carry its key, so that two sections never clash.
+        prefix = None if section is SITE_SECTION else section.key
+        return section.form_class(instance=section.model.load(), prefix=prefix, **kwargs)
+
+    def render_sections(self, *, bound=None, bound_key: str = "", status: int = 200) -> HttpResponse:
+        blocks = [
+            (section, bound if section.key == bound_key else self.make_form(section)) for section in self.sections
+        ]
+        context = {
+            "sections": blocks,
+            "form": bound if bound is not None else blocks[0][1],
+            "effective": SiteSettings.get() if SITE_SECTION in self.sections else None,
+        }
+        return render(self.request, self.template_name, context, status=status)
 
 
 def _year_param(value: str | None) -> int:

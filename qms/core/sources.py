@@ -14,10 +14,28 @@ app. Each app registers its source models in ``AppConfig.ready()``::
         default_unit=lambda risk: risk.process.org_unit,     # whose plan receives its actions by default
         is_sensitive=lambda risk: False,
         granted_ids=None,                                    # see below
+        can_attach=None,                                     # see below
+        refuse_actions=None,                                 # see below
+        default_process=lambda risk: risk.process,           # the process its actions concern, if any
     )
 
 ``granted_ids(user) -> Iterable[int] | None``, when given, names the source objects through which ``user``
-may read the actions that answer them (an auditor's grant on an audit opens its findings' actions).
+may read the actions that answer them (an auditor's grant on an audit opens its findings' actions). It may
+return a ``values_list`` queryset: it is then used as a subquery.
+
+``can_attach(user, obj) -> bool``, when given, says whether ``user`` may create actions answering ``obj`` or
+link existing ones to it (the helpdesk: whoever handles the request); by default, whoever may open it.
+Action-plan rights are checked on top by the action plans.
+
+``refuse_actions(obj) -> str | None``, when given, is the source's own rule: a translated reason why no action
+may answer ``obj`` now (a request marked as spam), or None. The action plans' services enforce it.
+
+A sensitive source is never shown, not even by its reference, to a viewer who may not open it: ``describe``
+marks it ``hidden``, and pages leave it out.
+
+Action plans open their "create or link actions" page for any registered source at
+``reverse("actionplans:source-actions", args=[sources.key(obj), obj.pk])``, and render an "Actions" panel
+on the source's page (``{% load panels %}{% object_panels obj %}``).
 """
 
 from __future__ import annotations
@@ -49,10 +67,29 @@ class SourceType:
     default_unit: Callable[[models.Model], object] = _no_unit
     granted_ids: Callable[[object], Iterable[int]] | None = None
     verbose_name: str | None = None
+    can_attach: Callable[[object, models.Model], bool] | None = None
+    refuse_actions: Callable[[models.Model], str | None] | None = None
+    # The process its actions concern by default (a ``processes.Process``), when the source knows one.
+    default_process: Callable[[models.Model], object] | None = None
 
     @property
     def name(self) -> str:
         return self.verbose_name or str(self.model._meta.verbose_name)
+
+    @property
+    def key(self) -> str:
+        return self.model._meta.label_lower
+
+    def may_attach(self, user, obj: models.Model) -> bool:
+        """Whether ``user`` may create or link actions for ``obj`` (action-plan rights aside)."""
+        if user is None or not user.is_authenticated:
+            return False
+        check = self.can_attach or self.can_open
+        return bool(check(user, obj))
+
+    def refusal(self, obj: models.Model) -> str | None:
+        """Why no action may answer ``obj`` now, or None."""
+        return self.refuse_actions(obj) if self.refuse_actions else None
 
 
 @dataclass(frozen=True)
@@ -63,6 +100,8 @@ class SourceDescription:
     url: str | None
     sensitive: bool
     kind: str
+    # A sensitive source the viewer may not open: not to be shown at all.
+    hidden: bool = False
 
 
 _REGISTRY: dict[str, SourceType] = {}
@@ -70,6 +109,16 @@ _REGISTRY: dict[str, SourceType] = {}
 
 def _key(model_or_obj) -> str:
     return model_or_obj._meta.label_lower
+
+
+def key(model_or_obj) -> str:
+    """The key of a source model in URLs and logs: its ``app_label.model_name``."""
+    return _key(model_or_obj)
+
+
+def get_by_key(source_key: str) -> SourceType | None:
+    """The declaration registered under ``source_key`` (``"complaints.complaint"``), or None."""
+    return _REGISTRY.get((source_key or "").lower())
 
 
 def register(model: type[models.Model], **kwargs) -> SourceType:
@@ -105,7 +154,12 @@ def describe(obj, user) -> SourceDescription:
     source_type = get(obj)
     if source_type is None:
         return SourceDescription(text=str(obj), url=None, sensitive=False, kind=str(obj._meta.verbose_name))
-    may_open = bool(user is not None and source_type.can_open(user, obj))
+    may_open = bool(user is not None and user.is_authenticated and source_type.can_open(user, obj))
+    sensitive = bool(source_type.is_sensitive(obj))
+    if sensitive and not may_open:
+        return SourceDescription(
+            text=str(_("A confidential source")), url=None, sensitive=True, kind=source_type.name, hidden=True
+        )
     url = None
     if may_open:
         get_url = getattr(obj, "get_absolute_url", None)
@@ -113,7 +167,7 @@ def describe(obj, user) -> SourceDescription:
     return SourceDescription(
         text=source_type.label(obj) if may_open else source_type.reference(obj),
         url=url,
-        sensitive=source_type.is_sensitive(obj),
+        sensitive=sensitive,
         kind=source_type.name,
     )
 

@@ -13,12 +13,21 @@ import secrets
 
 TOKEN_BYTES = 32  # 256 bits, above the 128-bit floor
 HASH_LENGTH = 64
+# What a token typed or pasted may look like (43 URL-safe characters today, with room to grow): anything else is
+# refused before the database is asked.
+TOKEN_MIN_LENGTH, TOKEN_MAX_LENGTH = 40, 64
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def make_token() -> tuple[str, str]:
     """Return ``(token, token_hash)``: give the token to its holder, store the hash."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     return token, hash_token(token)
+
+
+def looks_like_token(token: str) -> bool:
+    """Whether ``token`` has the length and the characters of a token."""
+    return TOKEN_MIN_LENGTH <= len(token or "") <= TOKEN_MAX_LENGTH and set(token) <= _TOKEN_CHARS
 
 
 def hash_token(token: str) -> str:

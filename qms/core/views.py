@@ -13,15 +13,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView, TemplateView
 
+from qms.core.app_settings import settings_models
 from qms.core.models import SiteSettings
 from qms.core.navigation import nav_items
+from qms.core.public import too_many_requests
 from qms.core.search import SEARCH_LIMIT, read_scope, search_terms
-from qms.core.selectors import active_people, holds_back_office_role, search_users
+from qms.core.selectors import holds_back_office_role, search_users, unit_label, with_units
 
 # The accessibility statement (déclaration d'accessibilité, RGAA). The compliance level, the audit and the contact
 # come from the site settings that the quality manager edits; the level also shows in every page's footer, as the
@@ -83,8 +84,11 @@ def legal(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def privacy(request: HttpRequest) -> HttpResponse:
-    """The personal-data page (données personnelles): controller, DPO, purposes, legal basis, retention, rights."""
-    return render(request, "core/privacy.html", {"site": SiteSettings.get()})
+    """The personal-data page (données personnelles): controller, DPO, purposes, legal basis, retention, rights.
+
+    Each app's settings record tells how long the app keeps personal data (``AppSettings.privacy_retention``)."""
+    retention = [line for model in settings_models() for line in model.get().privacy_retention()]
+    return render(request, "core/privacy.html", {"site": SiteSettings.get(), "app_retention": retention})
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -100,12 +104,7 @@ class PasswordLoginRedirectView(RedirectView):
 @login_not_required
 def ratelimited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Shown when a rate limit is exceeded (django-ratelimit's RATELIMIT_VIEW)."""
-    return render(
-        request,
-        "429.html",
-        {"message": _("Too many attempts from your connection. Please wait a few minutes and try again.")},
-        status=429,
-    )
+    return too_many_requests(request)
 
 
 def _check_database() -> tuple[bool, str]:
@@ -172,31 +171,31 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @method_decorator(never_cache, name="dispatch")
 class UserSearchView(View):
-    """People matching ``q`` (name, username, email; any case, any accents), at most SEARCH_LIMIT, as JSON for
-    static/js/autocomplete.js. Back-office users only. A signed ``scope`` (qms.core.search.sign_scope) narrows
-    the people to what the form offers, such as the sensitive-cases group for a sensitive request; its resolver
-    checks again that the user may use it. A forged scope is refused (400), a forbidden one too (403)."""
+    """People matching ``q`` (name or username; any case, any accents), at most SEARCH_LIMIT, as JSON for
+    static/js/autocomplete.js: each with their name and unit, nothing more. Only within a signed ``scope``
+    (qms.core.search.sign_scope) issued to the user asking, naming the people a form of theirs offers (such as
+    the sensitive-cases group for a sensitive request); its resolver checks again that the user may use it. No
+    scope, a forged one or one issued to someone else is refused (400), a forbidden one too (403)."""
 
     http_method_names = ["get"]
 
     def get(self, request: HttpRequest) -> HttpResponse:
         token = request.GET.get("scope", "")
-        if token:
-            try:
-                scope, argument = read_scope(token)
-            except (signing.BadSignature, KeyError, ValueError, TypeError):
-                return JsonResponse({"error": "bad scope"}, status=400)
-            people = scope.resolve(request.user, argument)
-        else:
-            people = active_people() if holds_back_office_role(request.user) else None
+        if not token:
+            return JsonResponse({"error": "no scope"}, status=400)
+        try:
+            scope, argument = read_scope(token, user=request.user)
+        except (signing.BadSignature, KeyError, ValueError, TypeError):
+            return JsonResponse({"error": "bad scope"}, status=400)
+        people = scope.resolve(request.user, argument) if holds_back_office_role(request.user) else None
         if people is None:
             raise PermissionDenied
         text = request.GET.get("q", "")[:200]
-        found = list(search_users(people, text)[: SEARCH_LIMIT + 1]) if search_terms(text) else []
+        found = list(with_units(search_users(people, text))[: SEARCH_LIMIT + 1]) if search_terms(text) else []
         return JsonResponse(
             {
                 "results": [
-                    {"id": str(person.pk), "text": str(person), "detail": person.email or person.username}
+                    {"id": str(person.pk), "text": str(person), "detail": unit_label(person)}
                     for person in found[:SEARCH_LIMIT]
                 ],
                 "more": len(found) > SEARCH_LIMIT,

@@ -1,4 +1,5 @@
-"""The one picker for long lists (people, actions): an accessible autocomplete in place of a <select> of thousands.
+"""Widgets shared by every app: the date input, and the one picker for long lists (people, actions), an
+accessible autocomplete in place of a <select> of thousands.
 
 ``Autocomplete`` (ModelChoiceField) and ``AutocompleteMultiple`` (ModelMultipleChoiceField) render only the
 selected option(s) on the server, never the whole queryset. static/js/autocomplete.js turns the text box next to
@@ -30,6 +31,16 @@ SEARCH_SUFFIX = "_search"
 MAX_TYPED = 20
 
 Finder = Callable[[models.QuerySet, str], models.QuerySet]
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (``<input type="date">``), which reads and writes ISO dates whatever the
+    language of the page."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class Autocomplete(forms.Select):
@@ -209,15 +220,24 @@ class AutocompleteMultiple(Autocomplete, forms.SelectMultiple):
         return False
 
 
-def user_picker(*, scope: str = "", argument: str = "", multiple: bool = False, **kwargs) -> Autocomplete:
-    """The people picker, searching "core:user-search"; ``scope`` (a name given to
-    ``qms.core.search.register_user_scope``) and its ``argument`` narrow what the search offers, signed."""
-    params = {"scope": sign_scope(scope, argument)} if scope else {}
+def user_picker(*, scope: str, user, argument: str = "", multiple: bool = False, **kwargs) -> Autocomplete:
+    """The people picker, searching "core:user-search" within ``scope`` (a name given to
+    ``qms.core.search.register_user_scope``) and its ``argument``: a token signed for ``user``, the person the
+    form is shown to. The search answers names and units only; the field's queryset still decides what is
+    accepted."""
+    params = {"scope": sign_scope(scope, argument, user=user)}
     widget_class = AutocompleteMultiple if multiple else Autocomplete
-    kwargs.setdefault("placeholder", _("Type a name, a username or an email address"))
+    kwargs.setdefault("placeholder", _("Type a name or a username"))
     kwargs.setdefault(
         "hint", _("Type at least two letters, then choose in the list; or type a username or an email address.")
     )
     return widget_class(
         url="core:user-search", params=params, find=search_users, exact=users_matching_exactly, **kwargs
     )
+
+
+def set_user_picker(field: forms.ModelChoiceField, **kwargs) -> None:
+    """Give ``field`` a people picker (see ``user_picker``), keeping the field's choices and requiredness."""
+    field.widget = user_picker(multiple=isinstance(field, forms.ModelMultipleChoiceField), **kwargs)
+    field.widget.choices = field.choices
+    field.widget.is_required = field.required

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.core.choices import Actor
+from qms.core.domain import DomainError
 from qms.core.models import StatusChange
 
 # A guard returns None when the move may go ahead, or a translated message saying why it may not.
@@ -27,12 +28,11 @@ Guard = Callable[..., "str | None"]
 ANY = "*"
 
 
-class TransitionError(Exception):
+class TransitionError(DomainError):
     """A move that the table does not allow, or whose guard refused it. ``str(error)`` is translated."""
 
     def __init__(self, message: str, *, from_status: str = "", to_status: str = ""):
         super().__init__(message)
-        self.message = message
         self.from_status = from_status
         self.to_status = to_status
 

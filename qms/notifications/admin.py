@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from qms.notifications.choices import OUTBOX_STATE_BADGES
 from qms.notifications.models import OutboxEmail
+from qms.notifications.selectors import outbox_visible_to
 from qms.notifications.services import give_up, retry_now
 
 HIDDEN_SECRET = _("Hidden until sent: it carries a secret link, and is wiped once sent.")
@@ -28,7 +29,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "sent_at",
     )
-    list_filter = ("state", "queue", "kind", "language", "contains_secret")
+    list_filter = ("state", "queue", "kind", "language", "contains_secret", "is_sensitive")
     search_fields = ("recipient_email", "subject", "=message_id", "=dedup_key")
     list_select_related = ("recipient_user",)
     date_hierarchy = "created_at"
@@ -50,10 +51,15 @@ class OutboxEmailAdmin(admin.ModelAdmin):
                     "sent_at",
                     "contains_secret",
                     "wiped_at",
+                    "is_sensitive",
                 )
             },
         ),
     )
+
+    def get_queryset(self, request):
+        # Emails about a sensitive case are for the sensitive-cases group alone, superusers included.
+        return outbox_visible_to(request.user, super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
         return [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]

@@ -82,6 +82,12 @@ class OutboxEmail(models.Model):
         _("contains a secret link"), default=False, help_text=_("The body is wiped once the email is sent.")
     )
     wiped_at = models.DateTimeField(_("body wiped at"), null=True, blank=True)
+    is_sensitive = models.BooleanField(
+        _("about a sensitive case"),
+        default=False,
+        db_index=True,
+        help_text=_("Shown only to the group that handles sensitive cases."),
+    )
 
     class Meta:
         verbose_name = _("outgoing email")
@@ -102,10 +108,6 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_email or '—'} ({self.get_state_display()})"
-
-    @property
-    def is_urgent(self) -> bool:
-        return self.queue == OutboxQueue.URGENT
 
     @property
     def is_pending(self) -> bool:

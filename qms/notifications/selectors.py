@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from qms.core.choices import Role
 from qms.core.models import OrgUnit, User
-from qms.core.selectors import role_holders, users_with_role
+from qms.core.selectors import has_role, role_holders, users_with_role
 from qms.notifications.choices import OutboxState
 from qms.notifications.models import OutboxEmail
 
@@ -61,6 +61,15 @@ def emails_about(obj: models.Model) -> models.QuerySet[OutboxEmail]:
         .select_related("recipient_user")
         .order_by("created_at", "pk")
     )
+
+
+def outbox_visible_to(user, queryset: models.QuerySet[OutboxEmail] | None = None) -> models.QuerySet[OutboxEmail]:
+    """The outbox rows ``user`` may read: emails about a sensitive case only for the sensitive-cases group
+    (neither a superuser nor a quality manager outside it)."""
+    queryset = OutboxEmail.objects.all() if queryset is None else queryset
+    if has_role(user, Role.SENSITIVE_CASES):
+        return queryset
+    return queryset.filter(is_sensitive=False)
 
 
 def sendable_q(now: datetime.datetime, *, fresh_after: datetime.datetime | None = None) -> Q:

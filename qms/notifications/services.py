@@ -42,6 +42,7 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from qms.core import sources
 from qms.core.models import User
 from qms.notifications.choices import OutboxQueue, OutboxState
 from qms.notifications.models import OutboxEmail, make_message_id
@@ -283,6 +284,7 @@ def prepare_email(
     secret: bool = False,
     language: str | None = None,
     reply_to: str | None = None,
+    sensitive: bool = False,
 ) -> OutboxEmail | None:
     """The outbox row of ``event`` to ``recipient`` about ``obj``, not written yet: ``write_emails`` writes it.
 
@@ -305,6 +307,7 @@ def prepare_email(
         dedup_key=dedup_key or None,
         queue=OutboxQueue.URGENT if urgent else OutboxQueue.BULK,
         contains_secret=secret,
+        is_sensitive=bool(sensitive or (obj is not None and sources.is_sensitive(obj))),
         context=store_context(context or {}, language=target.language),
     )
     # What the subject is rendered with, when the row is written (not stored).
@@ -377,6 +380,7 @@ def notify(
     secret: bool = False,
     language: str | None = None,
     reply_to: str | None = None,
+    sensitive: bool = False,
 ) -> OutboxEmail | None:
     """Write the email of ``event`` to ``recipient`` about ``obj`` to the outbox; it is sent after commit.
 
@@ -390,8 +394,10 @@ def notify(
     The row is written in the caller's transaction: rolled back, it is gone and nothing is sent. ``urgent``
     sends it through the urgent queue (acknowledgements, one-to-one notices) instead of the bulk one. With a
     ``dedup_key`` already used, the existing row is returned and nothing is written. ``secret`` marks a body
-    carrying a secret link: it is wiped once sent, with the context that carried it. Returns None when there is
-    no one to write to.
+    carrying a secret link: it is wiped once sent, with the context that carried it. ``sensitive`` marks an email
+    about a sensitive case (harassment, discrimination …), shown only to the sensitive-cases group in every outbox
+    page; an email about a source that the sources registry calls sensitive is marked whatever the caller says.
+    Returns None when there is no one to write to.
     """
     email = prepare_email(
         recipient,
@@ -403,6 +409,7 @@ def notify(
         secret=secret,
         language=language,
         reply_to=reply_to,
+        sensitive=sensitive,
     )
     written = write_emails([email])
     return written[0] if written else None

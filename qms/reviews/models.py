@@ -1,1 +1,1 @@
-# Models of qms.reviews arrive with their issue.
+# Models of qms.reviews: none yet.

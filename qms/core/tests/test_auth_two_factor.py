@@ -263,3 +263,46 @@ def test_with_the_setting_a_quality_manager_sets_up_totp_and_lands_where_they_we
 
     assert done["Location"] == reverse("core:home")
     assert client.get(reverse("core:home")).status_code == 200
+
+
+# --- A superuser's flag is the admin's, with its second factor -------------------------------------------------------
+
+
+def test_a_superuser_signed_in_with_a_password_only_opens_no_back_office_page(client, admin_user):
+    client.force_login(admin_user)  # no second factor
+
+    for name in ("core:site-settings", "core:closure-list", "core:closure-create"):
+        assert client.get(reverse(name)).status_code == 403, name
+    assert client.post(reverse("core:site-settings"), {"institution_name": "Pirate"}).status_code == 403
+    assert client.get(reverse("core:user-search"), {"q": "a"}).status_code == 403
+    assert client.get(reverse("core:home")).status_code == 200  # open to every signed-in person
+
+
+def test_a_superuser_holds_every_permission_only_in_a_verified_session(admin_user):
+    assert not admin_user.has_perm("core.change_sitesettings")  # outside a request: no second factor
+    assert not admin_user.has_module_perms("complaints")
+    admin_user.is_verified = lambda: False
+    assert not admin_user.has_perm("complaints.view_complaint")
+    verified = type(admin_user).objects.get(pk=admin_user.pk)
+    verified.is_verified = lambda: True
+    assert verified.has_perm("core.change_sitesettings") and verified.has_module_perms("complaints")
+
+
+def test_without_a_second_factor_a_superuser_keeps_what_their_groups_give(admin_user):
+    from django.contrib.auth.models import Group
+
+    from qms.core.choices import Role
+
+    admin_user.groups.add(Group.objects.get(name=Role.QUALITY_REFERENT))
+    admin_user = type(admin_user).objects.get(pk=admin_user.pk)
+    assert admin_user.has_perm("complaints.view_complaint")
+    assert not admin_user.has_perm("core.change_sitesettings")
+
+
+def test_a_verified_superuser_works_in_the_admin_with_every_permission(client, admin_user):
+    device = add_device(admin_user)
+    client.force_login(admin_user)
+    verify_session(client, device)
+
+    assert client.get(reverse("admin:core_sitesettings_changelist")).status_code == 200
+    assert client.get(reverse("admin:complaints_complaint_changelist")).status_code == 200

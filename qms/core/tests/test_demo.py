@@ -204,6 +204,34 @@ def test_the_command_seeds_each_project_app_and_prints_the_accounts(monkeypatch)
     assert User.objects.filter(username="qualite").count() == 1
 
 
+def test_the_command_keeps_log_lines_out_of_its_table(monkeypatch):
+    import logging
+    import sys
+
+    core = apps.get_app_config("core")
+    monkeypatch.setattr(seed_demo, "project_apps", lambda: [core])
+    real_seed = demo.seed
+
+    def seed_that_logs(stdout):
+        logging.getLogger("complaints.retention").warning("Retention purge: 3 request(s) purged.")
+        real_seed(stdout)
+
+    monkeypatch.setattr(demo, "seed", seed_that_logs)
+    terminal, errors = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    monkeypatch.setattr(sys, "stderr", errors)
+    handler = logging.StreamHandler(sys.stdout)  # what LOGGING's "stdout" handler is
+    logging.getLogger().addHandler(handler)
+    try:
+        call_command("seed_demo")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert "| qualite " in terminal.getvalue()
+    assert "Retention purge" not in terminal.getvalue()
+    assert "Retention purge" in errors.getvalue()
+    assert handler.stream is terminal  # given back after the command
+
+
 def test_the_command_runs_the_project_apps_in_order_and_never_third_party_ones():
     labels = [config.label for config in seed_demo.project_apps()]
     assert labels[0] == "core"

@@ -81,6 +81,20 @@ def test_the_vendored_files_are_served(client):
         b"".join(response.streaming_content)
 
 
+def test_the_favicon_is_served_at_the_root_and_linked_by_every_page(client):
+    """Browsers ask for /favicon.ico whatever the page says: it must not be a 404 (nor a sign-in redirect)."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    icons = {
+        link.get("href"): link.get("type") for link in parse(client.get(reverse("core:landing"))).all("link[rel=icon]")
+    }
+    assert icons == {"/favicon.ico": None, "/static/favicon.svg": "image/svg+xml"}
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and b"<svg" in b"".join(svg.streaming_content)
+
+
 def test_every_form_control_of_the_layout_has_an_accessible_name(client, staff_member):
     client.force_login(staff_member)
     page = parse(client.get(reverse("core:home")))

@@ -3,6 +3,8 @@ cookie), and the 500 page without a database or a request context."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -83,6 +85,24 @@ def test_the_403_page_is_translated_and_hides_the_reason(client):
     client.cookies["django_language"] = "en"
     english_page = parse(client.get("/test-errors/403/"))
     assert english_page.text_of("h1") == "Permission Denied"
+
+
+@pytest.mark.django_db
+def test_a_403_is_logged_on_one_line_without_a_traceback(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        client.get("/test-errors/403/")
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.levelno == logging.WARNING and record.status_code == 403
+    assert record.getMessage() == "Forbidden (Permission denied): /test-errors/403/"
+    assert record.exc_info is None and record.exc_text is None
+
+
+def test_a_500_keeps_its_traceback_in_the_log(client, caplog):
+    client.raise_request_exception = False
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        client.get("/test-errors/500/")
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info is not None
 
 
 @pytest.mark.django_db

@@ -54,3 +54,15 @@ def test_only_project_apps_are_searched():
 def test_an_unknown_concern_is_an_error():
     with pytest.raises(ValueError):
         registry.app_modules("gadgets")
+
+
+def test_two_settings_sections_with_one_key_are_refused(monkeypatch):
+    from qms.core.app_settings import SettingsSection, declared_sections
+
+    class Config:
+        label = "demo"
+
+    section = SettingsSection(key="site", label="Site", model=object, form_class=object)
+    monkeypatch.setattr(registry, "declared", lambda concern, attribute: [(Config, [section])])
+    with pytest.raises(ImproperlyConfigured, match="site"):
+        declared_sections()

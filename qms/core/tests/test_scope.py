@@ -122,8 +122,8 @@ def test_the_quality_manager_and_the_director_see_everything(quality_manager, di
         assert visible(user) == set(programmes_codes(programmes))
 
 
-def test_a_superuser_sees_everything(programmes):
-    assert visible(UserFactory(is_superuser=True)) == set(programmes_codes(programmes))
+def test_a_superuser_sees_nothing_through_the_flag_alone(programmes):
+    assert visible(UserFactory(is_superuser=True, is_staff=True)) == set()
 
 
 def test_the_auditor_sees_nothing_without_a_grant(auditor, programmes):
@@ -227,3 +227,36 @@ def test_role_holders_prefer_the_units_own_holders_and_skip_inactive_users(org, 
     physics_referent.is_active = False
     physics_referent.save()
     assert list(role_holders(org.physics, MembershipRole.QUALITY_REFERENT)) == [referent_sciences]
+
+
+# --- The one helper's further rules (issue 9) ----------------------------------------------------------------
+
+
+def test_a_grant_on_the_parent_opens_its_children(org):
+    """``grants_through``: a grant on a programme's unit opens nothing, a grant on the unit's programme does."""
+    from qms.core.factories import UserFactory as Users
+
+    programme = ProgrammeFactory(code="L-X", name="Licence X", org_unit=org.letters)
+    auditor = Users(username="auditeur-x", roles=[Role.AUDITOR])
+    AccessGrant.objects.create(
+        user=auditor, content_type=ContentType.objects.get_for_model(programme.org_unit), object_id=org.letters.pk
+    )
+    assert visible(auditor, unit_field=None) == set()
+    assert visible(fresh(auditor), unit_field=None, grants_through={"org_unit": type(org.letters)}) == {"L-X"}
+
+
+def test_a_unit_opens_its_rows_only_with_the_permission_asked(org):
+    programme = ProgrammeFactory(code="L-Y", name="Licence Y", org_unit=org.letters)
+    member = UserFactory(username="membre-lettres")
+    MembershipFactory(user=member, org_unit=org.letters)
+    assert visible(member) == {programme.code}
+    assert visible(fresh(member), unit_perm="core.change_programme") == set()
+
+
+def test_an_apps_own_rule_adds_to_the_scope(org):
+    from django.db.models import Q
+
+    ProgrammeFactory(code="L-Z", name="Licence Z", org_unit=org.letters)
+    nobody = UserFactory(username="personne")
+    assert visible(nobody) == set()
+    assert visible(fresh(nobody), extra=Q(code="L-Z")) == {"L-Z"}

@@ -1,25 +1,32 @@
 """Configuration: every variable is documented in .env.example, a malformed value stops the start-up naming
 the variable, the embedded default needs no environment, and production values pass ``check --deploy``.
 
-The settings are loaded in a subprocess, with a clean environment, because they are read once per process."""
+The settings are read once per process, so most tests evaluate ``qms/settings.py`` afresh in this process under
+a given environment (``load_settings``): the module does nothing but read variables and record them in
+``qms.env.DECLARED``. A few tests start a whole process, where only a real start-up proves the point: the system
+checks of ``check --deploy``, and a malformed value stopping ``manage.py``."""
 
 from __future__ import annotations
 
-import json
+import importlib.util
 import os
 import re
 import secrets
 import shlex
 import subprocess
 import sys
+from types import ModuleType
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from qms.env import DECLARED
 
 BASE_DIR = settings.BASE_DIR
 ENV_EXAMPLE = BASE_DIR / ".env.example"
+SETTINGS_FILE = BASE_DIR / "qms" / "settings.py"
 
 # What an operator sets in production, as README.md says.
 PRODUCTION = {
@@ -40,31 +47,65 @@ PRODUCTION = {
 }
 
 
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
-    """Run ``code`` in a fresh interpreter whose environment holds none of the settings' variables but ``env``."""
+def clean_environment(**env: str) -> dict[str, str]:
+    """This process's environment without any of the settings' variables, plus ``env``."""
     clean = {name: value for name, value in os.environ.items() if name not in DECLARED}
-    clean.update(DJANGO_SETTINGS_MODULE="qms.settings", PYTHONDONTWRITEBYTECODE="1", **env)
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120
-    )
+    clean.update(env)
+    return clean
 
 
-SETUP = "import django; django.setup()"
-DUMP = (
-    "import json, django; django.setup(); from django.conf import settings as s; from qms.env import DECLARED; "
-    "print(json.dumps({'DATABASES': s.DATABASES, 'CELERY_TASK_ALWAYS_EAGER': s.CELERY_TASK_ALWAYS_EAGER, "
-    "'CELERY_BROKER_URL': s.CELERY_BROKER_URL, 'CACHES': s.CACHES, 'EMAIL_BACKEND': s.EMAIL_BACKEND, "
-    "'EMAIL_HOST': s.EMAIL_HOST, 'EMAIL_PORT': s.EMAIL_PORT, 'EMAIL_USE_TLS': s.EMAIL_USE_TLS, "
-    "'EMAIL_HOST_USER': s.EMAIL_HOST_USER, 'LANGUAGE_CODE': s.LANGUAGE_CODE, 'TIME_ZONE': s.TIME_ZONE, "
-    "'DEBUG': s.DEBUG, 'MEDIA_ROOT': str(s.MEDIA_ROOT), 'TRUSTED_PROXY_COUNT': s.TRUSTED_PROXY_COUNT, "
-    "'SECURE_PROXY_SSL_HEADER': getattr(s, 'SECURE_PROXY_SSL_HEADER', None), 'DECLARED': DECLARED}))"
+def load_settings(**env: str) -> ModuleType:
+    """``qms/settings.py`` evaluated afresh, in this process, with none of its variables set but ``env``.
+
+    Returns the module; its ``declared`` attribute is what that evaluation recorded in ``DECLARED``, which is
+    given back as it was afterwards. A malformed value raises ``ImproperlyConfigured`` as at start-up."""
+    saved = dict(DECLARED)
+    environment = clean_environment(**env)
+    spec = importlib.util.spec_from_file_location("qms_settings_under_test", SETTINGS_FILE)
+    module = importlib.util.module_from_spec(spec)
+    DECLARED.clear()
+    try:
+        with mock.patch.dict(os.environ, environment, clear=True):
+            spec.loader.exec_module(module)
+        module.declared = dict(DECLARED)
+    finally:
+        DECLARED.clear()
+        DECLARED.update(saved)
+    return module
+
+
+SNAPSHOT = (
+    "DATABASES",
+    "CELERY_TASK_ALWAYS_EAGER",
+    "CELERY_BROKER_URL",
+    "CACHES",
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_USE_TLS",
+    "EMAIL_HOST_USER",
+    "LANGUAGE_CODE",
+    "TIME_ZONE",
+    "DEBUG",
+    "MEDIA_ROOT",
+    "TRUSTED_PROXY_COUNT",
+    "SECURE_PROXY_SSL_HEADER",
+    "SITE_URL",
+    "PORT",
 )
 
 
 def dump_settings(**env: str) -> dict:
-    result = run_python(DUMP, **env)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    module = load_settings(**env)
+    return {name: getattr(module, name, None) for name in SNAPSHOT}
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter whose environment holds none of the settings' variables but ``env``."""
+    environment = clean_environment(DJANGO_SETTINGS_MODULE="qms.settings", PYTHONDONTWRITEBYTECODE="1", **env)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 def parse_env_example() -> tuple[dict[str, str], list[str]]:
@@ -114,13 +155,21 @@ def test_every_variable_in_env_example_has_a_comment():
 
 def test_the_declared_variables_do_not_depend_on_the_environment():
     """A variable read only under some condition would escape the .env.example check."""
-    declared = dump_settings(**PRODUCTION)["DECLARED"]
-    assert declared == DECLARED
+    assert load_settings(**PRODUCTION).declared == DECLARED
+    assert load_settings().declared == DECLARED
 
 
 def test_env_example_as_it_stands_changes_nothing():
     listed, _undocumented = parse_env_example()
     assert dump_settings(**listed) == dump_settings()
+
+
+def test_loading_the_settings_here_reads_the_given_environment_only(monkeypatch):
+    """The in-process loader is not vacuous: it reads what it is given, and nothing of this process's own."""
+    monkeypatch.setenv("LANGUAGE_CODE", "en")
+    assert load_settings().LANGUAGE_CODE == "fr"
+    assert load_settings(LANGUAGE_CODE="en").LANGUAGE_CODE == "en"
+    assert DECLARED["LANGUAGE_CODE"] == "fr"
 
 
 # --- The embedded default and real components ------------------------------------------------------------
@@ -137,8 +186,23 @@ def test_with_no_environment_it_runs_on_sqlite_with_eager_tasks_and_console_emai
     assert values["LANGUAGE_CODE"] == "fr"
     assert values["TIME_ZONE"] == "Europe/Paris"
     assert values["DEBUG"] is False
-    assert values["MEDIA_ROOT"] == str(BASE_DIR / "media")
+    assert values["MEDIA_ROOT"] == BASE_DIR / "media"
     assert values["SECURE_PROXY_SSL_HEADER"] is None
+    assert (values["PORT"], values["SITE_URL"]) == (8000, "http://127.0.0.1:8000")
+
+
+def test_port_sets_the_default_site_url_and_an_explicit_site_url_wins():
+    assert dump_settings(PORT="8080")["SITE_URL"] == "http://127.0.0.1:8080"
+    assert dump_settings(PORT="8080", SITE_URL="https://qms.example.edu")["SITE_URL"] == "https://qms.example.edu"
+
+
+def test_make_run_serves_on_port():
+    result = subprocess.run(
+        ["make", "--dry-run", "run", "PORT=8123"], cwd=BASE_DIR, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    serve = [line for line in result.stdout.splitlines() if "runserver" in line]
+    assert serve and "PORT=8123" in serve[-1] and serve[-1].endswith("runserver 127.0.0.1:8123")
 
 
 def test_database_url_selects_postgresql_and_redis_url_the_broker_and_the_cache():
@@ -189,7 +253,41 @@ def test_eager_tasks_can_be_forced_with_a_broker():
 
 
 def test_trusted_proxies_bring_the_https_header():
-    assert dump_settings(TRUSTED_PROXY_COUNT="1")["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert dump_settings(TRUSTED_PROXY_COUNT="1")["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_the_limits_of_the_public_forms_are_read_from_the_environment():
+    module = load_settings(
+        COMPLAINTS_SUBMIT_RATE="200/h",
+        COMPLAINTS_TRACK_RATE_BY_ADDRESS=" 600/10m ",
+        PUBLIC_FORM_MIN_FILL_SECONDS="0",
+        PUBLIC_FORM_REPEAT_MINUTES="30",
+    )
+    assert [
+        module.COMPLAINTS_SUBMIT_RATE,
+        module.COMPLAINTS_TRACK_RATE_BY_ADDRESS,
+        module.PUBLIC_FORM_MIN_FILL_SECONDS,
+        module.PUBLIC_FORM_REPEAT_MINUTES,
+    ] == ["200/h", "600/10m", 0, 30]
+
+
+@pytest.mark.parametrize("value", ["10/h", "60/10m", "5/30s", "100/d"])
+def test_a_rate_is_a_count_per_period(monkeypatch, value):
+    from qms.env import env_rate
+
+    monkeypatch.setenv("COMPLAINTS_SUBMIT_RATE", value)
+    assert env_rate("COMPLAINTS_SUBMIT_RATE", "10/h") == value
+
+
+@pytest.mark.parametrize("value", ["10", "0/h", "10/x", "h/10", "10/h;", "-1/h", "10/0m"])
+def test_a_malformed_rate_names_its_variable(monkeypatch, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from qms.env import env_rate
+
+    monkeypatch.setenv("COMPLAINTS_SUBMIT_RATE", value)
+    with pytest.raises(ImproperlyConfigured, match="COMPLAINTS_SUBMIT_RATE"):
+        env_rate("COMPLAINTS_SUBMIT_RATE", "10/h")
 
 
 # --- A malformed value stops the start-up, naming the variable ----------------------------------------------
@@ -198,6 +296,8 @@ MALFORMED = [
     ("DEBUG", "maybe"),
     ("TRUSTED_PROXY_COUNT", "-1"),
     ("TRUSTED_PROXY_COUNT", "two"),
+    ("PORT", "http"),
+    ("PORT", "70000"),
     ("DATABASE_URL", "nonsense"),
     ("DATABASE_URL", "mysql://qms@db/qms"),
     ("DATABASE_URL", "postgres://db.example.edu"),
@@ -220,47 +320,48 @@ MALFORMED = [
     ("SESSION_COOKIE_AGE", "10"),
     ("SECURE_HSTS_SECONDS", "one year"),
     ("AXES_FAILURE_LIMIT", "0"),
-    ("PUBLIC_FORM_SUBMIT_RATE", "10 per hour"),
-    ("PUBLIC_FORM_SUBMIT_RATE", "0/h"),
-    ("PUBLIC_FORM_MIN_FILL_SECONDS", "-1"),
     ("HOLIDAYS_COUNTRY", "DE"),
     ("HOLIDAYS_SUBDIVISION", "Bavaria"),
     ("LOG_LEVEL", "LOUD"),
     ("LOG_FORMAT", "xml"),
     ("DATA_UPLOAD_MAX_MEMORY_SIZE", "1k"),
+    ("COMPLAINTS_SUBMIT_RATE", "ten an hour"),
+    ("PUBLIC_FORM_MIN_FILL_SECONDS", "-1"),
 ]
 
 
-def error_line(result: subprocess.CompletedProcess) -> str:
-    """The last line of the traceback: the exception and its message."""
-    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
-
-
 @pytest.mark.parametrize(("name", "value"), MALFORMED, ids=[f"{n}={v}" for n, v in MALFORMED])
-def test_a_malformed_value_fails_at_start_up_naming_the_variable(name, value):
+def test_a_malformed_value_is_refused_naming_the_variable(name, value):
     assert name in DECLARED, f"{name} is not read by the settings any more: update this test"
-    result = run_python(SETUP, **{name: value})
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load_settings(**{name: value})
+    assert name in str(refused.value)
+    assert "expected" in str(refused.value)
+
+
+def test_a_malformed_value_stops_a_real_start_up():
+    """What the in-process checks above stand for: the process does not start, and says why."""
+    result = run_python(
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check'])",
+        DEBUG="maybe",
+    )
     assert result.returncode != 0
-    line = error_line(result)
-    assert line.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
-    assert name in line
-    assert "expected" in line
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    assert lines[-1].startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
+    assert "DEBUG" in lines[-1]
 
 
 def test_email_url_and_email_host_together_are_refused_naming_both():
-    result = run_python(SETUP, EMAIL_URL="smtp+tls://smtp.example.edu:587", EMAIL_HOST="smtp.example.edu")
-    line = error_line(result)
-    assert line.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
-    assert "EMAIL_URL" in line
-    assert "EMAIL_HOST" in line
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load_settings(EMAIL_URL="smtp+tls://smtp.example.edu:587", EMAIL_HOST="smtp.example.edu")
+    assert "EMAIL_URL" in str(refused.value)
+    assert "EMAIL_HOST" in str(refused.value)
 
 
 def test_tls_and_ssl_together_are_refused():
-    result = run_python(SETUP, EMAIL_HOST="smtp.example.edu", EMAIL_USE_SSL="true")
-    line = error_line(result)
-    assert line.startswith("django.core.exceptions.ImproperlyConfigured:"), result.stderr
-    assert "EMAIL_USE_SSL" in line
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_USE_SSL"):
+        load_settings(EMAIL_HOST="smtp.example.edu", EMAIL_USE_SSL="true")
 
 
 @pytest.mark.parametrize(
@@ -268,11 +369,10 @@ def test_tls_and_ssl_together_are_refused():
     [("DEBUG", "TRUE"), ("DEBUG", "0"), ("DEBUG", " yes "), ("LOG_LEVEL", "debug"), ("TIME_ZONE", "Europe/Brussels")],
 )
 def test_well_formed_variants_are_accepted(name, value):
-    result = run_python(SETUP, **{name: value})
-    assert result.returncode == 0, result.stderr
+    load_settings(**{name: value})
 
 
-# --- Production ----------------------------------------------------------------------------------------------
+# --- Production: the system checks of a whole start-up --------------------------------------------------------
 
 
 def test_check_deploy_is_clean_with_production_values():

@@ -1,9 +1,17 @@
-"""Deny by default: walk every URL of the project and open it as an anonymous visitor.
+"""Deny by default: walk every URL of the project and open it as an anonymous visitor, then as a signed-in user
+who holds no role and no membership.
 
 A view is public when its URL name starts with ``public-`` (the convention for the complaints form and tracking
 pages and any later public page) or when it is in the PUBLIC allow-list below. Every other view must send an
-anonymous visitor to a login page, or answer 403, 404 or 405: never 200, and never a server error. New URLs are
-picked up without touching this test; a new public page needs a ``public-`` name or an entry in PUBLIC.
+anonymous visitor to a login page, or answer 403, 404 or 405: never 200, and never a server error.
+
+Signed in with no role, a user may open only the pages declared open to every signed-in person
+(``qms.core.access``: core's list, and each app's ``<app>/access.py``); every other back-office page refuses them
+with 403 or 404 (or 405 for a method it does not take), and never sends them to a login page they have already
+passed. The Django admin keeps its own rule: staff with a second factor, others sent to its login.
+
+New URLs are picked up without touching this test; a new public page needs a ``public-`` name or an entry in
+PUBLIC, a new page open to all signed-in people an entry in its app's ``access.py``.
 """
 
 from __future__ import annotations
@@ -20,6 +28,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls import path as route
 from django.urls.exceptions import Resolver404
+
+from qms.core.access import is_open_to_signed_in, open_to_signed_in
+from qms.core.factories import UserFactory
 
 # Public views that do not follow the ``public-`` naming convention: the landing and legal pages, the health
 # check, the language switch and translations, and the pages of signing in.
@@ -219,6 +230,99 @@ def test_public_means_a_public_name_or_the_allow_list():
     assert not is_public(None)
 
 
+# --- Signed in, with no role and no membership ---------------------------------------------------------------
+
+REFUSED = frozenset({403, 404, 405})
+
+
+def redirects_within_admin_or_to_login(response) -> bool:
+    try:
+        match = resolve(urlsplit(response.get("Location", "")).path)
+    except Resolver404:
+        return False
+    return "admin" in match.namespaces or match.view_name in LOGIN_VIEWS
+
+
+def no_role_user():
+    return UserFactory(username="no-role", roles=[])
+
+
+def no_role_problems(path: str, user, description: str = "") -> list[str]:
+    """What is wrong with ``path`` for a signed-in ``user`` with no role: nothing when it refuses them, or when it is
+    public or declared open to every signed-in person."""
+    match = resolve(path)
+    if is_public(match.view_name) or getattr(match.func, "login_required", True) is False:
+        return []  # public pages and the pages of signing in: checked anonymously above
+    label = f"{path} ({description or match.view_name or match._func_path})"
+    client = Client(raise_request_exception=True)
+    client.force_login(user)
+    problems = []
+    for method in ("get", "post"):
+        try:
+            response = getattr(client, method)(path)
+        except Exception as exc:  # noqa: BLE001 - a crash is a finding, reported with the path
+            problems.append(f"{method.upper()} {label} raised {exc.__class__.__name__}: {exc}")
+            continue
+        status = response.status_code
+        if status >= 500:
+            problems.append(f"{method.upper()} {label} answered {status}")
+        elif is_open_to_signed_in(match.view_name) or status in REFUSED:
+            continue
+        elif "admin" in match.namespaces and status in REDIRECTS and redirects_within_admin_or_to_login(response):
+            continue  # the Django admin asks for an administrator with a second factor
+        else:
+            where = f" to {response['Location']}" if status in REDIRECTS else ""
+            problems.append(
+                f"{method.upper()} {label} answered {status}{where} to a signed-in user with no role: refuse them "
+                "(403 or 404), or declare the page open to every signed-in person in its app's access.py"
+            )
+    return problems
+
+
+@pytest.mark.django_db
+def test_a_signed_in_user_with_no_role_is_refused_every_back_office_page():
+    # One walk with one user (the anonymous walk above is one test per URL): the same findings, each with its path.
+    user = no_role_user()
+    problems = [
+        problem for path, description in URLS if resolves(path) for problem in no_role_problems(path, user, description)
+    ]
+    assert problems == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        path
+        for path, _ in URLS
+        if resolves(path) and is_open_to_signed_in(resolve(path).view_name) and not resolve(path).kwargs
+    ],
+)
+def test_the_pages_open_to_every_signed_in_person_do_not_refuse_a_user_with_no_role(client, path):
+    client.force_login(no_role_user())
+    response = client.get(path)
+    # Some account pages need more than a role (a device being set up, a second factor): those may send on.
+    assert response.status_code < 500 and response.status_code != 403, path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["core:home", "actionplans:my-actions", "two_factor:profile", "password_change"])
+def test_a_user_with_no_role_opens_their_home_actions_and_account(client, name):
+    from django.urls import reverse
+
+    client.force_login(no_role_user())
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_open_pages_are_one_list_that_apps_extend():
+    names = open_to_signed_in()
+    assert {"core:home", "logout", "password_change", "two_factor:profile"} <= names  # core's own
+    assert "actionplans:my-actions" in names  # declared by action plans
+    assert not names & {"core:site-settings", "complaints:inbox", "actionplans:plan-list"}
+    unknown = sorted(name for name in names if name not in {resolve(path).view_name for path, _ in URLS})
+    assert unknown == [], f"declared open but no such URL: {unknown}"
+
+
 # --- The check itself catches what it should: a small URLconf of its own ----------------------------------------
 
 
@@ -243,7 +347,22 @@ def _elsewhere(request):
     return HttpResponseRedirect("/")
 
 
+def _signed_in_only(request):
+    return HttpResponse("ok")
+
+
+def _to_login(request):
+    return HttpResponseRedirect("/account/login/")
+
+
+def _crash_signed_in(request):
+    raise RuntimeError("boom")
+
+
 urlpatterns = [
+    route("self-test/signed-in-only/", _signed_in_only, name="self-test-signed-in-only"),
+    route("self-test/to-login/", _to_login, name="self-test-to-login"),
+    route("self-test/crash-signed-in/", _crash_signed_in, name="self-test-crash-signed-in"),
     route("self-test/unguarded/", login_not_required(_unguarded), name="self-test-unguarded"),
     route("self-test/public-page/", login_not_required(_public), name="public-self-test"),
     route("self-test/guarded/", _guarded, name="self-test-guarded"),
@@ -263,3 +382,17 @@ def test_the_check_fails_an_unguarded_view_and_passes_guarded_and_public_ones():
     assert "answered 200 to an anonymous visitor" in unguarded[0]
     assert "raised RuntimeError" in anonymous_problems("/self-test/crash/")[0]
     assert "not to a login page" in anonymous_problems("/self-test/elsewhere/")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_the_check_fails_a_page_that_lets_a_user_with_no_role_in_or_sends_them_to_sign_in():
+    user = no_role_user()
+    assert anonymous_problems("/self-test/signed-in-only/") == []  # the login middleware guards it from visitors
+    let_in = no_role_problems("/self-test/signed-in-only/", user)
+    assert len(let_in) == 2 and "answered 200 to a signed-in user with no role" in let_in[0]
+    sent_away = no_role_problems("/self-test/to-login/", user)
+    assert len(sent_away) == 2 and "answered 302 to /account/login/" in sent_away[0]
+    assert no_role_problems("/self-test/public-page/", user) == []
+    assert "raised RuntimeError" in no_role_problems("/self-test/crash-signed-in/", user)[0]
+    assert no_role_problems("/accueil/", user) == []  # declared open

@@ -89,7 +89,7 @@ def test_status_can_be_read_back_at_a_past_date(lamp):
     assert status_at(lamp, t0 + datetime.timedelta(days=4)) == Light.OFF
 
 
-# --- Review against the shared-plumbing issue: named actors, terminal statuses, locking, reading back ------
+# --- Named actors, terminal statuses, locking, reading back ------
 class Ticket(models.TextChoices):
     NEW = "new", "New"
     OPEN = "open", "Open"

@@ -122,3 +122,45 @@ def test_send_test_email_reports_a_failing_mail_server(settings):
 def test_send_test_email_refuses_a_malformed_address():
     with pytest.raises(CommandError):
         call_command("send_test_email", "not-an-address", stdout=StringIO())
+
+
+def _verified_admin_client(user):
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device = StaticDevice.objects.create(user=user, name="backup")
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def test_emails_about_a_sensitive_case_are_for_the_sensitive_cases_group_alone(admin_client):
+    """Issue 10: the outbox admin listed and searched emails about sensitive requests to superusers and quality
+    managers outside the sensitive-cases group."""
+    OutboxEmailFactory(recipient_email="ordinary@example.org", subject="Nouvelle demande REC-1")
+    secret = OutboxEmailFactory(
+        recipient_email="victim@example.org", subject="Nouveau signalement sensible REC-2", is_sensitive=True
+    )
+    response = admin_client.get(reverse(CHANGELIST), {"q": "example.org"})
+    assert list(response.context["cl"].result_list.values_list("recipient_email", flat=True)) == [
+        "ordinary@example.org"
+    ]
+    assert admin_client.get(reverse("admin:notifications_outboxemail_change", args=[secret.pk])).status_code == 302
+    manager = UserFactory(username="qm-staff", is_staff=True, roles=[Role.QUALITY_MANAGER])
+    response = _verified_admin_client(manager).get(reverse(CHANGELIST))
+    assert "victim@example.org" not in response.text and "ordinary@example.org" in response.text
+    team = UserFactory(username="cellule-root", is_staff=True, is_superuser=True, roles=[Role.SENSITIVE_CASES])
+    response = _verified_admin_client(team).get(reverse(CHANGELIST))
+    assert "victim@example.org" in response.text
+
+
+def test_notify_marks_an_email_about_a_sensitive_case(settings):
+    from qms.notifications.services import notify
+
+    email = notify("a@example.org", "test-plain", None, sensitive=True)
+    assert email.is_sensitive
+    assert not notify("b@example.org", "test-plain", None).is_sensitive

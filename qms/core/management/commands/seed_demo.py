@@ -4,31 +4,38 @@ again changes nothing. An app without ``demo.py`` is skipped."""
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from importlib.util import find_spec
-from pathlib import Path
 
 import factory.random
-from django.apps import AppConfig, apps
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
+
+from qms.core.registry import project_apps
 
 # Faker and factory_boy draw from this seed, so that the demo is the same on every machine and every run.
 DEMO_SEED = "qms-demo"
 
 
-def project_apps() -> list[AppConfig]:
-    """The project's own apps (not Django's nor third-party ones), in INSTALLED_APPS order."""
-    base = Path(settings.BASE_DIR).resolve()
-    found = []
-    for config in apps.get_app_configs():
-        path = Path(config.path).resolve()
-        if path.is_relative_to(base) and "site-packages" not in path.parts:
-            found.append(config)
-    return found
+@contextmanager
+def logs_to_stderr() -> Iterator[None]:
+    """Send the log lines (JSON on stdout, as the settings configure them) to stderr for a while, so that they
+    do not land in the middle of the human-readable output of a command; the services' logs are kept."""
+    swapped = []
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream in (sys.stdout, sys.__stdout__):
+            swapped.append((handler, handler.setStream(sys.stderr)))
+    try:
+        yield
+    finally:
+        for handler, stream in swapped:
+            handler.setStream(stream)
 
 
 class Command(BaseCommand):
@@ -38,6 +45,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-accounts", action="store_true", help="Do not print the table of demo accounts.")
 
     def handle(self, *args, **options):
+        with logs_to_stderr():
+            self._seed(**options)
+
+    def _seed(self, **options) -> None:
         translation.activate("fr")
         factory.random.reseed_random(DEMO_SEED)
         for config in project_apps():

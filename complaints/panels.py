@@ -1,0 +1,37 @@
+"""The helpdesk's panel on a person's home page (qms.core.panels): the requests they are to handle, with the
+deadline that runs on each."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from complaints.selectors import requests_to_handle
+from qms.core import panels
+
+HOME_LIMIT = 10
+
+
+def is_person(obj) -> bool:
+    return obj._meta.label_lower == settings.AUTH_USER_MODEL.lower()
+
+
+def render_my_requests(request, person) -> str:
+    """Shown to the person themself only, when they have something to handle."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.pk != person.pk:
+        return ""
+    found = requests_to_handle(user)
+    rows = list(found[: HOME_LIMIT + 1])
+    if not rows:
+        return ""
+    return render_to_string(
+        "complaints/_my_requests_panel.html",
+        {"requests": rows[:HOME_LIMIT], "more": len(rows) > HOME_LIMIT, "total": found.count()},
+        request=request,
+    )
+
+
+MY_REQUESTS_PANEL = panels.ObjectPanel(
+    key="complaints.my-requests", applies_to=is_person, render=render_my_requests, order=10
+)
