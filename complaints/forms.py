@@ -328,7 +328,7 @@ class TakeChargeForm(forms.Form):
     """No field: the button is the decision."""
 
 
-class HelpdeskSettingsForm(forms.ModelForm):
+class HelpdeskSettingsForm(SafeTextMixin, forms.ModelForm):
     """Deadlines, closing, reopening and retention of requests, and the contacts shown for sensitive reports."""
 
     class Meta:

@@ -180,6 +180,9 @@ class UserSearchView(View):
     http_method_names = ["get"]
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        # Who may look people up at all comes first: no role, no directory, whatever the scope says.
+        if not holds_back_office_role(request.user):
+            raise PermissionDenied
         token = request.GET.get("scope", "")
         if not token:
             return JsonResponse({"error": "no scope"}, status=400)
@@ -187,7 +190,7 @@ class UserSearchView(View):
             scope, argument = read_scope(token, user=request.user)
         except (signing.BadSignature, KeyError, ValueError, TypeError):
             return JsonResponse({"error": "bad scope"}, status=400)
-        people = scope.resolve(request.user, argument) if holds_back_office_role(request.user) else None
+        people = scope.resolve(request.user, argument)
         if people is None:
             raise PermissionDenied
         text = request.GET.get("q", "")[:200]
