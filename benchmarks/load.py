@@ -546,7 +546,7 @@ def main() -> int:
         "TWO_FACTOR_REQUIRED_FOR_QUALITY_MANAGERS": "false",
         # The public form's abuse guards, through their settings, for this run only: every simulated person
         # comes from 127.0.0.1 and sends the form at once.
-        "PUBLIC_FORM_SUBMIT_RATE": "1000000/h",
+        "COMPLAINTS_SUBMIT_RATE": "1000000/h",
         "PUBLIC_FORM_MIN_FILL_SECONDS": "0",
     }
     log_dir = Path(tempfile.mkdtemp(prefix="qms-loadtest-"))
