@@ -225,6 +225,13 @@ def test_database_url_selects_postgresql_and_redis_url_the_broker_and_the_cache(
     assert values["CACHES"]["default"]["LOCATION"] == "redis://redis.example.edu:6379/0"
 
 
+def test_the_planners_page_cost_is_set_on_postgresql_connections_when_asked():
+    url = "postgres://qms:secret@db.example.edu:5432/qms"
+    assert "options" not in dump_settings(DATABASE_URL=url)["DATABASES"]["default"].get("OPTIONS", {})
+    database = dump_settings(DATABASE_URL=url, DATABASE_RANDOM_PAGE_COST="1.1")["DATABASES"]["default"]
+    assert database["OPTIONS"]["options"] == "-c random_page_cost=1.1"
+
+
 def test_a_relative_sqlite_path_is_relative_to_the_project_and_an_absolute_one_is_kept():
     assert dump_settings(DATABASE_URL="sqlite:///var/qms.sqlite3")["DATABASES"]["default"]["NAME"] == str(
         BASE_DIR / "var" / "qms.sqlite3"
@@ -326,6 +333,8 @@ MALFORMED = [
     ("LOG_FORMAT", "xml"),
     ("DATA_UPLOAD_MAX_MEMORY_SIZE", "1k"),
     ("COMPLAINTS_SUBMIT_RATE", "ten an hour"),
+    ("DATABASE_RANDOM_PAGE_COST", "0"),
+    ("DATABASE_RANDOM_PAGE_COST", "fast"),
     ("PUBLIC_FORM_MIN_FILL_SECONDS", "-1"),
 ]
 
