@@ -448,6 +448,7 @@ def targets(runs: list[Run], pairs) -> list[str]:
             f"- public POST ≥ {FORM_RATIO_TARGET}× the ceiling: {'met' if overall >= FORM_RATIO_TARGET else 'MISSED'}"
             f" ({overall:.2f}×); p95 < {FORM_P95_TARGET_MS:.0f} ms: "
             f"{'met' if worst_p95 < FORM_P95_TARGET_MS else 'MISSED'} (worst round {worst_p95:.0f} ms)"
+            + _limit(pairs[0][1], against=pairs[0][0])
         )
     for run in runs:
         if run.name.startswith(("ceiling", "public complaint")):
@@ -458,8 +459,23 @@ def targets(runs: list[Run], pairs) -> list[str]:
         if run.name.startswith("plan page"):
             html_ok = run.mean_bytes < PLAN_HTML_TARGET_BYTES
             extra = f"; HTML under 200 KB: {'met' if html_ok else 'MISSED'} ({run.mean_bytes / 1024:.0f} KiB)"
-        out.append(f"- {run.name}, {run.size}: p95 < {PAGE_P95_TARGET_MS:.0f} ms {verdict} ({p95:.0f} ms){extra}")
+        limit = _limit(run) if verdict == "MISSED" else ""
+        out.append(
+            f"- {run.name}, {run.size}: p95 < {PAGE_P95_TARGET_MS:.0f} ms {verdict} ({p95:.0f} ms){extra}{limit}"
+        )
     return out
+
+
+def _limit(run: Run, *, against: Run | None = None) -> str:
+    """What bounds a run: its workers' CPU per success, and how much of the machine's cores they kept busy."""
+    cpu = run.cpu_ms_per_success
+    if cpu is None:
+        return ""
+    busy = run.per_second * cpu / 1000
+    text = f"; limited by the workers' CPU: {cpu:.0f} ms each"
+    if against is not None and against.cpu_ms_per_success:
+        text += f" against {against.cpu_ms_per_success:.1f} ms for the ceiling"
+    return text + f", {busy:.1f} of {os.cpu_count()} cores busy in the workers alone"
 
 
 def _cpu_model() -> str:
