@@ -199,9 +199,12 @@ def complaint_submit(
     files: Sequence = (),
     submitted_by: User | None = None,
     channel: str = Channel.PUBLIC_FORM,
+    on_saved: Callable[[Complaint], object] | None = None,
 ) -> Submission:
     """File a request: give it a reference and a tracking token, store its files, queue its acknowledgement
     (new → acknowledged at once) and tell the staff concerned. Nothing waits for the broker or the mail server.
+    ``on_saved(complaint)`` is called once the request is written, before its reference is taken (the public
+    form records there what its stamp created), so that nothing of the caller's runs under the counter's lock.
 
     Requests filed at the same time queue on their year's reference counter, so its number is taken last, just
     before the commit: the row and its history are written first under a provisional reference, and only what
@@ -262,6 +265,8 @@ def complaint_submit(
             stored.append(
                 _store_attachment(complaint, upload, content_type=content_type, uploaded_by=complaint.submitted_by)
             )
+        if on_saved is not None:
+            on_saved(complaint)
         # The last writes before the commit: the counter's row stays locked from here to the commit.
         complaint.reference = next_reference(year=timezone.localtime(now).year)
         complaint.fill_derived_fields()  # the search text holds the reference

@@ -142,6 +142,17 @@ def test_the_reference_is_the_last_row_written_before_the_commit(university):
     ], statements
 
 
+def test_through_the_public_form_too_the_stamp_records_its_request_before_the_counter(client, university):
+    _post(client, university, 0)
+    with CaptureQueriesContext(connection) as queries:
+        assert _post(client, university, 1).status_code == 302
+    sqls = [q["sql"] for q in queries.captured_queries]
+    counter = next(i for i, sql in enumerate(sqls) if "complaints_referencecounter" in sql)
+    assert any(sql.startswith('UPDATE "core_spentstamp"') for sql in sqls[:counter])
+    after = [sql.split('"')[1] for sql in sqls[counter + 1 :] if not sql.startswith(("RELEASE", "COMMIT"))]
+    assert after == ["complaints_complaint", "core_activitylog", "notifications_outboxemail"]
+
+
 def test_a_request_is_found_by_its_reference_as_soon_as_it_is_filed(university):
     from complaints.filtersets import ComplaintFilterSet
 

@@ -127,8 +127,9 @@ class PublicCreateView(RefillAfterCsrfFailure, View):
                 description=data["description"],
                 ip_address=client_ip(request),
                 files=data.get("attachments") or [],
+                # Before the reference is taken: the counter's lock is then held for the last writes alone.
+                on_saved=claim.record,
             )
-            claim.record(submission.complaint)
             return submission.token
 
     def form_page(self, request, form, *, status=200, **context) -> HttpResponse:
