@@ -472,10 +472,14 @@ def _limit(run: Run, *, against: Run | None = None) -> str:
     if cpu is None:
         return ""
     busy = run.per_second * cpu / 1000
-    text = f"; limited by the workers' CPU: {cpu:.0f} ms each"
+    cores = os.cpu_count() or 1
+    text = f"; the workers' CPU: {cpu:.0f} ms each"
     if against is not None and against.cpu_ms_per_success:
         text += f" against {against.cpu_ms_per_success:.1f} ms for the ceiling"
-    return text + f", {busy:.1f} of {os.cpu_count()} cores busy in the workers alone"
+    text += f", {busy:.1f} of {cores} cores busy in the workers"
+    if busy >= 0.75 * cores:
+        return text + " (CPU-bound in Python)"
+    return text + " (the rest of the machine went to PostgreSQL, Redis, wrk and other processes)"
 
 
 def _cpu_model() -> str:
