@@ -10,7 +10,7 @@ RUN_ENV ?= DEBUG=true
 # The port of the development server (`make run PORT=8080`, or PORT in the environment); SITE_URL follows it.
 PORT ?= 8000
 
-.PHONY: run install install-dev messages compilemessages migrate seed test lint worker beat bench clean
+.PHONY: run install install-dev messages compilemessages migrate seed test lint worker beat bench loadtest clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,17 @@ beat: install
 
 bench: install-dev compilemessages
 	$(PY) -m benchmarks
+
+# The load benchmark (not in CI): drops and creates LOADTEST_DATABASE_URL, empties the two Redis databases, starts
+# gunicorn and runs wrk (apt-get install wrk). Figures go to docs/benchmarks.md; see its "Load test" section.
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/qms_loadtest
+LOADTEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+LOADTEST_CACHE_URL ?= redis://127.0.0.1:6379/15
+LOADTEST_ARGS ?=
+loadtest: install compilemessages
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+	$(PY) -m benchmarks.load --database-url $(LOADTEST_DATABASE_URL) --redis-url $(LOADTEST_REDIS_URL) \
+		--cache-url $(LOADTEST_CACHE_URL) $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

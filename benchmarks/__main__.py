@@ -271,6 +271,45 @@ def run(runs: int) -> list[Result]:
     return results
 
 
+def run_at_size(runs: int, *, requests: int, actions: int, max_plan: int) -> list[Result]:
+    """The staff pages on the demo university grown by ``manage.py generate_bulk`` (the load test's data, one
+    request at a time here), signed in as the demo's quality manager."""
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from actionplans.models import ActionPlan
+    from complaints.choices import ComplaintStatus
+    from complaints.models import Complaint
+    from qms.core.models import User
+
+    print(f"Demo university grown to {requests} requests and {actions} actions (generate_bulk)")
+    quiet = io.StringIO()
+    call_command("flush", interactive=False, verbosity=0)  # the demo, not the personas of the measures above
+    call_command("load_reference_data", stdout=quiet)
+    call_command("seed_demo", "--no-accounts", stdout=quiet)
+    call_command("generate_bulk", requests=requests, years=5, actions=actions, max_plan=max_plan, stdout=quiet)
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(User.objects.get(username="qualite"))
+    size = f"{Complaint.objects.count()} requests, {actions} actions"
+    request = (
+        Complaint.objects.filter(is_sensitive=False, status=ComplaintStatus.ANSWERED)
+        .exclude(messages=None)
+        .order_by("-received_at")
+        .first()
+    )
+    plan = ActionPlan.objects.annotate(n=Count("actions")).order_by("-n").first()
+    inbox = reverse("complaints:inbox")
+    pages = [
+        (f"home ({size})", reverse("core:home")),
+        (f"inbox ({size})", inbox),
+        (f"inbox search ({size})", inbox + "?q=chauffage"),
+        (f"request page ({size})", reverse("complaints:detail", args=[request.reference])),
+        (f"action list ({size})", reverse("actionplans:action-list")),
+        (f"plan page, {plan.actions.count()} actions", reverse("actionplans:plan-detail", args=[plan.pk])),
+    ]
+    return [measure(name, get(client, url), runs=runs) for name, url in pages]
+
+
 def write(results: list[Result]) -> None:
     engine = connection.vendor
     lines = [
@@ -298,6 +337,13 @@ def write(results: list[Result]) -> None:
         "500 actions, and the tests pin them (`django_assert_max_num_queries`).",
         "",
     ]
+    # The load test's section (``make loadtest``, benchmarks/load.py) is kept as it is.
+    from benchmarks.load import END_MARKER, START_MARKER
+
+    previous = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+    if START_MARKER in previous and END_MARKER in previous:
+        section = START_MARKER + previous.split(START_MARKER, 1)[1].split(END_MARKER, 1)[0] + END_MARKER
+        lines += [section, ""]
     OUTPUT.parent.mkdir(exist_ok=True)
     OUTPUT.write_text("\n".join(lines), encoding="utf-8")
     print(f"\nWritten to {OUTPUT.relative_to(ROOT)}")
@@ -307,6 +353,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-write", action="store_true", help="print only, do not rewrite docs/benchmarks.md")
+    parser.add_argument("--requests", type=int, default=10_000, help="requests of the grown demo (0: skip it)")
+    parser.add_argument("--actions", type=int, default=2_000, help="actions of the grown demo")
+    parser.add_argument("--max-plan", type=int, default=1_600, help="actions of its largest plan")
     args = parser.parse_args()
     settings.DEBUG = False
     setup_test_environment()
@@ -315,6 +364,8 @@ def main() -> int:
     try:
         reset_queries()
         results = run(args.runs)
+        if args.requests:
+            results += run_at_size(args.runs, requests=args.requests, actions=args.actions, max_plan=args.max_plan)
     finally:
         teardown_databases(old_config, verbosity=0)
     if not args.no_write:

@@ -459,16 +459,17 @@ class Draft:
 class Builder:
     """Writes the demo requests, one story each, with the services' rules for references and deadlines."""
 
-    def __init__(self, today: datetime.date) -> None:
+    def __init__(self, today: datetime.date, *, span_days: int = 730, seed: int = SEED) -> None:
         from faker import Faker
 
         self.today = today
         self.now = timezone.now()
-        self.rng = random.Random(SEED)
+        self.span_days = span_days  # requests are received over this many days up to today
+        self.rng = random.Random(seed)
         self.fake = Faker("fr_FR")
-        self.fake.seed_instance(SEED)
+        self.fake.seed_instance(seed)
         self.calendar = WorkingCalendar().preload(
-            today - datetime.timedelta(days=800), today + datetime.timedelta(days=90)
+            today - datetime.timedelta(days=span_days + 70), today + datetime.timedelta(days=90)
         )
         codes = {code for topic in TOPICS + STAFF_TOPICS for code in topic.units} | {s[1] for s in SENSITIVE}
         self.units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes | set(HANDLERS))}
@@ -495,11 +496,11 @@ class Builder:
         return self.moment(day, after=start)
 
     def received_day(self) -> datetime.date:
-        # The last three weeks hold the requests still being handled.
-        if self.rng.random() < 0.12:
+        # The last three weeks hold the requests still being handled: 12 % of two years' worth.
+        if self.rng.random() < 0.12 * min(1.0, 730 / self.span_days):
             return self.today - datetime.timedelta(days=self.rng.randint(0, 20))
         while True:
-            day = self.today - datetime.timedelta(days=self.rng.randint(0, 729))
+            day = self.today - datetime.timedelta(days=self.rng.randint(0, self.span_days - 1))
             if self.rng.random() < MONTH_WEIGHTS[day.month]:
                 return day
 
@@ -792,8 +793,6 @@ class Builder:
     def save(self) -> list[Complaint]:
         """Give the references in the order of receipt, save the requests, then their history in bulk."""
         self.drafts.sort(key=lambda draft: draft.complaint.received_at)
-        content_type = ContentType.objects.get_for_model(Complaint)
-        changes, messages, logs = [], [], []
         for draft in self.drafts:
             complaint = draft.complaint
             complaint.reference = next_reference(year=timezone.localtime(complaint.received_at).year)
@@ -802,6 +801,15 @@ class Builder:
                 complaint.status = S.CLOSED if complaint.closed_at else S.ACKNOWLEDGED
             complaint.save()
             Complaint.objects.filter(pk=complaint.pk).update(updated_at=complaint.closed_at or complaint.received_at)
+        self.save_history()
+        return [draft.complaint for draft in self.drafts]
+
+    def save_history(self) -> None:
+        """The status changes, messages and activity-log lines of the saved requests, in bulk."""
+        content_type = ContentType.objects.get_for_model(Complaint)
+        changes, messages, logs = [], [], []
+        for draft in self.drafts:
+            complaint = draft.complaint
             for from_status, to_status, at, by, note, actor in draft.changes:
                 changes.append(
                     StatusChange(
@@ -823,7 +831,6 @@ class Builder:
         StatusChange.objects.bulk_create(changes, batch_size=500)
         ComplaintMessage.objects.bulk_create(messages, batch_size=500)
         ActivityLog.objects.bulk_create(logs, batch_size=500)
-        return [draft.complaint for draft in self.drafts]
 
 
 def _ascii(text: str) -> str:

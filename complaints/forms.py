@@ -19,6 +19,7 @@ from complaints.selectors import (
     units_for_choice,
 )
 from complaints.validators import ATTACHMENT_POLICY
+from qms.core import config_cache
 from qms.core.files import MultipleFileField
 from qms.core.models import OrgUnit, Programme
 from qms.core.public import PublicForm
@@ -32,10 +33,16 @@ ASSIGNEE_SCOPE = "complaints.assignee"
 
 # --- What the request is about -------------------------------------------------------------------------------
 def concerned_choices() -> list:
-    """Programmes and services, grouped, for a searchable select: "p:<id>" and "u:<id>"."""
+    """Programmes and services, grouped, for a searchable select: "p:<id>" and "u:<id>" (built once for the
+    current configuration, see ``qms.core.config_cache``)."""
+    programmes, units = config_cache.cached("complaints:concerned-choices", _concerned_options)
+    return [("", _("— Not specified —")), (_("Programmes"), programmes), (_("Services and units"), units)]
+
+
+def _concerned_options() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     programmes = [(f"p:{pk}", name) for pk, name in Programme.objects.filter(is_active=True).values_list("pk", "name")]
     units = [(f"u:{pk}", name) for pk, name in units_for_choice().values_list("pk", "name")]
-    return [("", _("— Not specified —")), (_("Programmes"), programmes), (_("Services and units"), units)]
+    return programmes, units
 
 
 def parse_concerned(value: str) -> tuple[Programme | None, OrgUnit | None]:
@@ -116,7 +123,8 @@ class PublicComplaintForm(ConcernedMixin, PublicForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["concerned"].choices = concerned_choices()
+        # Read when the field is shown or checked (an empty public form is shown from the cache).
+        self.fields["concerned"].choices = concerned_choices
 
     def fingerprint_values(self) -> list:
         """What makes two submissions of this form the same (qms.core.public.submission_fingerprint)."""
@@ -152,7 +160,8 @@ class StaffReportForm(SafeTextMixin, ConcernedMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["concerned"].choices = concerned_choices()
+        # Read when the field is shown or checked (an empty public form is shown from the cache).
+        self.fields["concerned"].choices = concerned_choices
 
 
 # --- The tracking page -----------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -375,16 +377,20 @@ class Complaint(models.Model):
         return self.reference if self.is_sensitive or not self.subject else f"{self.reference} — {self.subject}"
 
     def save(self, *args, **kwargs) -> None:
-        self.is_sensitive = bool(self.sensitive_nature)
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or set(update_fields) & set(SEARCHED_FIELDS):
-            self.search_text = normalise(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "search_text"}
+        self.fill_derived_fields(search=update_fields is None or bool(set(update_fields) & set(SEARCHED_FIELDS)))
+        if update_fields is not None and set(update_fields) & set(SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:detail", kwargs={"reference": self.reference})
+
+    def fill_derived_fields(self, *, search: bool = True) -> None:
+        """Set what is derived from the other fields (``save`` does it; a bulk write calls it first)."""
+        self.is_sensitive = bool(self.sensitive_nature)
+        if search:
+            self.search_text = normalise(" ".join(str(getattr(self, f) or "") for f in SEARCHED_FIELDS))
 
     @property
     def is_open(self) -> bool:
@@ -573,3 +579,11 @@ class ReplyTemplate(models.Model):
         if (language or "").lower().startswith("en") and self.body_en.strip():
             return self.body_en
         return self.body_fr
+
+
+@receiver([post_save, post_delete], sender=DeadlineSetting, dispatch_uid="complaints.deadline_setting_changed")
+def _deadline_settings_changed(sender, **kwargs) -> None:
+    # Cache invalidation only: deadlines are read with the configuration (qms.core.config_cache).
+    from qms.core import config_cache
+
+    config_cache.bump()

@@ -228,6 +228,12 @@ def _wipe_emails(complaint: Complaint, email: str) -> int:
             state=OutboxState.GIVEN_UP, lease_until=None
         )
         count += links.update(
-            body_text="", body_html="", recipient_email="", reply_to="", last_error="", wiped_at=timezone.now()
+            body_text="",
+            body_html="",
+            recipient_email="",
+            reply_to="",
+            last_error="",
+            context=None,
+            wiped_at=timezone.now(),
         )
     return count

@@ -31,6 +31,7 @@ from complaints.choices import (
     BEFORE_TAKE_CHARGE,
     OPEN_STATUSES,
     PUBLIC_MESSAGE_KINDS,
+    ComplaintKind,
     ComplaintStatus,
     MessageKind,
     Severity,
@@ -45,6 +46,7 @@ from complaints.models import (
     RootCauseCategory,
     TrackingLink,
 )
+from qms.core import config_cache
 from qms.core.choices import MembershipRole, Role
 from qms.core.models import ActivityLog, OrgUnit, User
 from qms.core.public import find_by_token
@@ -64,12 +66,27 @@ LIST_RELATED = ("org_unit", "assignee", "programme", "process")
 
 # --- Settings ----------------------------------------------------------------------------------------------
 def deadline_days(kind: str) -> tuple[int, int]:
-    """The take-charge and answer deadlines of ``kind``, in working days: its own setting, else the helpdesk's."""
+    """The take-charge and answer deadlines of ``kind``, in working days: its own setting, else the helpdesk's
+    (cached with the configuration, see ``qms.core.config_cache``)."""
+    return tuple(config_cache.cached("complaints:deadlines", _all_deadline_days).get(kind, _default_deadline_days()))
+
+
+def _default_deadline_days() -> tuple[int, int]:
     helpdesk = HelpdeskSettings.get()
-    setting = DeadlineSetting.objects.filter(kind=kind).first()
-    take_charge = (setting.take_charge_days if setting else None) or helpdesk.take_charge_deadline_days
-    answer = (setting.answer_days if setting else None) or helpdesk.answer_deadline_days
-    return take_charge, answer
+    return helpdesk.take_charge_deadline_days, helpdesk.answer_deadline_days
+
+
+def _all_deadline_days() -> dict[str, tuple[int, int]]:
+    take_charge_default, answer_default = _default_deadline_days()
+    settings_by_kind = {setting.kind: setting for setting in DeadlineSetting.objects.all()}
+    days = {}
+    for kind in ComplaintKind.values:
+        setting = settings_by_kind.get(kind)
+        days[kind] = (
+            (setting.take_charge_days if setting else None) or take_charge_default,
+            (setting.answer_days if setting else None) or answer_default,
+        )
+    return days
 
 
 def active_redirect_bodies() -> models.QuerySet[RedirectBody]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,8 +54,8 @@ from qms.core.files import safe_filename
 from qms.core.models import OrgUnit, Programme, SiteSettings, StatusChange, User
 from qms.core.services import log_activity
 from qms.core.tokens import hash_token, make_token
-from qms.core.workflow import TransitionError, record_status
-from qms.notifications.services import notify, notify_many
+from qms.core.workflow import TransitionError, record_statuses
+from qms.notifications.services import notify, notify_many, prepare_email, prepare_many, write_emails
 
 S = ComplaintStatus
 REFERENCE_PREFIX = "REC"
@@ -124,15 +124,40 @@ def staff_url(complaint: Complaint) -> str:
 
 
 # --- References and deadlines --------------------------------------------------------------------------------
+def format_reference(year: int, number: int) -> str:
+    return f"{REFERENCE_PREFIX}-{year}-{number:05d}"
+
+
+def _take_numbers(year: int, count: int) -> int:
+    """Add ``count`` to the counter of ``year`` (created at zero when missing) in one statement, and return its new
+    value. The statement locks the counter's row until the caller's transaction ends: call it as late as possible,
+    so that concurrent submissions wait on it for the commit alone."""
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    year_column = connection.ops.quote_name("year")
+    last = connection.ops.quote_name("last")
+    with connection.cursor() as cursor:
+        # PostgreSQL and SQLite (3.35 and later) both read INSERT … ON CONFLICT … DO UPDATE … RETURNING.
+        cursor.execute(
+            f"INSERT INTO {table} ({year_column}, {last}) VALUES (%s, %s) "
+            f"ON CONFLICT ({year_column}) DO UPDATE SET {last} = {table}.{last} + EXCLUDED.{last} RETURNING {last}",
+            [year, count],
+        )
+        return cursor.fetchone()[0]
+
+
 def next_reference(*, year: int) -> str:
-    """The next public reference of ``year`` (REC-2026-00042). The year's counter row is locked until the
-    caller's transaction ends, so that concurrent submissions never share a number."""
-    with transaction.atomic():
-        ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year, last=0)], ignore_conflicts=True)
-        counter = ReferenceCounter.objects.select_for_update().get(year=year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-    return f"{REFERENCE_PREFIX}-{year}-{counter.last:05d}"
+    """The next public reference of ``year`` (REC-2026-00042). The year's counter row stays locked until the
+    caller's transaction ends, so that concurrent submissions never share a number and a rolled-back one leaves
+    no gap."""
+    return format_reference(year, _take_numbers(year, 1))
+
+
+def reserve_references(*, year: int, count: int) -> list[str]:
+    """``count`` consecutive references of ``year`` at once, in order (bulk loads)."""
+    if count <= 0:
+        return []
+    last = _take_numbers(year, count)
+    return [format_reference(year, number) for number in range(last - count + 1, last + 1)]
 
 
 def refresh_deadlines(complaint: Complaint, *, calendar: WorkingCalendar | None = None) -> list[str]:
@@ -158,7 +183,6 @@ def refresh_deadlines(complaint: Complaint, *, calendar: WorkingCalendar | None 
 
 
 # --- Submission ------------------------------------------------------------------------------------------------
-@transaction.atomic
 def complaint_submit(
     *,
     kind: str,
@@ -175,9 +199,16 @@ def complaint_submit(
     files: Sequence = (),
     submitted_by: User | None = None,
     channel: str = Channel.PUBLIC_FORM,
+    on_saved: Callable[[Complaint], object] | None = None,
 ) -> Submission:
     """File a request: give it a reference and a tracking token, store its files, queue its acknowledgement
-    (new → acknowledged at once) and tell the staff concerned. Nothing waits for the broker or the mail server."""
+    (new → acknowledged at once) and tell the staff concerned. Nothing waits for the broker or the mail server.
+    ``on_saved(complaint)`` is called once the request is written, before its reference is taken (the public
+    form records there what its stamp created), so that nothing of the caller's runs under the counter's lock.
+
+    Requests filed at the same time queue on their year's reference counter, so its number is taken last, just
+    before the commit: the row and its history are written first under a provisional reference, and only what
+    shows the reference (the activity log, the emails' subjects) is written after it."""
     subject, description = (subject or "").strip(), (description or "").strip()
     if not subject or not description:
         raise ComplaintError(_("A subject and a description are required."))
@@ -192,7 +223,8 @@ def complaint_submit(
     token, token_hash = make_token()
     take_charge_days, answer_days = deadline_days(kind)
     complaint = Complaint(
-        reference=next_reference(year=timezone.localtime(now).year),
+        # Unique (the hash is) and never seen: replaced by the real reference before the commit.
+        reference=f"~{token_hash[:19]}",
         kind=kind,
         requester_category=requester_category,
         sensitive_nature=sensitive_nature or "",
@@ -208,20 +240,39 @@ def complaint_submit(
         org_unit=programme.org_unit if programme else concerned_unit,
         subject=subject[:200],
         description=description,
+        status=S.NEW,
         received_at=now,
         clock_started_on=timezone.localdate(now),
         take_charge_days=take_charge_days,
         answer_days=answer_days,
     )
-    refresh_deadlines(complaint)
-    complaint.save()
+    complaint.fill_derived_fields(search=False)
     actor = Actor.USER if complaint.submitted_by else Actor.REQUESTER
-    record_status(complaint, "", S.NEW, by=complaint.submitted_by, actor=actor, at=now)
-    with _files_removed_on_error() as stored:
+    # Acknowledged at once (the acknowledgement is queued below; an anonymous request is acknowledged by its
+    # confirmation page and printable receipt), through the workflow's table.
+    WORKFLOW.check(complaint, S.ACKNOWLEDGED, actor=Actor.SYSTEM)
+    complaint.status, complaint.acknowledged_at = S.ACKNOWLEDGED, now
+    refresh_deadlines(complaint)
+    staff = staff_to_notify(complaint)
+    with transaction.atomic(), _files_removed_on_error() as stored:
+        complaint.save(force_insert=True)
+        record_statuses(
+            complaint,
+            [("", S.NEW, complaint.submitted_by, actor), (S.NEW, S.ACKNOWLEDGED, None, Actor.SYSTEM)],
+            at=now,
+        )
         for upload, content_type in zip(files, content_types, strict=True):
             stored.append(
                 _store_attachment(complaint, upload, content_type=content_type, uploaded_by=complaint.submitted_by)
             )
+        if on_saved is not None:
+            on_saved(complaint)
+        # The last writes before the commit: the counter's row stays locked from here to the commit.
+        complaint.reference = next_reference(year=timezone.localtime(now).year)
+        complaint.fill_derived_fields()  # the search text holds the reference
+        Complaint.objects.filter(pk=complaint.pk).update(
+            reference=complaint.reference, search_text=complaint.search_text
+        )
         log_activity(
             obj=complaint,
             verb="submitted",
@@ -229,8 +280,7 @@ def complaint_submit(
             actor=actor,
             details={"channel": channel, "attachments": len(content_types)},
         )
-        _acknowledge(complaint, token)
-        _notify_staff_of_new(complaint)
+        write_emails([*_acknowledgement(complaint, token), *_staff_notices(complaint, staff)], keys_are_new=True)
     return Submission(complaint=complaint, token=token)
 
 
@@ -246,12 +296,12 @@ def _files_removed_on_error():
         raise
 
 
-def _acknowledge(complaint: Complaint, token: str) -> None:
-    """Queue the acknowledgement (when an address is known) and move new → acknowledged, at once.
-
-    An anonymous request is acknowledged by its confirmation page and printable receipt."""
-    if complaint.email:
-        notify(
+def _acknowledgement(complaint: Complaint, token: str) -> list:
+    """The acknowledgement to the requester's address, when there is one."""
+    if not complaint.email:
+        return []
+    return [
+        prepare_email(
             complaint.email,
             "complaint-acknowledgement",
             complaint,
@@ -265,13 +315,12 @@ def _acknowledge(complaint: Complaint, token: str) -> None:
                 "lost_link_url": lost_link_url(),
             },
         )
-    complaint.acknowledged_at = timezone.now()
-    WORKFLOW.apply(complaint, S.ACKNOWLEDGED, actor=Actor.SYSTEM, update_fields=["acknowledged_at"])
+    ]
 
 
-def _notify_staff_of_new(complaint: Complaint) -> None:
-    notify_many(
-        staff_to_notify(complaint),
+def _staff_notices(complaint: Complaint, staff: list) -> list:
+    return prepare_many(
+        staff,
         "complaint-new",
         complaint,
         urgent=True,

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Settings and other configuration are read from the shared cache once per request (qms/core/config_cache.py).
+    "qms.core.config_cache.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,9 +126,24 @@ TEMPLATES = [
 DATABASES = {"default": env_db_url("DATABASE_URL", "sqlite:///db.sqlite3")}
 # Persistent connections (seconds; PostgreSQL only), checked before each request reuses them.
 _conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+
+
+def _page_cost(raw: str) -> str:
+    if raw.strip() and not float(raw) > 0:
+        raise ValueError(raw)
+    return raw.strip()
+
+
+# PostgreSQL only: the planner's cost of reading a page out of order (random_page_cost), for QMS's connections.
+# The server's default (4) assumes spinning disks; on SSD storage 1.1 lets the planner use the indexes it should
+# (the inbox search's trigram index, for one). Empty: the server's own setting.
+_random_page_cost = env_parsed("DATABASE_RANDOM_PAGE_COST", "", _page_cost, "a positive number, such as 1.1")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = _conn_max_age
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if _random_page_cost:
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={_random_page_cost}".strip()
 elif DATABASES["default"]["NAME"] != ":memory:":
     # A relative SQLite path is relative to the project, not to the directory the process started in.
     DATABASES["default"]["NAME"] = str(BASE_DIR / DATABASES["default"]["NAME"])
@@ -138,7 +155,8 @@ REDIS_CACHE_URL = env_url("REDIS_CACHE_URL", "", schemes=("redis", "rediss")) or
 if REDIS_CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing one client per connection pool (qms/core/redis_cache.py).
+            "BACKEND": "qms.core.redis_cache.RedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "qms",
         }
@@ -167,6 +185,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TASK_QUEUES = {"urgent": {}, "default": {}, "bulk": {}}
 CELERY_TASK_ROUTES = {
     "qms.notifications.tasks.send_email_task": {"queue": "urgent"},
+    "qms.notifications.tasks.send_emails_task": {"queue": "urgent"},
     "qms.notifications.tasks.sweep_outbox": {"queue": "default"},
 }
 # Periodic jobs are declared by each app in <app>/schedule.py (every entry with "expires", so that a backlog

@@ -24,6 +24,7 @@ from qms.core.models import ActivityLog, SiteSettings
 from qms.core.navigation import nav_items
 from qms.core.tests.html import parse
 from qms.notifications.models import OutboxEmail
+from qms.notifications.services import render_outbox_email
 
 URL = reverse("core:site-settings")
 
@@ -236,7 +237,7 @@ def test_the_final_answer_email_states_the_reopening_period(quality_manager):
     complaint = ComplaintFactory(status=ComplaintStatus.IN_PROGRESS, language="en")
     complaint_answer(complaint=complaint, by=quality_manager, answer="Le chauffage est réparé.")
     email = OutboxEmail.objects.get(kind="complaint-message")
-    assert "within 45 days" in email.body_text
+    assert "within 45 days" in render_outbox_email(email).body_text
 
 
 @pytest.mark.django_db

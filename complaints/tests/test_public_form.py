@@ -218,6 +218,13 @@ def test_a_form_sent_too_quickly_is_refused(client):
         assert post(client, started=kept).status_code == 302
 
 
+def test_the_minimum_fill_time_is_a_setting(client, settings):
+    settings.PUBLIC_FORM_MIN_FILL_SECONDS = 0
+    assert post(client, started=sign_started(time.time())).status_code == 302
+    settings.PUBLIC_FORM_MIN_FILL_SECONDS = 60
+    assert post(client, started=sign_started(time.time() - 30)).status_code == 400
+
+
 def test_a_missing_or_forged_timestamp_is_refused_and_replaced(client):
     for started in ("", "1700000000", sign_started(time.time() - 60) + "x"):
         response = post(client, started=started)

@@ -117,7 +117,9 @@ def snapshot(complaint: Complaint) -> dict:
                 "verb", "details", "object_repr"
             )
         ),
-        "emails": list(OutboxEmail.objects.order_by("pk").values_list("recipient_email", "body_text", "body_html")),
+        "emails": list(
+            OutboxEmail.objects.order_by("pk").values_list("recipient_email", "body_text", "body_html", "context")
+        ),
         "files": sorted(stored_files()),
     }
 
@@ -170,6 +172,7 @@ def test_every_piece_of_personal_data_is_removed_after_the_retention_period(clos
         assert EMAIL not in email.recipient_email
         assert "Camille" not in email.body_text + email.body_html
         assert "B204" not in email.body_text + email.body_html
+        assert email.context is None  # nothing left to render it from (a tracking link, say)
     assert not OutboxEmail.objects.filter(recipient_email__iexact=EMAIL).exists()
     # Nothing of the requester anywhere in the request's row.
     row = " ".join(str(value) for value in model_to_dict(complaint).values())

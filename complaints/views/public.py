@@ -32,9 +32,11 @@ from complaints.selectors import (
 )
 from complaints.services import ComplaintError
 from complaints.validators import ATTACHMENT_POLICY
+from qms.core import config_cache
 from qms.core.files import private_file_response
 from qms.core.net import client_ip
 from qms.core.public import (
+    STAMP_FIELD,
     RefillAfterCsrfFailure,
     body_too_large,
     by_secret,
@@ -125,13 +127,18 @@ class PublicCreateView(RefillAfterCsrfFailure, View):
                 description=data["description"],
                 ip_address=client_ip(request),
                 files=data.get("attachments") or [],
+                # Before the reference is taken: the counter's lock is then held for the last writes alone.
+                on_saved=claim.record,
             )
-            claim.record(submission.complaint)
             return submission.token
 
     def form_page(self, request, form, *, status=200, **context) -> HttpResponse:
         context.setdefault("files_lost", False)
         context.setdefault("page_error", "")
+        # An empty form's fields are the same for everyone: cached for each version of the configuration (units,
+        # settings …). Not a form sent back with errors, nor one refilled with what was typed.
+        context.setdefault("cache_fields", not form.is_bound and set(form.initial) <= {STAMP_FIELD})
+        context.setdefault("config_version", config_cache.version())
         return render(request, self.template_name, {"form": form, **context}, status=status)
 
 

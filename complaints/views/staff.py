@@ -118,7 +118,12 @@ class InboxView(UserPassesTestMixin, View):
         without_status.pop("status", None)
         count_filter = ComplaintFilterSet(without_status or None, queryset=scope, request=request, scope=scope)
         counts = status_counts(count_filter.qs if count_filter.is_bound else scope)
-        page = Paginator(queryset, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = Paginator(queryset, INBOX_PAGE_SIZE)
+        if not filterset.is_bound or (filterset.is_valid() and count_filter.is_valid()):
+            # The list is the counted requests of the chosen statuses (of all, when none is chosen): no COUNT query.
+            chosen = filterset.form.cleaned_data.get("status") if filterset.is_bound else None
+            paginator.count = sum(counts[status] for status in chosen) if chosen else sum(counts.values())
+        page = paginator.get_page(request.GET.get("page"))
         return render(
             request,
             self.template_name,

@@ -3,6 +3,8 @@ permission-checked download and the staff library."""
 
 from __future__ import annotations
 
+from qms.notifications.services import render_outbox_email
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
@@ -95,7 +97,7 @@ def test_sending_back_needs_a_reason_which_the_author_is_told(document, process_
     assert version.status == VersionStatus.DRAFT
     email = OutboxEmail.objects.get(kind="document-version-sent-back")
     assert email.recipient_user == process_owner
-    assert "Le logigramme manque" in email.body_text
+    assert "Le logigramme manque" in render_outbox_email(email).body_text
 
 
 def test_approving_a_new_version_makes_the_previous_one_obsolete(document, process_owner, quality_manager):

@@ -71,4 +71,3 @@ def test_the_next_review_shows_the_previous_decisions_with_their_panels(client, 
     assert 'id="previous-decisions"' in html
     previous = html[html.index('id="previous-decisions"') :]
     assert "Réécrire la procédure" in previous and f'data-for="reviewdecision-{decision.pk}"' in previous
-

@@ -15,7 +15,8 @@ subclasses ``AppSettings`` and declares the section that edits it in ``<app>/app
                                 form_class=HelpdeskSettingsForm, order=30)]
 
 Read with ``HelpdeskSettings.get()``: cached in the shared cache (several workers run, no process memory)
-under a key that saving clears; edit ``HelpdeskSettings.load()``.
+under a key that saving clears, and read once per request (``qms.core.config_cache``); edit
+``HelpdeskSettings.load()``.
 """
 
 from __future__ import annotations
@@ -75,7 +76,13 @@ class AppSettings(models.Model):
 
     @classmethod
     def get(cls):
-        """The settings in force, from the shared cache. Treat as read-only."""
+        """The settings in force, from the shared cache, read once per request. Treat as read-only."""
+        from qms.core.config_cache import memoised
+
+        return memoised(cls.cache_key(), cls._read)
+
+    @classmethod
+    def _read(cls):
         from django.core.cache import cache
 
         stored = cache.get(cls.cache_key())
@@ -88,10 +95,14 @@ class AppSettings(models.Model):
     def clear_cache(cls) -> None:
         from django.core.cache import cache
 
+        from qms.core import config_cache
+
         key = cls.cache_key()
         cache.delete(key)
         # Again after commit, so that a read made inside the saving transaction is not kept.
         transaction.on_commit(lambda: cache.delete(key))
+        # What is built from the settings (deadlines, say) is built again.
+        config_cache.bump()
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ holidays come from the maintained ``holidays`` package, for the country and regi
 community is chosen). Closure days are ``ClosureDay`` rows that the quality manager edits.
 
 Each call loads what it needs once: the holidays of the years it touches (memoised per process, they never
-change) and the closures of those years (memoised per process under a version kept in the shared cache, bumped
-whenever a closure or the site settings change, so every process sees an edit at once). No call makes a
+change) and the closures of those years (memoised per process under the configuration's version kept in the
+shared cache, ``qms.core.config_cache``, bumped whenever a closure or the site settings change, so every process
+sees an edit at once). No call makes a
 query per day. For many computations in a row, build one ``WorkingCalendar`` and reuse it.
 """
 
@@ -16,21 +17,19 @@ from __future__ import annotations
 import datetime
 import functools
 import threading
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import holidays as holidays_lib
 from django.conf import settings
 from django.core import checks
-from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from qms.core import config_cache
 from qms.core.choices import HOLIDAY_SUBDIVISION_ALIASES, HOLIDAY_SUBDIVISIONS, HolidayCountry
 
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday
-_VERSION_KEY = "core:calendar-version"
 # The days of the Belgian communities, which close the institutions they run (the holidays package lists them
 # among school holidays only).
 _COMMUNITY_DAYS = {
@@ -86,18 +85,13 @@ def public_holidays(country: str, subdivision: str, year: int, language: str = "
 
 
 def invalidate_calendar() -> None:
-    """Forget the memoised closures everywhere (called when closures or the site settings change)."""
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+    """Forget the memoised closures everywhere (called when closures or the site settings change): a new version
+    of the configuration."""
+    config_cache.bump()
 
 
 def _version() -> str:
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        # add() keeps a version another process set meanwhile.
-        if not cache.add(_VERSION_KEY, version, None):
-            version = cache.get(_VERSION_KEY) or version
-    return version
+    return config_cache.version()
 
 
 _closures_lock = threading.Lock()

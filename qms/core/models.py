@@ -113,10 +113,12 @@ class OrgUnit(models.Model):
         return qs if include_self else qs.exclude(pk=self.pk)
 
     def ancestors(self, include_self: bool = True):
+        return OrgUnit.objects.filter(pk__in=self.ancestor_ids(include_self)).order_by("path")
+
+    def ancestor_ids(self, include_self: bool = True) -> list[int]:
+        """The ids of the unit's ancestors from the top down (and its own, last), read off its path."""
         ids = [int(part) for part in self.path.strip("/").split("/") if part]
-        if not include_self:
-            ids = ids[:-1]
-        return OrgUnit.objects.filter(pk__in=ids).order_by("path")
+        return ids if include_self else ids[:-1]
 
 
 class AcademicYear(models.Model):
@@ -452,7 +454,14 @@ class SiteSettings(models.Model):
 
     @classmethod
     def get(cls) -> SiteSettings:
-        """The settings in force: cached, with every empty field filled from the environment. Read-only."""
+        """The settings in force: cached, with every empty field filled from the environment, read once per
+        request. Read-only."""
+        from qms.core.config_cache import memoised
+
+        return memoised(cls.CACHE_KEY, cls._read)
+
+    @classmethod
+    def _read(cls) -> SiteSettings:
         from django.core.cache import cache
 
         stored = cache.get(cls.CACHE_KEY)
@@ -472,12 +481,13 @@ class SiteSettings(models.Model):
         from django.core.cache import cache
         from django.db import transaction
 
+        from qms.core import config_cache
+
         cache.delete(cls.CACHE_KEY)
         # Clear it again after commit, so that a read made inside the saving transaction is not kept.
         transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
-        from qms.core.calendar import invalidate_calendar
-
-        invalidate_calendar()
+        # What is built from the settings (deadlines, the calendar, the public form) is built again.
+        config_cache.bump()
 
     def _with_fallbacks(self) -> SiteSettings:
         self.institution_name = self.institution_name or settings.INSTITUTION_NAME
@@ -540,11 +550,14 @@ class ClosureDay(models.Model):
 
 
 @receiver([post_save, post_delete], sender=ClosureDay, dispatch_uid="core.closure_day_changed")
-def _closure_days_changed(sender, **kwargs) -> None:
-    # Cache invalidation only: the working-day calendar memoises the closures of each year.
-    from qms.core.calendar import invalidate_calendar
+@receiver([post_save, post_delete], sender=OrgUnit, dispatch_uid="core.org_unit_changed")
+@receiver([post_save, post_delete], sender=Programme, dispatch_uid="core.programme_changed")
+def _configuration_changed(sender, **kwargs) -> None:
+    # Cache invalidation only: the working-day calendar memoises the closures of each year, and the public forms
+    # list the units and programmes (qms.core.config_cache).
+    from qms.core import config_cache
 
-    invalidate_calendar()
+    config_cache.bump()
 
 
 class SpentStamp(models.Model):

@@ -57,7 +57,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import connection, models, transaction
+from django.db.models import Case, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -360,16 +361,22 @@ def single_submission(stamp: Stamp, *, fingerprint: str = "") -> Iterator[Claim]
     in the same transaction: if the block fails, nothing is spent; if two requests carry the same stamp (a
     double click, a browser retry, a replay), one commits and the other gets ``claim.is_repeat``, with what
     the first recorded. With a ``fingerprint`` (``submission_fingerprint``), an identical submission from the
-    same browser within ``PUBLIC_FORM_REPEAT_MINUTES``, on a fresh form, is a repeat too."""
+    same browser within ``PUBLIC_FORM_REPEAT_MINUTES``, on a fresh form, is a repeat too.
+
+    Two statements before the block: one lookup (the stamp, or an identical submission), one insert that
+    does nothing when a twin spent the stamp meanwhile. Expired rows are removed by a periodic job
+    (``purge_spent_stamps``), not here."""
     from qms.core.models import SpentStamp
 
     now = timezone.now()
-    # Expired rows go first, outside the transaction: their locks are not held until the submission commits.
-    SpentStamp.objects.filter(expires_at__lt=now).delete()
     with transaction.atomic():
-        earlier = SpentStamp.objects.filter(key=stamp.key).first()
-        if earlier is None and fingerprint:
-            earlier = SpentStamp.objects.filter(fingerprint=fingerprint, repeat_until__gte=now).order_by("-pk").first()
+        lookup = Q(key=stamp.key)
+        if fingerprint:
+            lookup |= Q(fingerprint=fingerprint, repeat_until__gte=now)
+        # The stamp itself first; else the latest identical submission.
+        earlier = (
+            SpentStamp.objects.filter(lookup).order_by(Case(When(key=stamp.key, then=0), default=1), "-pk").first()
+        )
         if earlier is not None:
             yield Claim(None, earlier_row=earlier)
             return
@@ -381,14 +388,42 @@ def single_submission(stamp: Stamp, *, fingerprint: str = "") -> Iterator[Claim]
             repeat_until=repeat_until,
             expires_at=max(stamp.expires_at, repeat_until or stamp.expires_at),
         )
-        try:
-            with transaction.atomic():
-                row.save()
-        except IntegrityError:
+        if not _spend(row):
             # A twin request spent it meanwhile (PostgreSQL waited for its commit): answer as a repeat.
             yield Claim(None, earlier_row=SpentStamp.objects.get(key=stamp.key))
             return
         yield Claim(row)
+
+
+def _spend(row) -> bool:
+    """Insert ``row`` unless its key is taken (one statement, no savepoint); True when inserted."""
+    table = connection.ops.quote_name(row._meta.db_table)
+    columns = ("key", "form", "fingerprint", "repeat_until", "expires_at")
+    adapt = connection.ops.adapt_datetimefield_value
+    values = [row.key, row.form, row.fingerprint, adapt(row.repeat_until), adapt(row.expires_at)]
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        # PostgreSQL and SQLite (3.35 and later) both read INSERT … ON CONFLICT DO NOTHING … RETURNING.
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT ({connection.ops.quote_name('key')}) DO NOTHING RETURNING {connection.ops.quote_name('id')}",
+            values,
+        )
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return False
+    row.pk = inserted[0]
+    row._state.adding = False
+    return True
+
+
+def purge_spent_stamps(*, now: datetime.datetime | None = None) -> int:
+    """Remove the spent stamps whose form has expired (and whose repeat window is over): a periodic job
+    (``core-purge-spent-stamps``, ``manage.py purge_spent_stamps``). Returns the number removed."""
+    from qms.core.models import SpentStamp
+
+    deleted, _by_model = SpentStamp.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    return deleted
 
 
 # --- The form back after a CSRF failure ----------------------------------------------------------------------

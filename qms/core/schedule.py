@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
+# Core's own periodic jobs.
+SCHEDULE = {
+    # Public forms: remove the spent stamps of expired forms (qms.core.public), outside any submission.
+    "core-purge-spent-stamps": {
+        "task": "qms.core.tasks.purge_spent_stamps",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
+}
+
 
 def beat_schedule() -> dict[str, dict]:
     from qms.core.registry import declared

@@ -168,17 +168,21 @@ def has_scope(user, model: type[models.Model], **kwargs) -> bool:
 
 
 def role_holders(unit: OrgUnit | None, role: str, *, inherit: bool = True) -> models.QuerySet[User]:
-    """Active users holding membership ``role`` for ``unit``; when none, those of the nearest parent unit."""
+    """Active users holding membership ``role`` for ``unit``; when none, those of the nearest parent unit.
+
+    The nearest unit with holders is found in one query (the unit's ancestors are read off its path)."""
     if unit is None:
         return User.objects.none()
-    units = list(unit.ancestors(include_self=True).reverse()) if inherit else [unit]
-    for candidate in units:
-        holders = User.objects.filter(
-            is_active=True, memberships__org_unit=candidate, memberships__role=role
-        ).distinct()
-        if holders.exists():
-            return holders
-    return User.objects.none()
+    candidates = unit.ancestor_ids() if inherit else [unit.pk]
+    held = set(
+        Membership.objects.filter(org_unit__in=candidates, role=role, user__is_active=True)
+        .values_list("org_unit_id", flat=True)
+        .distinct()
+    )
+    nearest = next((pk for pk in reversed(candidates) if pk in held), None)
+    if nearest is None:
+        return User.objects.none()
+    return User.objects.filter(is_active=True, memberships__org_unit=nearest, memberships__role=role).distinct()
 
 
 def users_with_role(role: str) -> models.QuerySet[User]:

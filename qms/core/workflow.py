@@ -181,6 +181,30 @@ def record_status(
     )
 
 
+def record_statuses(
+    obj: models.Model, changes: Iterable[tuple[str, str, Any, str]], *, at: datetime | None = None
+) -> list[StatusChange]:
+    """Record several status changes of ``obj`` at once, in one INSERT, without checking them: for an object
+    created straight into a later status (``(from, to, by, actor)`` each, in order; check the moves first)."""
+    content_type = ContentType.objects.get_for_model(obj)
+    at = at or timezone.now()
+    rows = []
+    for from_status, to_status, by, actor in changes:
+        user = by if by is not None and getattr(by, "is_authenticated", False) else None
+        rows.append(
+            StatusChange(
+                content_type=content_type,
+                object_id=obj.pk,
+                from_status=from_status,
+                to_status=to_status,
+                by=user,
+                actor=actor if user is None else Actor.USER,
+                at=at,
+            )
+        )
+    return StatusChange.objects.bulk_create(rows)
+
+
 def status_history(obj: models.Model):
     """Every status change of ``obj``, oldest first."""
     return StatusChange.objects.filter(

@@ -11,6 +11,7 @@ from qms.notifications.selectors import outbox_visible_to
 from qms.notifications.services import give_up, retry_now
 
 HIDDEN_SECRET = _("Hidden until sent: it carries a secret link, and is wiped once sent.")
+RENDERED_WHEN_SENT = _("Written when the email is sent, from what it is about as it stands then.")
 
 
 @admin.register(OutboxEmail)
@@ -92,6 +93,8 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         # A secret link must not be read off the admin before the email is out.
         if obj.contains_secret and obj.is_pending:
             return HIDDEN_SECRET
+        if obj.context is not None and not value:
+            return RENDERED_WHEN_SENT
         return format_html('<pre style="white-space:pre-wrap;">{}</pre>', value) if value else "—"
 
     @admin.display(description=_("text body"))

@@ -72,6 +72,15 @@ class OutboxEmail(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    context = models.JSONField(
+        _("context of the body"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "What the body is rendered from when the email is sent (primary keys and values); cleared once sent."
+        ),
+    )
     contains_secret = models.BooleanField(
         _("contains a secret link"), default=False, help_text=_("The body is wiped once the email is sent.")
     )

@@ -18,6 +18,7 @@ carry the same Message-ID (made once, when the row is written), so mail clients 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import re
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -36,6 +38,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -171,13 +174,20 @@ def _render_plain(template_name: str, context: dict[str, Any]) -> str:
     return engine_template.render(Context(context, autoescape=False))
 
 
+def render_subject(event: str, *, language: str, context: dict[str, Any]) -> str:
+    """Render ``emails/<event>-subject.txt`` in ``language``, on one line, cut to the column's length."""
+    with translation.override(language):
+        subject = " ".join(_render_plain(f"emails/{event}-subject.txt", context).split())
+    return Truncator(subject).chars(OutboxEmail._meta.get_field("subject").max_length)
+
+
 def render_email(event: str, *, language: str, context: dict[str, Any]) -> RenderedEmail:
     """Render ``emails/<event>-subject.txt``, ``-body.txt`` and ``-body.html`` in ``language``.
 
     The HTML template is optional: without it, the text body is laid out in ``emails/base.html``.
     """
+    subject = render_subject(event, language=language, context=context)
     with translation.override(language):
-        subject = " ".join(_render_plain(f"emails/{event}-subject.txt", context).split())
         body_text = _tidy_text(_render_plain(f"emails/{event}-body.txt", context))
         try:
             html_template = get_template(f"emails/{event}-body.html")
@@ -185,8 +195,7 @@ def render_email(event: str, *, language: str, context: dict[str, Any]) -> Rende
             body_html = render_to_string("emails/fallback-body.html", {**context, "body_text": body_text})
         else:
             body_html = html_template.render(context)
-    max_length = OutboxEmail._meta.get_field("subject").max_length
-    return RenderedEmail(Truncator(subject).chars(max_length), body_text, body_html.strip())
+    return RenderedEmail(subject, body_text, body_html.strip())
 
 
 def email_context(
@@ -206,6 +215,187 @@ def email_context(
         "institution_name": site.institution_name,
         **(extra or {}),
     }
+
+
+# --- The stored context: primary keys, not objects ----------------------------------------------------------
+# An email's body is rendered when it is sent, from the context its row keeps: plain values as they are, model
+# instances as their label and primary key (read again at sending), translatable text in the recipient's language.
+_MODEL, _DATE, _DATETIME = "$model", "$date", "$datetime"
+
+
+class ObjectGone(NotificationError):
+    """The object an email is about no longer exists (a request purged or deleted before the email left)."""
+
+
+def store_context(value: Any, *, language: str) -> Any:
+    """``value`` as JSON for ``OutboxEmail.context``; raises ``TypeError`` for what cannot be kept that way."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, models.Model):
+        if value.pk is None:
+            raise TypeError(f"An unsaved {type(value).__name__} cannot go into an email's context.")
+        return {_MODEL: value._meta.label_lower, "pk": value.pk}
+    if isinstance(value, Promise):
+        with translation.override(language):
+            return str(value)
+    if isinstance(value, datetime.datetime):
+        return {_DATETIME: value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {_DATE: value.isoformat()}
+    if isinstance(value, dict):
+        return {str(key): store_context(item, language=language) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [store_context(item, language=language) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # A plain record (a digest's entry): kept as the mapping of its fields, which templates read alike.
+        fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+        return store_context(fields, language=language)
+    raise TypeError(f"A {type(value).__name__} cannot go into an email's context: pass a model, text or a number.")
+
+
+def restore_context(stored: Any, *, found: dict[tuple[str, Any], Any] | None = None) -> Any:
+    """The context as the templates see it: model instances read again (None when gone), dates parsed."""
+    found = {} if found is None else found
+    if isinstance(stored, list):
+        return [restore_context(item, found=found) for item in stored]
+    if not isinstance(stored, dict):
+        return stored
+    if _MODEL in stored:
+        key = (stored[_MODEL], stored["pk"])
+        if key not in found:
+            model = apps.get_model(stored[_MODEL])
+            found[key] = model._default_manager.filter(pk=stored["pk"]).first()
+        return found[key]
+    if _DATETIME in stored:
+        return datetime.datetime.fromisoformat(stored[_DATETIME])
+    if _DATE in stored:
+        return datetime.date.fromisoformat(stored[_DATE])
+    return {key: restore_context(item, found=found) for key, item in stored.items()}
+
+
+def render_outbox_email(email: OutboxEmail) -> RenderedEmail:
+    """The subject and bodies of ``email``: rendered now from its stored context, in the recipient's language, or
+    as stored when it has none (written before bodies were rendered at sending, or sent already).
+
+    Raises ``ObjectGone`` when the object the email is about no longer exists."""
+    if email.context is None:
+        return RenderedEmail(email.subject, email.body_text, email.body_html)
+    obj = None
+    found: dict[tuple[str, Any], Any] = {}
+    if email.content_type_id is not None:
+        model = email.content_type.model_class()
+        obj = model._default_manager.filter(pk=email.object_id).first() if model is not None else None
+        if obj is None:
+            raise ObjectGone(f"The {email.content_type} this email is about no longer exists.")
+        found[(obj._meta.label_lower, obj.pk)] = obj
+    recipient = Recipient(email=email.recipient_email, language=email.language, user=email.recipient_user)
+    context = email_context(recipient, email.kind, obj, site_info(), restore_context(email.context, found=found))
+    rendered = render_email(email.kind, language=email.language, context=context)
+    # The subject stays as written (it was rendered with the row, and logs and timelines show it).
+    return RenderedEmail(email.subject or rendered.subject, rendered.body_text, rendered.body_html)
+
+
+# --- Writing the rows --------------------------------------------------------------------------------------
+def prepare_email(
+    recipient: User | str,
+    event: str,
+    obj: models.Model | None = None,
+    *,
+    urgent: bool = False,
+    context: dict[str, Any] | None = None,
+    dedup_key: str | None = None,
+    secret: bool = False,
+    language: str | None = None,
+    reply_to: str | None = None,
+    sensitive: bool = False,
+    hide_recipient: bool = False,
+    delivery: str = Delivery.IMMEDIATE,
+) -> OutboxEmail | None:
+    """The outbox row of ``event`` to ``recipient`` about ``obj``, not written yet: ``write_emails`` writes it.
+
+    The arguments are ``notify``'s. The context is kept as primary keys and plain values (``store_context``); the
+    body is rendered from it when the email is sent, the subject when the row is written. Returns None when there
+    is no one to write to."""
+    target = resolve_recipient(recipient, language)
+    if target is None:
+        return None
+    is_sensitive = bool(sensitive or (obj is not None and sources.is_sensitive(obj)))
+    if delivery_for(target, event, urgent=urgent, delivery=delivery, sensitive=is_sensitive) != Delivery.IMMEDIATE:
+        return None
+    # A missing body template is the caller's error: said now, not when the email is sent.
+    get_template(f"emails/{event}-body.txt")
+    email = OutboxEmail(
+        kind=event,
+        recipient_email=target.email,
+        recipient_user=target.user,
+        language=target.language,
+        reply_to=reply_to or "",
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+        dedup_key=dedup_key or None,
+        queue=OutboxQueue.URGENT if urgent else OutboxQueue.BULK,
+        contains_secret=secret,
+        hide_recipient=hide_recipient,
+        is_sensitive=is_sensitive,
+        context=store_context(context or {}, language=target.language),
+    )
+    # What the subject is rendered with, when the row is written (not stored).
+    email._subject_context = (target, obj, context or {})
+    return email
+
+
+def write_emails(emails: Iterable[OutboxEmail | None], *, keys_are_new: bool = False) -> list[OutboxEmail]:
+    """Write prepared ``emails`` to the outbox in the caller's transaction, in one INSERT, with their subjects
+    rendered now; they are queued after commit, one broker message per queue.
+
+    An email whose ``dedup_key`` is already used is not written: the existing row is returned in its place.
+    ``keys_are_new``: the caller knows that no row holds these keys yet (they name objects created in this very
+    transaction), so they are not looked up first; the unique constraint still holds. Returns the rows, in order.
+    """
+    emails = [email for email in emails if email is not None]
+    if not emails:
+        return []
+    keys = [email.dedup_key for email in emails if email.dedup_key]
+    existing: dict[str, OutboxEmail] = {}
+    if keys and not keys_are_new:
+        existing = {row.dedup_key: row for row in OutboxEmail.objects.filter(dedup_key__in=keys)}
+    fresh = [email for email in emails if not email.dedup_key or email.dedup_key not in existing]
+    site = site_info()
+    for email in fresh:
+        target, obj, context = email._subject_context
+        email.subject = render_subject(
+            email.kind, language=email.language, context=email_context(target, email.kind, obj, site, context)
+        )
+        email.message_id = make_message_id(site.domain)
+    if fresh:
+        if keys and not keys_are_new:
+            try:
+                with transaction.atomic():
+                    OutboxEmail.objects.bulk_create(fresh)
+            except IntegrityError:
+                # Another transaction wrote one of the keys first: write one at a time, theirs wins.
+                return [_write_one(email) for email in emails]
+        else:
+            OutboxEmail.objects.bulk_create(fresh)
+        transaction.on_commit(partial(enqueue_many, [(email.pk, email.queue) for email in fresh]), robust=True)
+        for email in fresh:
+            logger.info("Outbox email %s written (%s, %s queue).", email.pk, email.kind, email.queue)
+    return [existing.get(email.dedup_key, email) if email.dedup_key else email for email in emails]
+
+
+def _write_one(email: OutboxEmail) -> OutboxEmail:
+    if email.pk is not None:
+        return email
+    try:
+        with transaction.atomic():
+            email.save(force_insert=True)
+    except IntegrityError:
+        existing = OutboxEmail.objects.filter(dedup_key=email.dedup_key).first() if email.dedup_key else None
+        if existing is None:
+            raise
+        return existing
+    transaction.on_commit(partial(enqueue, email.pk, email.queue), robust=True)
+    return email
 
 
 def notify(
@@ -228,61 +418,63 @@ def notify(
     ``recipient`` is a User (skipped when inactive or without an address; written to in their preferred
     language) or an address, for someone without an account (written to in ``language``). The email is
     rendered from ``emails/<event>-subject.txt``, ``-body.txt`` and ``-body.html``, with ``obj``,
-    ``recipient``, ``site``, ``site_url`` and ``institution_name`` in the context, plus ``context``.
+    ``recipient``, ``site``, ``site_url`` and ``institution_name`` in the context, plus ``context``: the subject
+    when the row is written, the body when the email is sent (so ``context`` holds model instances, text, numbers
+    and dates, kept as primary keys and values until then).
 
     The row is written in the caller's transaction: rolled back, it is gone and nothing is sent. ``urgent``
     sends it through the urgent queue (acknowledgements, one-to-one notices) instead of the bulk one. With a
     ``dedup_key`` already used, the existing row is returned and nothing is written. ``secret`` marks a body
-    carrying a secret link: it is wiped once sent. ``hide_recipient`` keeps the recipient off every outbox page
-    (they count such emails instead) and erases the address once the email is sent. ``sensitive`` marks an email
+    carrying a secret link: it is wiped once sent, with the context that carried it. ``hide_recipient`` keeps the
+    recipient off every outbox page (they count such emails instead) and erases the address once the email is
+    sent. ``sensitive`` marks an email
     about a sensitive case (harassment, discrimination …), shown only to the sensitive-cases group in every outbox
     page; an email about a source that the sources registry calls sensitive is marked whatever the caller says.
     ``delivery`` is immediate (the default) or, for reminders only, digest: then the person's preferences may
     keep it for their digest or leave it out of email (``delivery_for``), and nothing is written here. Returns
     None when there is no one to write to, or when the email is not to go out at once.
     """
-    target = resolve_recipient(recipient, language)
-    if target is None:
-        return None
-    if dedup_key:
-        existing = OutboxEmail.objects.filter(dedup_key=dedup_key).first()
-        if existing is not None:
-            return existing
-    is_sensitive = bool(sensitive or (obj is not None and sources.is_sensitive(obj)))
-    if delivery_for(target, event, urgent=urgent, delivery=delivery, sensitive=is_sensitive) != Delivery.IMMEDIATE:
-        return None
-    site = site_info()
-    rendered = render_email(event, language=target.language, context=email_context(target, event, obj, site, context))
-    email = OutboxEmail(
-        kind=event,
-        recipient_email=target.email,
-        recipient_user=target.user,
-        language=target.language,
-        subject=rendered.subject,
-        body_text=rendered.body_text,
-        body_html=rendered.body_html,
-        reply_to=reply_to or "",
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=obj.pk if obj is not None else None,
-        dedup_key=dedup_key or None,
-        message_id=make_message_id(site.domain),
-        queue=OutboxQueue.URGENT if urgent else OutboxQueue.BULK,
-        contains_secret=secret,
+    email = prepare_email(
+        recipient,
+        event,
+        obj,
+        urgent=urgent,
+        context=context,
+        dedup_key=dedup_key,
+        secret=secret,
+        language=language,
+        reply_to=reply_to,
+        sensitive=sensitive,
         hide_recipient=hide_recipient,
-        is_sensitive=is_sensitive,
+        delivery=delivery,
     )
-    try:
-        with transaction.atomic():
-            email.save(force_insert=True)
-    except IntegrityError:
-        # Another transaction wrote the same dedup key first: theirs is the one.
-        existing = OutboxEmail.objects.filter(dedup_key=dedup_key).first() if dedup_key else None
-        if existing is None:
-            raise
-        return existing
-    transaction.on_commit(partial(enqueue, email.pk, email.queue), robust=True)
-    logger.info("Outbox email %s written (%s, %s queue).", email.pk, event, email.queue)
-    return email
+    written = write_emails([email])
+    return written[0] if written else None
+
+
+def prepare_many(
+    recipients: Iterable[User | str],
+    event: str,
+    obj: models.Model | None = None,
+    *,
+    dedup_key: str | None = None,
+    **options: Any,
+) -> list[OutboxEmail]:
+    """``prepare_email`` for each of ``recipients`` once (a person listed twice gets one email).
+
+    A ``dedup_key`` is made personal: ``<dedup_key>:user:<pk>`` or ``<dedup_key>:email:<address>``."""
+    emails: list[OutboxEmail] = []
+    seen: set[str] = set()
+    for recipient in recipients:
+        target = resolve_recipient(recipient, options.get("language"))
+        if target is None or target.key in seen or target.email.lower() in seen:
+            continue
+        seen.update({target.key, target.email.lower()})
+        key = f"{dedup_key}:{target.key}" if dedup_key else None
+        email = prepare_email(recipient, event, obj, dedup_key=key, **options)
+        if email is not None:
+            emails.append(email)
+    return emails
 
 
 def notify_many(
@@ -293,23 +485,12 @@ def notify_many(
     dedup_key: str | None = None,
     **options: Any,
 ) -> list[OutboxEmail]:
-    """``notify`` each of ``recipients`` once (a person listed twice gets one email).
+    """``notify`` each of ``recipients`` once (a person listed twice gets one email), in one INSERT.
 
     A ``dedup_key`` is made personal: ``<dedup_key>:user:<pk>`` or ``<dedup_key>:email:<address>``.
     Returns the rows written (or found through the key); those with no one to write to are left out.
     """
-    emails: list[OutboxEmail] = []
-    seen: set[str] = set()
-    for recipient in recipients:
-        target = resolve_recipient(recipient, options.get("language"))
-        if target is None or target.key in seen or target.email.lower() in seen:
-            continue
-        seen.update({target.key, target.email.lower()})
-        key = f"{dedup_key}:{target.key}" if dedup_key else None
-        email = notify(recipient, event, obj, dedup_key=key, **options)
-        if email is not None:
-            emails.append(email)
-    return emails
+    return write_emails(prepare_many(recipients, event, obj, dedup_key=dedup_key, **options))
 
 
 # --- Sending --------------------------------------------------------------------------------------------
@@ -331,6 +512,33 @@ def enqueue(pk: int, queue: str) -> None:
             # When tasks run in-process, the error is the task's own, not the broker's: show it.
             exc_info=bool(app.conf.task_always_eager),
         )
+
+
+def enqueue_many(emails: list[tuple[int, str]]) -> None:
+    """Queue the sending of ``(pk, queue)`` emails: one broker message per queue. Never raises: when the broker is
+    down, the sweep sends them later."""
+    from qms.celery import app
+    from qms.notifications.tasks import send_email_task, send_emails_task
+
+    by_queue: dict[str, list[int]] = {}
+    for pk, queue in emails:
+        by_queue.setdefault(queue, []).append(pk)
+    for queue, pks in by_queue.items():
+        try:
+            if len(pks) == 1:
+                send_email_task.apply_async(args=[pks[0]], queue=queue)
+            else:
+                send_emails_task.apply_async(args=[pks], queue=queue)
+        except Exception as exc:  # noqa: BLE001 - the caller's work is committed; the sweep is the safety net
+            logger.warning(
+                "Could not queue outbox email %s on the %s queue (%s); the sweep will send it."
+                if len(pks) == 1
+                else "Could not queue outbox emails %s on the %s queue (%s); the sweep will send them.",
+                ", ".join(map(str, pks)),
+                queue,
+                type(exc).__name__,
+                exc_info=bool(app.conf.task_always_eager),
+            )
 
 
 def _claim(pk: int, now: datetime.datetime, condition: Q) -> bool:
@@ -355,19 +563,23 @@ def _claimable(now: datetime.datetime, *, fresh_after: datetime.datetime | None 
     return sendable_q(now, fresh_after=fresh_after) & ~Q(state=OutboxState.SENDING, attempts__gte=max_attempts())
 
 
-def build_message(email: OutboxEmail, *, connection: Any = None) -> EmailMultiAlternatives:
-    """The message of an outbox row, with its stored Message-ID (the same at every attempt)."""
+def build_message(
+    email: OutboxEmail, *, connection: Any = None, rendered: RenderedEmail | None = None
+) -> EmailMultiAlternatives:
+    """The message of an outbox row, with its stored Message-ID (the same at every attempt). ``rendered``: its
+    subject and bodies when rendered already (``render_outbox_email``)."""
+    rendered = rendered or render_outbox_email(email)
     message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
+        subject=rendered.subject,
+        body=rendered.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.recipient_email] if email.recipient_email else [],
         reply_to=[email.reply_to] if email.reply_to else None,
         headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
         connection=connection,
     )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    if rendered.body_html:
+        message.attach_alternative(rendered.body_html, "text/html")
     return message
 
 
@@ -390,9 +602,13 @@ def _held(email: OutboxEmail) -> models.QuerySet[OutboxEmail]:
     return OutboxEmail.objects.filter(pk=email.pk, state=OutboxState.SENDING, lease_until=email.lease_until)
 
 
-def _record_sent(email: OutboxEmail) -> None:
+def _record_sent(email: OutboxEmail, rendered: RenderedEmail) -> None:
     now = timezone.now()
     values: dict[str, Any] = {"state": OutboxState.SENT, "sent_at": now, "lease_until": None, "last_error": ""}
+    if email.context is not None:
+        # Rendered at sending: the bodies are kept as the record of what went out; the context is not needed any
+        # more (and may hold a secret link).
+        values.update(body_text=rendered.body_text, body_html=rendered.body_html, context=None)
     if email.contains_secret:
         values.update(_secret_wipe_fields(email, now))
     if email.hide_recipient:
@@ -432,15 +648,29 @@ def _record_failure(email: OutboxEmail, exc: BaseException) -> str:
     return state
 
 
+def _record_gone(email: OutboxEmail, exc: ObjectGone) -> str:
+    """Give up an email whose object was removed before it left: there is nothing left to tell."""
+    logger.warning("Outbox email %s (%s) given up: its object no longer exists.", email.pk, email.kind)
+    _held(email).update(
+        state=OutboxState.GIVEN_UP, attempts=email.attempts + 1, last_error=_error_text(exc), lease_until=None,
+        context=None,
+    )  # fmt: skip
+    return OutboxState.GIVEN_UP
+
+
 def _deliver(pk: int, *, connection: Any = None) -> str:
-    """Send a row this caller has claimed, and record the outcome. Returns the new state."""
-    email = OutboxEmail.objects.get(pk=pk)
+    """Render (when written with its context) and send a row this caller has claimed, and record the outcome.
+    Returns the new state."""
+    email = OutboxEmail.objects.select_related("recipient_user", "content_type").get(pk=pk)
     try:
-        if not build_message(email, connection=connection).send():
+        rendered = render_outbox_email(email)
+        if not build_message(email, connection=connection, rendered=rendered).send():
             raise NotificationError("The email has no recipient address.")
+    except ObjectGone as exc:
+        return _record_gone(email, exc)
     except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried; the row must not stay claimed
         return _record_failure(email, exc)
-    _record_sent(email)
+    _record_sent(email, rendered)
     return OutboxState.SENT
 
 
@@ -611,7 +841,7 @@ def wipe_emails_about(obj: models.Model, *, include_subject: bool = False) -> in
         rows.filter(
             Q(state__in=[OutboxState.QUEUED, OutboxState.FAILED]) | Q(state=OutboxState.SENDING, lease_until__lt=now)
         ).update(state=OutboxState.GIVEN_UP, lease_until=None)
-        blank = Q(body_text="", body_html="", recipient_email="", reply_to="", last_error="")
+        blank = Q(body_text="", body_html="", recipient_email="", reply_to="", last_error="", context=None)
         if include_subject:
             blank &= Q(subject="")
         values: dict[str, Any] = {
@@ -620,6 +850,7 @@ def wipe_emails_about(obj: models.Model, *, include_subject: bool = False) -> in
             "recipient_email": "",
             "reply_to": "",
             "last_error": "",
+            "context": None,
             "wiped_at": now,
         }
         if include_subject:

@@ -13,6 +13,12 @@ def send_email_task(pk: int) -> bool:
     return services.send_outbox_email(pk)
 
 
+@shared_task(name="qms.notifications.tasks.send_emails_task", ignore_result=True)
+def send_emails_task(pks: list[int]) -> int:
+    """Send the outbox emails written together (one broker message for them); returns how many this call sent."""
+    return sum(services.send_outbox_email(pk) for pk in pks)
+
+
 @shared_task(name="qms.notifications.tasks.sweep_outbox", ignore_result=True)
 def sweep_outbox(max_batches: int = 10) -> int:
     """Send what is due (beat runs it every minute); returns the number of emails sent."""

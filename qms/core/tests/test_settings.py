@@ -221,8 +221,15 @@ def test_database_url_selects_postgresql_and_redis_url_the_broker_and_the_cache(
     assert database["CONN_MAX_AGE"] == 60
     assert values["CELERY_BROKER_URL"] == "redis://redis.example.edu:6379/0"
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
-    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["BACKEND"] == "qms.core.redis_cache.RedisCache"
     assert values["CACHES"]["default"]["LOCATION"] == "redis://redis.example.edu:6379/0"
+
+
+def test_the_planners_page_cost_is_set_on_postgresql_connections_when_asked():
+    url = "postgres://qms:secret@db.example.edu:5432/qms"
+    assert "options" not in dump_settings(DATABASE_URL=url)["DATABASES"]["default"].get("OPTIONS", {})
+    database = dump_settings(DATABASE_URL=url, DATABASE_RANDOM_PAGE_COST="1.1")["DATABASES"]["default"]
+    assert database["OPTIONS"]["options"] == "-c random_page_cost=1.1"
 
 
 def test_a_relative_sqlite_path_is_relative_to_the_project_and_an_absolute_one_is_kept():
@@ -326,6 +333,8 @@ MALFORMED = [
     ("LOG_FORMAT", "xml"),
     ("DATA_UPLOAD_MAX_MEMORY_SIZE", "1k"),
     ("COMPLAINTS_SUBMIT_RATE", "ten an hour"),
+    ("DATABASE_RANDOM_PAGE_COST", "0"),
+    ("DATABASE_RANDOM_PAGE_COST", "fast"),
     ("PUBLIC_FORM_MIN_FILL_SECONDS", "-1"),
 ]
 
@@ -468,3 +477,11 @@ def test_the_login_lockout_and_the_rate_limits_read_the_same_address(rf, setting
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
     assert get_client_ip_address(request) == "198.51.100.7"
     assert _get_ip(request) == "198.51.100.7"
+
+
+def test_the_redis_cache_reuses_one_client_per_connection_pool():
+    from qms.core.redis_cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/15", {})
+    client = cache._cache
+    assert client.get_client(write=True) is client.get_client(write=True)

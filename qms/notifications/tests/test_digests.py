@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from qms.notifications.services import render_outbox_email
+
 import datetime
 
 import pytest
@@ -55,9 +57,9 @@ def test_by_default_reminders_wait_for_the_daily_digest_which_holds_what_is_newl
     [digest] = digests()
     assert digest.recipient_user == alice
     assert digest.dedup_key == f"digest:{alice.pk}:2026-03-13"
-    assert f"U-{first.pk} — Unit 0" in digest.body_text and f"U-{second.pk} — Unit 1" in digest.body_text
-    assert "Organisation and people" in digest.body_text  # grouped by module, named in the reader's language
-    assert "http://" in digest.body_html or "https://" in digest.body_html
+    assert f"U-{first.pk} — Unit 0" in render_outbox_email(digest).body_text and f"U-{second.pk} — Unit 1" in render_outbox_email(digest).body_text
+    assert "Organisation and people" in render_outbox_email(digest).body_text  # grouped by module, named in the reader's language
+    assert "http://" in render_outbox_email(digest).body_html or "https://" in render_outbox_email(digest).body_html
     assert set(ReminderClaim.objects.values_list("email", flat=True)) == {digest.pk}
     # The next day nothing new was crossed and it is not the overdue day: no digest at all.
     send_reminders(today=datetime.date(2026, 3, 14))
@@ -68,21 +70,21 @@ def test_by_default_reminders_wait_for_the_daily_digest_which_holds_what_is_newl
     # The day after, only the newly crossed threshold is in it.
     send_reminders(today=datetime.date(2026, 3, 19))
     latest = digests()[-1]
-    assert f"U-{first.pk}" in latest.body_text and f"U-{second.pk}" not in latest.body_text
+    assert f"U-{first.pk}" in render_outbox_email(latest).body_text and f"U-{second.pk}" not in render_outbox_email(latest).body_text
 
 
 def test_the_overdue_section_repeats_on_monday_only(deadlines, alice):
     [late] = units(1)
     deadlines.rows.append((late, alice, DUE))
     send_reminders(today=datetime.date(2026, 3, 21))  # Saturday: newly overdue
-    assert len(digests()) == 1 and "Still overdue" not in digests()[0].body_text
+    assert len(digests()) == 1 and "Still overdue" not in render_outbox_email(digests()[0]).body_text
     send_reminders(today=datetime.date(2026, 3, 22))  # Sunday: nothing new, no overdue section
     assert len(digests()) == 1
     send_reminders(today=MONDAY)
     monday = digests()[-1]
     assert len(digests()) == 2
-    assert "Still overdue" in monday.body_text and f"U-{late.pk}" in monday.body_text
-    assert "New since your previous digest" not in monday.body_text
+    assert "Still overdue" in render_outbox_email(monday).body_text and f"U-{late.pk}" in render_outbox_email(monday).body_text
+    assert "New since your previous digest" not in render_outbox_email(monday).body_text
     send_reminders(today=MONDAY + datetime.timedelta(days=1))
     assert len(digests()) == 2
 
@@ -93,7 +95,7 @@ def test_the_overdue_day_is_a_setting(deadlines, alice, settings):
     deadlines.rows.append((late, alice, DUE))
     send_reminders(today=datetime.date(2026, 3, 21))
     send_reminders(today=datetime.date(2026, 3, 22))
-    assert len(digests()) == 2 and "Still overdue" in digests()[-1].body_text
+    assert len(digests()) == 2 and "Still overdue" in render_outbox_email(digests()[-1]).body_text
 
 
 def test_a_weekly_digest_waits_for_monday(deadlines, alice):
@@ -105,8 +107,8 @@ def test_a_weekly_digest_waits_for_monday(deadlines, alice):
     assert digests() == []
     send_reminders(today=MONDAY)
     [digest] = digests()
-    assert f"U-{first.pk}" in digest.body_text and f"U-{second.pk}" in digest.body_text
-    assert "Still overdue" in digest.body_text
+    assert f"U-{first.pk}" in render_outbox_email(digest).body_text and f"U-{second.pk}" in render_outbox_email(digest).body_text
+    assert "Still overdue" in render_outbox_email(digest).body_text
 
 
 def test_urgent_only_gets_urgent_items_at_once_and_nothing_else(deadlines, alice, mailoutbox):
@@ -128,12 +130,12 @@ def test_a_sensitive_item_never_goes_into_a_digest_and_shows_only_its_reference(
     send_reminders(today=datetime.date(2026, 3, 21))
     [alone] = OutboxEmail.objects.filter(kind="reminder")
     assert alone.object_id == secret.pk and alone.is_sensitive
-    assert f"U-{secret.pk}" in alone.subject and "Unit 0" not in alone.subject + alone.body_text + alone.body_html
+    assert f"U-{secret.pk}" in alone.subject and "Unit 0" not in alone.subject + render_outbox_email(alone).body_text + render_outbox_email(alone).body_html
     [digest] = digests()
-    assert f"U-{secret.pk}" not in digest.body_text and f"U-{plain.pk}" in digest.body_text
+    assert f"U-{secret.pk}" not in render_outbox_email(digest).body_text and f"U-{plain.pk}" in render_outbox_email(digest).body_text
     # Not in the Monday overdue section either.
     send_reminders(today=MONDAY)
-    assert f"U-{secret.pk}" not in digests()[-1].body_text
+    assert f"U-{secret.pk}" not in render_outbox_email(digests()[-1]).body_text
 
 
 def test_the_digest_is_in_the_recipients_language(deadlines):
@@ -146,7 +148,7 @@ def test_the_digest_is_in_the_recipients_language(deadlines):
     assert digest.language == "fr"
     assert digest.subject == "Vos relances du 21/03/2026"
     assert "En retard" in OutboxEmail.objects.get(kind="reminder").subject
-    assert f"U-{units_b.pk}" in digest.body_text
+    assert f"U-{units_b.pk}" in render_outbox_email(digest).body_text
 
 
 def test_notify_is_immediate_by_default_whatever_the_preference():

@@ -14,7 +14,7 @@ from qms.notifications.selectors import (
     recipients_for_unit,
     site_info,
 )
-from qms.notifications.services import notify
+from qms.notifications.services import notify, render_outbox_email
 from qms.notifications.tests.factories import OutboxEmailFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_site_info_follows_the_site_settings_edited_at_run_time(settings):
     assert (info.institution_name, info.site_url) == ("Université de Lorraine-sur-Test", "https://qualite.test.example")
     email = notify(UserFactory(), "test-plain", OrgUnitFactory())
     assert email.message_id.endswith("@qualite.test.example>")
-    assert "Université de Lorraine-sur-Test" in email.body_html
+    assert "Université de Lorraine-sur-Test" in render_outbox_email(email).body_html
 
 
 def test_outbox_counts_counts_every_state():

@@ -20,6 +20,7 @@ from qms.notifications.services import (
     backoff,
     build_message,
     notify,
+    render_outbox_email,
     send_outbox_email,
     sweep_outbox,
 )
@@ -56,11 +57,12 @@ def test_it_sends_a_queued_email_with_its_parts_and_headers(unit, clock):
     assert message.subject == "Plain UFR Send"
     assert message.to == [email.recipient_email]
     assert message.reply_to == ["qualite@example.edu"]
-    assert message.body == email.body_text
     assert message.alternatives[0].mimetype == "text/html"
     assert message.extra_headers["Message-ID"] == email.message_id
     assert message.message()["Message-ID"] == email.message_id
     email.refresh_from_db()
+    # The body rendered at sending is kept as the record of what went out.
+    assert message.body == email.body_text and message.alternatives[0].content == email.body_html
     assert (email.state, email.sent_at, email.lease_until, email.attempts) == (OutboxState.SENT, START, None, 0)
 
 
@@ -259,7 +261,7 @@ def test_a_body_with_a_secret_link_is_wiped_after_sending(unit, clock):
         dedup_key="ack-9",
         context={"when": START, "link": "/suivi/s3cr3t-token/"},
     )
-    assert "s3cr3t-token" in email.body_text
+    assert "s3cr3t-token" in str(email.context)  # until sent, the context keeps the link
     assert send_outbox_email(email.pk) is True
     # The recipient got the link …
     assert "s3cr3t-token" in mail.outbox[0].body
@@ -267,6 +269,7 @@ def test_a_body_with_a_secret_link_is_wiped_after_sending(unit, clock):
     # … the log keeps everything but the bodies.
     email.refresh_from_db()
     assert "s3cr3t-token" not in email.body_text + email.body_html
+    assert email.context is None
     assert "secret link" in email.body_text
     assert email.wiped_at == START
     assert (email.state, email.kind, email.dedup_key, email.queue) == (
@@ -282,15 +285,16 @@ def test_a_body_with_a_secret_link_is_wiped_after_sending(unit, clock):
 def test_a_secret_body_is_kept_until_the_email_is_sent(unit, clock, settings):
     settings.EMAIL_BACKEND = FAILING
     email = _write(unit, secret=True)
-    body = email.body_text
+    context = email.context
     send_outbox_email(email.pk)
     email.refresh_from_db()
-    assert (email.state, email.body_text, email.wiped_at) == (OutboxState.FAILED, body, None)
+    # What the body is rendered from stays for the next attempt.
+    assert (email.state, email.context, email.wiped_at) == (OutboxState.FAILED, context, None)
 
 
 def test_an_ordinary_body_is_kept_after_sending(unit, clock):
     email = _write(unit)
-    body = email.body_text
+    body = render_outbox_email(email).body_text
     send_outbox_email(email.pk)
     email.refresh_from_db()
-    assert (email.body_text, email.wiped_at) == (body, None)
+    assert (email.body_text, email.wiped_at) == (body, None) and body

@@ -12,7 +12,15 @@ from django.utils import timezone
 from qms.core.factories import OrgUnitFactory, UserFactory
 from qms.notifications.choices import OutboxState
 from qms.notifications.models import OutboxEmail
-from qms.notifications.services import LEASE, give_up, notify, retry_now, send_outbox_email, wipe_emails_about
+from qms.notifications.services import (
+    LEASE,
+    give_up,
+    notify,
+    render_outbox_email,
+    retry_now,
+    send_outbox_email,
+    wipe_emails_about,
+)
 from qms.notifications.tests.factories import OutboxEmailFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,9 +94,9 @@ def test_wipe_emails_about_blanks_bodies_and_addresses_and_keeps_the_record():
     assert sent.sent_at is not None and sent.message_id
     # An email not sent yet has no one left to go to.
     pending.refresh_from_db()
-    assert (pending.state, pending.recipient_email) == (OutboxState.GIVEN_UP, "")
+    assert (pending.state, pending.recipient_email, pending.context) == (OutboxState.GIVEN_UP, "", None)
     untouched.refresh_from_db()
-    assert untouched.recipient_email == "requester@example.org" and untouched.body_text
+    assert untouched.recipient_email == "requester@example.org" and render_outbox_email(untouched).body_text
 
 
 def test_wipe_emails_about_gives_up_an_email_whose_sender_died_and_keeps_a_live_senders():
