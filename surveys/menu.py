@@ -34,9 +34,12 @@ ENTRIES = [
 
 
 def _sees_councils(user) -> bool:
-    from surveys.councils_selectors import may_see_year_page
+    """From the roles alone (read once per request), so the menu costs no query on every page: the year page
+    itself narrows to what the person may see (a teacher sees their programmes' published minutes)."""
+    from qms.core.choices import Role
+    from qms.core.selectors import has_role
 
-    return may_see_year_page(user)
+    return has_role(user, Role.QUALITY_MANAGER, Role.DIRECTOR, Role.QUALITY_REFERENT, Role.TEACHER)
 
 
 ENTRIES.append(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from qms.notifications.services import render_outbox_email
-
 import datetime
 
 import pytest
@@ -14,7 +12,7 @@ from actionplans.models import EffectivenessCheck
 from actionplans.tests.factories import ActionFactory, ActionPlanFactory
 from qms.core.factories import UserFactory
 from qms.notifications.models import ReminderClaim
-from qms.notifications.services import send_reminders
+from qms.notifications.services import render_outbox_email, send_reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -127,4 +125,7 @@ def test_an_overdue_action_goes_at_once_and_a_coming_one_into_the_digest(plan, p
     [alone] = OutboxEmail.objects.filter(kind="reminder")
     assert alone.object_id == late.pk and f"/plans/actions/{late.pk}/" in render_outbox_email(alone).body_text
     [digest] = OutboxEmail.objects.filter(kind="reminder-digest")
-    assert soon.reference in render_outbox_email(digest).body_text and late.reference not in render_outbox_email(digest).body_text
+    assert (
+        soon.reference in render_outbox_email(digest).body_text
+        and late.reference not in render_outbox_email(digest).body_text
+    )

@@ -141,9 +141,10 @@ def test_live_evidence_shows_in_the_matrix_and_is_frozen_in_a_snapshot(qualiopi_
         assert figures["complaints.register"].count == 1
         assert figures["complaints.register"].url.startswith("/")
         assert figures["complaints.handled_rate"].available
-        # The surveys declare nothing yet: shown as not available, never as zero.
+        # The surveys' metric exists but no campaign is published: no value, never a zero.
         row30 = next(r for r in matrix.rows if r.requirement.reference == "I30")
-        assert not {f.key: f for f in row30.live}["surveys.response_rate"].available
+        response_rate = {f.key: f for f in row30.live}["surveys.response_rate"]
+        assert response_rate.available and response_rate.value is None
         snapshot = services.snapshot_take(certification=qualiopi_certification, label="Juin", by=quality_manager)
     frozen = {item["key"]: item for item in snapshot.rows.get(reference="I31").live}
     assert frozen["complaints.register"]["count"] == 1

@@ -131,7 +131,7 @@ def test_the_inbox_search_runs_the_same_queries_at_10_and_500_requests(
     )
     # Page and total follow the filters, counted once with the status counts.
     assert (
-        response.context["page"].paginator.count
+        response.context["page_obj"].paginator.count
         == Complaint.objects.filter(
             search_text__contains="chauffee", status__in=[S.ACKNOWLEDGED, S.IN_PROGRESS], assignee=personas.teacher
         ).count()

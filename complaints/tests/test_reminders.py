@@ -3,8 +3,6 @@ acknowledgements."""
 
 from __future__ import annotations
 
-from qms.notifications.services import render_outbox_email
-
 import datetime
 
 import pytest
@@ -16,7 +14,7 @@ from qms.core.choices import Role
 from qms.core.factories import UserFactory
 from qms.notifications.choices import OutboxState
 from qms.notifications.models import OutboxEmail, ReminderClaim
-from qms.notifications.services import send_reminders
+from qms.notifications.services import render_outbox_email, send_reminders
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +110,9 @@ def test_a_sensitive_request_reaches_only_the_named_group_with_its_reference(
     assert sent() == [("complaint-take-charge", sensitive_handler.username, -1)]
     [email] = OutboxEmail.objects.filter(kind="reminder")
     assert email.is_sensitive and request_.reference in email.subject
-    assert "chauffage" not in email.subject + render_outbox_email(email).body_text + render_outbox_email(email).body_html
+    assert (
+        "chauffage" not in email.subject + render_outbox_email(email).body_text + render_outbox_email(email).body_html
+    )
 
 
 def test_with_an_empty_group_a_sensitive_request_reaches_the_quality_manager_with_its_reference_only(
@@ -123,7 +123,9 @@ def test_with_an_empty_group_a_sensitive_request_reaches_the_quality_manager_wit
         send_reminders()
     assert sent() == [("complaint-take-charge", quality_manager.username, -1)]
     [email] = OutboxEmail.objects.filter(kind="reminder")
-    assert "chauffage" not in email.subject + render_outbox_email(email).body_text + render_outbox_email(email).body_html
+    assert (
+        "chauffage" not in email.subject + render_outbox_email(email).body_text + render_outbox_email(email).body_html
+    )
 
 
 def test_an_unsent_acknowledgement_alerts_the_quality_manager_once_after_the_set_time(submit, quality_manager):

@@ -3,8 +3,6 @@ permission-checked download and the staff library."""
 
 from __future__ import annotations
 
-from qms.notifications.services import render_outbox_email
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
@@ -17,6 +15,7 @@ from processes.services import ProcessMapError
 from processes.tests.factories import DocumentFactory, DocumentVersionFactory
 from qms.core.workflow import status_history
 from qms.notifications.models import OutboxEmail
+from qms.notifications.services import render_outbox_email
 
 pytestmark = pytest.mark.django_db
 

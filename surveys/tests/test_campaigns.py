@@ -5,8 +5,6 @@ held until its date and tells each teacher; the purge keeps the counts; campaign
 
 from __future__ import annotations
 
-from qms.notifications.services import render_outbox_email
-
 import datetime
 import re
 
@@ -19,6 +17,7 @@ from qms.core.factories import TeachingFactory, UserFactory
 from qms.core.models import StatusChange
 from qms.notifications.models import DailyCount, OutboxEmail
 from qms.notifications.selectors import email_counts_about
+from qms.notifications.services import render_outbox_email
 from surveys import emails, services
 from surveys.choices import CampaignStatus
 from surveys.models import CampaignTarget, ResultCounter, SurveySettings, SurveyToken, TokenSecret
@@ -185,7 +184,10 @@ def test_publication_is_held_until_its_date_then_tells_each_teacher(
     published = OutboxEmail.objects.filter(kind=emails.RESULTS_PUBLISHED)
     assert sorted(published.values_list("recipient_user__username", flat=True)) == ["colleague", "enseignant"]
     teacher_email = published.get(recipient_user=teacher)
-    assert "PHY-101" in render_outbox_email(teacher_email).body_text and "PHY-102" in render_outbox_email(teacher_email).body_text  # one email, both courses
+    assert (
+        "PHY-101" in render_outbox_email(teacher_email).body_text
+        and "PHY-102" in render_outbox_email(teacher_email).body_text
+    )  # one email, both courses
 
 
 def test_the_purge_deletes_roster_and_tokens_and_keeps_the_counts(campaign, quality_manager, template, run_on_commit):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from qms.notifications.services import render_outbox_email
-
 import datetime
 
 import pytest
@@ -11,7 +9,7 @@ import pytest
 from qms.core.factories import OrgUnitFactory, UserFactory
 from qms.notifications.choices import Delivery, DigestMode
 from qms.notifications.models import OutboxEmail, ReminderClaim, ReminderPreference
-from qms.notifications.services import notify, send_reminders
+from qms.notifications.services import notify, render_outbox_email, send_reminders
 from qms.notifications.tests.test_reminders import Deadlines
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +55,13 @@ def test_by_default_reminders_wait_for_the_daily_digest_which_holds_what_is_newl
     [digest] = digests()
     assert digest.recipient_user == alice
     assert digest.dedup_key == f"digest:{alice.pk}:2026-03-13"
-    assert f"U-{first.pk} — Unit 0" in render_outbox_email(digest).body_text and f"U-{second.pk} — Unit 1" in render_outbox_email(digest).body_text
-    assert "Organisation and people" in render_outbox_email(digest).body_text  # grouped by module, named in the reader's language
+    assert (
+        f"U-{first.pk} — Unit 0" in render_outbox_email(digest).body_text
+        and f"U-{second.pk} — Unit 1" in render_outbox_email(digest).body_text
+    )
+    assert (
+        "Organisation and people" in render_outbox_email(digest).body_text
+    )  # grouped by module, named in the reader's language
     assert "http://" in render_outbox_email(digest).body_html or "https://" in render_outbox_email(digest).body_html
     assert set(ReminderClaim.objects.values_list("email", flat=True)) == {digest.pk}
     # The next day nothing new was crossed and it is not the overdue day: no digest at all.
@@ -70,7 +73,10 @@ def test_by_default_reminders_wait_for_the_daily_digest_which_holds_what_is_newl
     # The day after, only the newly crossed threshold is in it.
     send_reminders(today=datetime.date(2026, 3, 19))
     latest = digests()[-1]
-    assert f"U-{first.pk}" in render_outbox_email(latest).body_text and f"U-{second.pk}" not in render_outbox_email(latest).body_text
+    assert (
+        f"U-{first.pk}" in render_outbox_email(latest).body_text
+        and f"U-{second.pk}" not in render_outbox_email(latest).body_text
+    )
 
 
 def test_the_overdue_section_repeats_on_monday_only(deadlines, alice):
@@ -83,7 +89,10 @@ def test_the_overdue_section_repeats_on_monday_only(deadlines, alice):
     send_reminders(today=MONDAY)
     monday = digests()[-1]
     assert len(digests()) == 2
-    assert "Still overdue" in render_outbox_email(monday).body_text and f"U-{late.pk}" in render_outbox_email(monday).body_text
+    assert (
+        "Still overdue" in render_outbox_email(monday).body_text
+        and f"U-{late.pk}" in render_outbox_email(monday).body_text
+    )
     assert "New since your previous digest" not in render_outbox_email(monday).body_text
     send_reminders(today=MONDAY + datetime.timedelta(days=1))
     assert len(digests()) == 2
@@ -107,7 +116,10 @@ def test_a_weekly_digest_waits_for_monday(deadlines, alice):
     assert digests() == []
     send_reminders(today=MONDAY)
     [digest] = digests()
-    assert f"U-{first.pk}" in render_outbox_email(digest).body_text and f"U-{second.pk}" in render_outbox_email(digest).body_text
+    assert (
+        f"U-{first.pk}" in render_outbox_email(digest).body_text
+        and f"U-{second.pk}" in render_outbox_email(digest).body_text
+    )
     assert "Still overdue" in render_outbox_email(digest).body_text
 
 
@@ -130,9 +142,15 @@ def test_a_sensitive_item_never_goes_into_a_digest_and_shows_only_its_reference(
     send_reminders(today=datetime.date(2026, 3, 21))
     [alone] = OutboxEmail.objects.filter(kind="reminder")
     assert alone.object_id == secret.pk and alone.is_sensitive
-    assert f"U-{secret.pk}" in alone.subject and "Unit 0" not in alone.subject + render_outbox_email(alone).body_text + render_outbox_email(alone).body_html
+    assert (
+        f"U-{secret.pk}" in alone.subject
+        and "Unit 0" not in alone.subject + render_outbox_email(alone).body_text + render_outbox_email(alone).body_html
+    )
     [digest] = digests()
-    assert f"U-{secret.pk}" not in render_outbox_email(digest).body_text and f"U-{plain.pk}" in render_outbox_email(digest).body_text
+    assert (
+        f"U-{secret.pk}" not in render_outbox_email(digest).body_text
+        and f"U-{plain.pk}" in render_outbox_email(digest).body_text
+    )
     # Not in the Monday overdue section either.
     send_reminders(today=MONDAY)
     assert f"U-{secret.pk}" not in render_outbox_email(digests()[-1]).body_text
