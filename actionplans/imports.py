@@ -21,8 +21,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, Value
-from django.db.models.functions import Concat, Lower
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +29,7 @@ from actionplans.choices import ActionStatus
 from actionplans.models import Action, ActionPlan, Axis, Objective
 from actionplans.workflows import ACTION_WORKFLOW
 from qms.core.models import User
+from qms.core.selectors import users_named
 from qms.core.spreadsheets import (
     Column,
     Row,
@@ -260,32 +259,6 @@ class ImportPreview:
         return [labels[key] for key in self.columns if key in labels]
 
 
-def _resolve_owners(texts: set[str]) -> dict[str, list[User]]:
-    """Users matching each owner text by email, username or full name ("first last" or "last first")."""
-    lowered = {text.casefold() for text in texts if text}
-    if not lowered:
-        return {}
-    users = (
-        User.objects.filter(is_active=True)
-        .annotate(
-            email_l=Lower("email"),
-            username_l=Lower("username"),
-            first_last=Lower(Concat("first_name", Value(" "), "last_name")),
-            last_first=Lower(Concat("last_name", Value(" "), "first_name")),
-        )
-        .filter(
-            Q(email_l__in=lowered) | Q(username_l__in=lowered) | Q(first_last__in=lowered) | Q(last_first__in=lowered)
-        )
-    )
-    found: dict[str, list[User]] = {}
-    for user in users:
-        for key in ("email_l", "username_l", "first_last", "last_first"):
-            value = getattr(user, key)
-            if value in lowered and user not in found.setdefault(value, []):
-                found[value].append(user)
-    return found
-
-
 def _owner_for(text: str, owners: dict[str, list[User]]) -> tuple[User | None, str | None]:
     """(user, warning): the user behind ``text``, or None and why when there is no single one."""
     if not text:
@@ -356,7 +329,7 @@ class _Analyser:
         for action in self.actions:
             self.by_key.setdefault(self._action_key(action), action)
         self.statuses = status_aliases()
-        self.owners = _resolve_owners({row.text("owner") for row in self.rows}) if "owner" in self.present else {}
+        self.owners = users_named({row.text("owner") for row in self.rows}) if "owner" in self.present else {}
         self.checked = set(
             plan.actions.filter(effectiveness_checks__isnull=False).values_list("pk", flat=True).distinct()
         )

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models import Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from certifications.choices import ComplianceStatus, ImportKind
 from certifications.models import Certificate, Certification, CertificationImport, Framework
 from qms.core.models import OrgUnit, User
+from qms.core.selectors import users_named
 from qms.core.spreadsheets import Column, Row, cell_text, normalise_header, parse_date, read_table
 
 FRAMEWORK_COLUMNS = (
@@ -230,32 +230,6 @@ def _date(row: Row, key: str, preview: ImportPreview) -> datetime.date | None:
         return None
 
 
-def resolve_people(texts: set[str]) -> dict[str, list[User]]:
-    """Active users matching each text by email, username or full name ("first last" or "last first")."""
-    lowered = {text.casefold() for text in texts if text}
-    if not lowered:
-        return {}
-    users = (
-        User.objects.filter(is_active=True)
-        .annotate(
-            email_l=Lower("email"),
-            username_l=Lower("username"),
-            first_last=Lower(Concat("first_name", Value(" "), "last_name")),
-            last_first=Lower(Concat("last_name", Value(" "), "first_name")),
-        )
-        .filter(
-            Q(email_l__in=lowered) | Q(username_l__in=lowered) | Q(first_last__in=lowered) | Q(last_first__in=lowered)
-        )
-    )
-    found: dict[str, list[User]] = {}
-    for user in users:
-        for key in ("email_l", "username_l", "first_last", "last_first"):
-            value = getattr(user, key)
-            if value in lowered and user not in found.setdefault(value, []):
-                found[value].append(user)
-    return found
-
-
 def _person(text: str, people: dict[str, list[User]], row: Row, preview: ImportPreview) -> User | None:
     if not text:
         return None
@@ -394,7 +368,7 @@ def analyse_register(payload: dict[str, Any]) -> ImportPreview:
         ImportKind.REGISTER, list(payload.get("columns", [])), ignored_headers=list(payload.get("ignored_headers", []))
     )
     rows = _rows(payload)
-    people = resolve_people({row.text("owner").strip() for row in rows})
+    people = users_named({row.text("owner").strip() for row in rows})
     seen: dict[tuple, int] = {}
     planned: dict[tuple, list] = {}
     for row in rows:
@@ -533,7 +507,7 @@ def analyse_self_assessment(payload: dict[str, Any], certification: Certificatio
     assessments = {a.requirement_id: a for a in certification.assessments.select_related("owner")}
     aliases = status_aliases()
     rows = _rows(payload)
-    people = resolve_people({row.text("owner").strip() for row in rows})
+    people = users_named({row.text("owner").strip() for row in rows})
     seen: dict[int, int] = {}
     for row in rows:
         reference = row.text("reference").strip()

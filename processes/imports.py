@@ -41,6 +41,7 @@ from processes.periods import period_label, period_of
 from processes.permissions import can_edit_document, can_edit_process
 from qms.core.metrics import Period
 from qms.core.models import User
+from qms.core.selectors import users_named
 from qms.core.spreadsheets import Column, Row, cell_text, normalise_header, parse_date, read_table
 
 # --- Columns --------------------------------------------------------------------------------------------------------
@@ -512,32 +513,6 @@ class RiskAnalyser(_Analyser):
 # --- The document list ---------------------------------------------------------------------------------------------
 
 
-def _resolve_users(texts: set[str]) -> dict[str, list[User]]:
-    """Users matching each text by email, username or full name, in one query."""
-    from django.db.models import Value
-    from django.db.models.functions import Concat
-
-    lowered = {text.casefold() for text in texts if text}
-    if not lowered:
-        return {}
-    users = User.objects.filter(is_active=True).annotate(
-        email_l=Lower("email"),
-        username_l=Lower("username"),
-        first_last=Lower(Concat("first_name", Value(" "), "last_name")),
-        last_first=Lower(Concat("last_name", Value(" "), "first_name")),
-    )
-    users = users.filter(
-        Q(email_l__in=lowered) | Q(username_l__in=lowered) | Q(first_last__in=lowered) | Q(last_first__in=lowered)
-    )
-    found: dict[str, list[User]] = {}
-    for user in users:
-        for key in ("email_l", "username_l", "first_last", "last_first"):
-            value = getattr(user, key)
-            if value in lowered and user not in found.setdefault(value, []):
-                found[value].append(user)
-    return found
-
-
 class DocumentAnalyser(_Analyser):
     kind = ImportKind.DOCUMENTS
 
@@ -553,7 +528,7 @@ class DocumentAnalyser(_Analyser):
         self.documents = {document.reference.casefold(): document for document in documents}
         self.types = _words(DocumentType, TYPE_WORDS)
         self.origins = _words(DocumentOrigin, ORIGIN_WORDS)
-        self.owners = _resolve_users({row.text("owner") for row in self.rows}) if "owner" in self.present else {}
+        self.owners = users_named({row.text("owner") for row in self.rows}) if "owner" in self.present else {}
         self.seen: dict[str, int] = {}
         self.labels = {f.name: str(f.verbose_name) for f in Document._meta.get_fields() if hasattr(f, "verbose_name")}
 

@@ -234,3 +234,33 @@ def unit_label(user: User) -> str:
 def users_matching_exactly(queryset: models.QuerySet[User], text: str) -> models.QuerySet[User]:
     """The people of ``queryset`` whose username or email is ``text`` (any case)."""
     return queryset.filter(Q(username__iexact=text) | Q(email__iexact=text))
+
+
+def users_named(texts: Iterable[str]) -> dict[str, list[User]]:
+    """Active users matching each text by email, username or full name ("first last" or "last first"), in one
+    query, for imports that name people: ``{folded text: [users]}`` (several when the name is ambiguous)."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Lower
+
+    lowered = {text.casefold() for text in texts if text}
+    if not lowered:
+        return {}
+    users = (
+        User.objects.filter(is_active=True)
+        .annotate(
+            email_l=Lower("email"),
+            username_l=Lower("username"),
+            first_last=Lower(Concat("first_name", Value(" "), "last_name")),
+            last_first=Lower(Concat("last_name", Value(" "), "first_name")),
+        )
+        .filter(
+            Q(email_l__in=lowered) | Q(username_l__in=lowered) | Q(first_last__in=lowered) | Q(last_first__in=lowered)
+        )
+    )
+    found: dict[str, list[User]] = {}
+    for user in users:
+        for key in ("email_l", "username_l", "first_last", "last_first"):
+            value = getattr(user, key)
+            if value in lowered and user not in found.setdefault(value, []):
+                found[value].append(user)
+    return found
