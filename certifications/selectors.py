@@ -56,7 +56,7 @@ from qms.core import evidence as named_lists
 from qms.core import metrics
 from qms.core.choices import MembershipRole
 from qms.core.metrics import Period
-from qms.core.models import AccessGrant, User
+from qms.core.models import AccessGrant, OrgUnit, User
 from qms.core.selectors import granted_ids, is_quality_manager, scope_q, sees_everything, units_in_scope
 
 # The memberships that put a unit's certifications in a person's scope.
@@ -429,6 +429,15 @@ def finding_dates_due_between(start: datetime.date, end: datetime.date) -> list[
 
 
 # --- Findings and their actions -----------------------------------------------------------------------------------
+
+
+def finding_default_unit(finding: Finding) -> OrgUnit | None:
+    """Whose continuous-improvement plan receives a finding's actions by default (the sources registry): the
+    certification's holder, else the first audited unit."""
+    audit = finding.audit
+    if audit.certification_id:
+        return audit.certification.holder
+    return audit.audited_units.order_by("path").first()
 
 
 def finding_actions(finding: Finding) -> list[Action]:

@@ -39,7 +39,7 @@ def _refusal(finding: Finding) -> str | None:
 
 
 def _default_unit(finding: Finding):
-    from certifications.services.findings import finding_default_unit
+    from certifications.selectors import finding_default_unit
 
     return finding_default_unit(finding)
 

@@ -17,8 +17,6 @@ from certifications.services.compliance import assessment_save, evidence_add, ev
 from certifications.services.findings import (
     default_dates,
     finding_create,
-    finding_create_action,
-    finding_link_actions,
     finding_transition,
     finding_update,
     regrade_open_findings,
@@ -67,8 +65,6 @@ __all__ = [
     "evidence_add",
     "evidence_delete",
     "finding_create",
-    "finding_create_action",
-    "finding_link_actions",
     "finding_transition",
     "finding_update",
     "framework_create",

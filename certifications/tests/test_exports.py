@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
+from actionplans.services import action_create_for_source
 from certifications import exports, services
 from certifications.choices import AuditType, ComplianceStatus
 from certifications.models import CertificationSettings
@@ -105,7 +106,7 @@ def test_the_audit_report_lists_findings_by_grade_with_their_actions_and_dates(
     services.finding_create(
         audit=audit, grade=framework.grades.get(code="minor"), description="Tarifs manquants", by=quality_manager
     )
-    services.finding_create_action(finding=major, title="Mettre en place une évaluation finale", by=quality_manager)
+    action_create_for_source(source=major, title="Mettre en place une évaluation finale", by=quality_manager)
     client.force_login(quality_manager)
     response = client.get(reverse("certifications:audit-report-pdf", args=[audit.pk]))
     assert response.status_code == 200

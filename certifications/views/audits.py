@@ -1,4 +1,4 @@
-"""Audits, their findings and the findings' actions, and the internal audit programmes."""
+"""Audits, their findings, and the internal audit programmes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from actionplans.selectors import actions_visible_to
 from certifications import exports, services
 from certifications.choices import AuditType
 from certifications.filtersets import AuditFilterSet
@@ -33,7 +32,6 @@ from certifications.selectors import (
     can_manage,
     can_record_findings,
     certifications_visible_to,
-    finding_actions,
     finding_closing_blockers,
     programmes_visible_to,
 )
@@ -270,7 +268,8 @@ class FindingCreateView(ServiceFormMixin, AuditMixin, FormView):
 
 
 class FindingDetailView(FindingMixin, TemplateView):
-    """A finding: its grade (and the one it was regraded from), its dates, root cause, actions and status."""
+    """A finding: its grade (and the one it was regraded from), its dates, root cause and status, and the actions
+    that answer it (the action plans' panel)."""
 
     template_name = "certifications/finding_detail.html"
 
@@ -278,12 +277,9 @@ class FindingDetailView(FindingMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         finding, user = self.finding, self.request.user
         can_edit = can_edit_finding(user, finding)
-        actions = finding_actions(finding) if finding.grade.needs_action else []
-        visible = set(actions_visible_to(user).filter(pk__in=[a.pk for a in actions]).values_list("pk", flat=True))
         context.update(
-            # The effectiveness of each action, for the closing rule; the "Actions" panel of the action plans
-            # lists them too, and creates or links them.
-            actions=[action for action in actions if action.pk in visible],
+            # What stands in the way of closing it; the action plans' "Actions" panel lists its actions, and
+            # creates or links them (qms.core.sources).
             blockers=finding_closing_blockers(finding) if finding.is_open else [],
             can_edit=can_edit,
             transition_form=(
