@@ -16,11 +16,13 @@ from certifications import exports, services
 from certifications.choices import ComplianceStatus
 from certifications.forms import AssessmentForm, EvidenceForm, SnapshotForm
 from certifications.models import Assessment, AssessmentSnapshot, CertificationSettings, Evidence, Requirement
+from certifications.reports import EVIDENCE_ARCHIVE
 from certifications.selectors import can_assess, certifications_visible_to, compliance_matrix, evidence_visible_to
 from certifications.services.compliance import assessment_fields
 from certifications.views.base import CertificationMixin, private_download
 from qms.core.domain import ServiceFormMixin
 from qms.core.pdf import pdf_response
+from qms.core.reports import latest_ready
 
 
 class MatrixView(CertificationMixin, TemplateView):
@@ -48,6 +50,7 @@ class MatrixView(CertificationMixin, TemplateView):
             statuses=ComplianceStatus.choices,
             can_assess=can_assess(self.request.user, self.certification),
             max_age=CertificationSettings.get().evidence_max_age_months,
+            last_archive=latest_ready(EVIDENCE_ARCHIVE, self.certification),
         )
         return context
 
