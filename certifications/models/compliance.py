@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import models
@@ -260,3 +261,27 @@ class SnapshotRow(models.Model):
     @property
     def badge(self) -> str:
         return COMPLIANCE_BADGES.get(self.status, "secondary")
+
+    @property
+    def evidence_items(self) -> list[dict]:
+        """The evidence as it was frozen, each with its date read back as a date (``dated_on``)."""
+        items = []
+        for item in self.evidence:
+            try:
+                dated_on = datetime.date.fromisoformat(item.get("dated") or "")
+            except ValueError:
+                dated_on = None
+            items.append({**item, "dated_on": dated_on})
+        return items
+
+    @property
+    def live_items(self) -> list[dict]:
+        """The live figures as they were frozen, each value read back as a number (shown the language's way)."""
+        items = []
+        for item in self.live:
+            try:
+                value = Decimal(item["value"]) if item.get("value") not in (None, "") else None
+            except (InvalidOperation, TypeError):
+                value = None
+            items.append({**item, "value": value})
+        return items

@@ -39,6 +39,7 @@ from certifications.services.findings import UNSET
 from certifications.views.base import AuditMixin, FindingMixin, private_download
 from certifications.workflows import AUDIT_WORKFLOW, FINDING_WORKFLOW
 from qms.core.domain import ServiceFormMixin
+from qms.core.lists import query_string
 from qms.core.pdf import pdf_response
 
 AUDIT_RELATIONS = ("team", "audited_units", "audited_processes")
@@ -65,9 +66,7 @@ class AuditListView(UserPassesTestMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filterset=self.filterset, query_string=query.urlencode())
+        context.update(filterset=self.filterset, query_string=query_string(self.request))
         return context
 
 

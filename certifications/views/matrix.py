@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -238,7 +240,14 @@ class SnapshotDetailView(UserPassesTestMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(snapshot=self.snapshot, certification=self.snapshot.certification, rows=self.snapshot.rows.all())
+        snapshot = self.snapshot
+        # Each criterion with the readiness it had then.
+        readiness = {item["reference"]: item.get("readiness") for item in snapshot.criteria or []}
+        rows = list(snapshot.rows.all())
+        for row in rows:
+            value = readiness.get(row.reference) if not row.is_leaf and row.depth == 0 else None
+            row.readiness = Decimal(value) if value not in (None, "") else None
+        context.update(snapshot=snapshot, certification=snapshot.certification, rows=rows)
         return context
 
 

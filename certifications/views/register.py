@@ -32,6 +32,7 @@ from certifications.views.base import CertificationMixin, private_download
 from certifications.workflows import CERTIFICATION_WORKFLOW
 from qms.core.charts import line_chart
 from qms.core.domain import ServiceFormMixin
+from qms.core.lists import query_string
 
 
 class CertificationListView(UserPassesTestMixin, ListView):
@@ -52,11 +53,9 @@ class CertificationListView(UserPassesTestMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filterset=self.filterset,
-            query_string=query.urlencode(),
+            query_string=query_string(self.request),
             today=timezone.localdate(),
             soon=timezone.localdate() + relativedelta(months=6),
             can_create=can_manage(self.request.user),
