@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certifications.choices import COMPLIANCE_BADGES, ComplianceStatus, EvidenceKind
 from certifications.models.audits import Audit
@@ -57,7 +58,7 @@ class Assessment(models.Model):
     )
 
     class Meta:
-        verbose_name = _("assessment")
+        verbose_name = pgettext_lazy("compliance", "assessment")
         verbose_name_plural = _("assessments")
         ordering = ["certification_id", "requirement__position"]
         constraints = [
@@ -85,7 +86,10 @@ class Evidence(models.Model):
     """A piece of evidence for one assessment: an uploaded file or a URL, each with its date."""
 
     assessment = models.ForeignKey(
-        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="evidence"
+        Assessment,
+        verbose_name=pgettext_lazy("compliance", "assessment"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
     label = models.CharField(_("label"), max_length=250, blank=True)

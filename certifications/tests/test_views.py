@@ -8,9 +8,10 @@ import itertools
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from certifications import services
-from certifications.choices import AuditType, ComplianceStatus
+from certifications.choices import AuditStatus, AuditType, ComplianceStatus, FrameworkKind
 from certifications.models import Assessment, Evidence, Finding
 from certifications.tests.factories import CertificationFactory, build_framework
 
@@ -258,3 +259,12 @@ def test_the_register_and_audit_lists_keep_their_query_count(client, quality_man
     add(30)
     assert queries_for(reverse("certifications:certification-list")) == register
     assert queries_for(reverse("certifications:audit-list")) == audits
+
+
+def test_french_words_of_the_certifications_are_not_taken_by_other_apps():
+    """An earlier catalogue wins a msgid it shares: the words that differ here carry a context."""
+    with translation.override("fr"):
+        assert str(FrameworkKind.LABEL.label) == "Label"  # not "Libellé"
+        assert str(AuditStatus.PLANNED.label) == "Planifié"  # an audit, not an action ("Prévue")
+        assert str(ComplianceStatus.NOT_APPLICABLE.label) == "Non applicable"
+        assert str(Assessment._meta.verbose_name) == "évaluation"
