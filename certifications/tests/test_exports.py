@@ -17,7 +17,7 @@ from actionplans.services import action_create_for_source
 from certifications import exports, services
 from certifications.choices import AuditType, ComplianceStatus
 from certifications.models import CertificationSettings
-from certifications.reports import EVIDENCE_ARCHIVE
+from certifications.reports import EVIDENCE_ARCHIVE, MATRIX_PDF
 from qms.core import reports
 from qms.core.choices import ReportState
 from qms.core.models import StoredReport
@@ -80,11 +80,25 @@ def test_the_matrix_xlsx_reads_back_requirement_status_and_evidence(client, qual
     assert by_reference["C1"][2].endswith("%")  # a criterion shows its readiness
 
 
-def test_the_matrix_pdf_reads_back(client, quality_manager, assessed):
+def test_the_matrix_pdf_is_built_in_the_background_and_reads_back(
+    client, quality_manager, assessed, django_capture_on_commit_callbacks
+):
     client.force_login(quality_manager)
-    response = client.get(reverse("certifications:matrix-pdf", args=[assessed.pk]))
-    assert response.status_code == 200
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    matrix_url = reverse("certifications:matrix", args=[assessed.pk])
+    assert client.get(reverse("certifications:matrix-pdf", args=[assessed.pk]))["Location"] == matrix_url
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("certifications:matrix-pdf", args=[assessed.pk]))
+    report = StoredReport.objects.get(kind=MATRIX_PDF)
+    assert response["Location"] == report.get_absolute_url() and report.target == assessed
+    report.refresh_from_db()
+    assert report.state == ReportState.READY and report.generated_at is not None
+    page = parse(client.get(matrix_url))
+    assert page.one("[data-last-pdf]").get("href") == reverse("core:report-download", args=[report.pk])
+    assert client.get(reverse("certifications:matrix-pdf", args=[assessed.pk]))["Location"] == report.get_absolute_url()
+    response = client.get(reverse("core:report-download", args=[report.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "Matrice de conformité" in text
     assert "I1" in text and "Conforme" in text
     assert "formation.example.edu/catalogue" in text
