@@ -52,6 +52,7 @@ from certifications.models import (
     LiveEvidence,
     Requirement,
 )
+from processes.models import Process
 from qms.core import evidence as named_lists
 from qms.core import metrics
 from qms.core.choices import MembershipRole
@@ -231,6 +232,33 @@ def can_edit_finding(user, finding: Finding) -> bool:
 
 def can_edit_programme(user, programme: InternalAuditProgramme) -> bool:
     return _signed_in(user) and (is_quality_manager(user) or programme.owner_id == user.pk)
+
+
+@dataclass
+class ProcessCoverage:
+    """A process of the map in a year's internal audit programme: the programme's audits of it, and when an
+    internal audit last looked at it before the programme's year."""
+
+    process: Process
+    audits: list[Audit]
+    last_audited: datetime.date | None
+
+
+def programme_coverage(programme: InternalAuditProgramme, audits: Iterable[Audit]) -> list[ProcessCoverage]:
+    """Every active process of the map with ``audits`` (the programme's, their processes prefetched) that cover
+    it, so that the processes left out of the year stand out (ISO 9001 9.2.2). Two queries."""
+    by_process: dict[int, list[Audit]] = {}
+    for audit in audits:
+        for process in audit.audited_processes.all():
+            by_process.setdefault(process.pk, []).append(audit)
+    last = dict(
+        Audit.objects.filter(is_internal=True, end_date__lt=datetime.date(programme.year, 1, 1))
+        .values_list("audited_processes")
+        .annotate(last=models.Max("end_date"))
+        .values_list("audited_processes", "last")
+    )
+    processes = Process.objects.filter(is_active=True).order_by("code")
+    return [ProcessCoverage(process, by_process.get(process.pk, []), last.get(process.pk)) for process in processes]
 
 
 # --- The people picker ------------------------------------------------------------------------------------------

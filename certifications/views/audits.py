@@ -33,6 +33,7 @@ from certifications.selectors import (
     can_record_findings,
     certifications_visible_to,
     finding_closing_blockers,
+    programme_coverage,
     programmes_visible_to,
 )
 from certifications.services.findings import UNSET
@@ -377,20 +378,24 @@ class ProgrammeMixin(UserPassesTestMixin):
 
 
 class ProgrammeDetailView(ProgrammeMixin, TemplateView):
-    """A year's programme: its internal audits of processes and units, with their teams and status."""
+    """A year's programme: its internal audits of processes and units, with their teams and status, and the
+    processes of the map it covers or leaves out."""
 
     template_name = "certifications/programme_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        audits = (
+        audits = list(
             audits_visible_to(self.request.user)
             .filter(programme=self.programme)
             .prefetch_related("team", "audited_units", "audited_processes")
             .order_by("start_date", "pk")
         )
         context.update(
-            programme=self.programme, audits=audits, can_edit=can_edit_programme(self.request.user, self.programme)
+            programme=self.programme,
+            audits=audits,
+            coverage=programme_coverage(self.programme, audits),
+            can_edit=can_edit_programme(self.request.user, self.programme),
         )
         return context
 
