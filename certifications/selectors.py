@@ -33,7 +33,6 @@ from certifications.choices import (
     AuditStatus,
     CertificationStatus,
     ComplianceStatus,
-    EvidenceKind,
     FindingDate,
     FindingStatus,
     LiveEvidenceKind,
@@ -786,13 +785,6 @@ def certification_readiness(certification: Certification, at: datetime.date | No
     return compliance_matrix(certification, today=at, with_live=False).readiness
 
 
-def active_certifications(unit_ids: list[int] | None = None) -> models.QuerySet[Certification]:
-    certifications = Certification.objects.filter(status__in=ACTIVE_CERTIFICATION_STATUSES)
-    if unit_ids is not None:
-        certifications = certifications.filter(holder__in=unit_ids)
-    return certifications
-
-
 def public_certifications(today: datetime.date | None = None) -> list[Certification]:
     """What the public page lists: certified certifications shown publicly, whose latest certificate is valid."""
     today = today or timezone.localdate()
@@ -807,6 +799,3 @@ def public_certifications(today: datetime.date | None = None) -> list[Certificat
         if latest is not None and latest.valid_from <= today <= latest.valid_until:
             current.append(certification)
     return current
-
-
-EVIDENCE_KINDS_WITH_FILES = (EvidenceKind.FILE,)

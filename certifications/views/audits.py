@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -42,8 +41,6 @@ from certifications.workflows import AUDIT_WORKFLOW, FINDING_WORKFLOW
 from qms.core.domain import ServiceFormMixin
 from qms.core.lists import query_string
 from qms.core.pdf import pdf_response
-
-AUDIT_RELATIONS = ("team", "audited_units", "audited_processes")
 
 
 class AuditListView(UserPassesTestMixin, ListView):
@@ -442,7 +439,3 @@ class ProgrammeEditView(ServiceFormMixin, ProgrammeMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("Edit the programme"), **kwargs)
-
-
-def audit_list_url_for(certification: Certification) -> str:
-    return reverse("certifications:audit-list") + f"?certification={certification.pk}"
