@@ -293,7 +293,7 @@ def test_the_home_page_runs_a_fixed_number_of_queries(referent_sciences, org, co
         client.get(reverse("core:home"))
 
 
-HOME_QUERIES = 13
+HOME_QUERIES = 10
 
 
 def test_a_sensitive_requests_emails_are_marked_sensitive(submit, sensitive_handler):
