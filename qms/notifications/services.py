@@ -1021,6 +1021,12 @@ def _item_label(item: Any) -> str:
     )
 
 
+def _label_for(item: Any, target: Recipient | None) -> str:
+    """The item's label as its digest shows it, in the recipient's language (a title may be translatable text)."""
+    with translation.override(target.language if target is not None else settings.LANGUAGE_CODE):
+        return _item_label(item)
+
+
 def claim_reminder(*, item: Any, recipient: User, threshold: int, today: datetime.date) -> ReminderLine | None:
     """Claim one reminder and deliver it, in one transaction; None when it was claimed already.
 
@@ -1047,7 +1053,7 @@ def claim_reminder(*, item: Any, recipient: User, threshold: int, today: datetim
                 in_digest=delivery == Delivery.DIGEST,
                 urgent=item.urgent,
                 module=str(item.module)[:100],
-                label=_item_label(item)[:300],
+                label=_label_for(item, target)[:300],
                 url=item.url[:300],
             )
             if delivery == Delivery.IMMEDIATE:
@@ -1147,7 +1153,9 @@ def send_digests(
                 (
                     False,
                     str(item.module),
-                    DigestEntry(_item_label(item), f"{site.site_url}{item.url}", item.due_date, True),
+                    DigestEntry(
+                        _label_for(item, resolve_recipient(user)), f"{site.site_url}{item.url}", item.due_date, True
+                    ),
                 )
                 for item in overdue.get(user.pk, [])
                 if not item.sensitive
