@@ -17,3 +17,7 @@ class SurveysConfig(AppConfig):
 
         sources.register()
         councils_sources.register()
+        # Deadline reminders and the calendar feed (qms.notifications runs the daily scan).
+        from surveys import reminders
+
+        reminders.register()
