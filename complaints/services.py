@@ -46,7 +46,7 @@ from complaints.models import (
 )
 from complaints.selectors import deadline_days, staff_to_notify
 from complaints.validators import check_attachments
-from complaints.workflow import WORKFLOW
+from complaints.workflows import WORKFLOW
 from qms.core.calendar import WorkingCalendar
 from qms.core.choices import Actor
 from qms.core.domain import DomainError
@@ -66,7 +66,7 @@ class ComplaintError(DomainError):
 
 
 # --- Rules of the request's status that are not moves of the workflow -------------------------------------------
-# The moves (take in charge, ask, answer …) are checked by the workflow table (complaints/workflow.py); these are
+# The moves (take in charge, ask, answer …) are checked by the workflow table (complaints/workflows.py); these are
 # the other things staff do on a request. The request page offers an action only when its rule allows it, and
 # the service refuses it with the same message whoever calls it.
 def _finished(message: str):

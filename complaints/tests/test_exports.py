@@ -16,7 +16,7 @@ from django.utils import timezone
 from actionplans import services as actionplan_services
 from complaints.choices import ComplaintKind, ComplaintStatus, SensitiveNature
 from complaints.exports import csv_cell, register_headers
-from complaints.factories import ComplaintFactory, RedirectBodyFactory, RootCauseCategoryFactory
+from complaints.tests.factories import ComplaintFactory, RedirectBodyFactory, RootCauseCategoryFactory
 from qms.core.choices import Role
 from qms.core.factories import UserFactory
 from qms.core.spreadsheets import guard_formula

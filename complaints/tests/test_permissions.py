@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 
 from complaints.choices import ComplaintStatus
-from complaints.factories import ComplaintFactory
 from complaints.selectors import can_handle, complaints_visible_to
 from complaints.services import complaint_requester_message
 from complaints.tests.conftest import pdf_file
+from complaints.tests.factories import ComplaintFactory
 from qms.core.choices import Role
 from qms.core.factories import UserFactory
 from qms.core.models import AccessGrant

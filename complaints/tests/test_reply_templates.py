@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from complaints.choices import ComplaintKind, ComplaintStatus
-from complaints.factories import ComplaintFactory
 from complaints.models import ReplyTemplate
 from complaints.reply_templates import active_reply_templates, template_text
+from complaints.tests.factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ from django.test import Client
 from django.utils import timezone
 
 from complaints.choices import ComplaintKind, ComplaintStatus, SensitiveNature
-from complaints.factories import ComplaintFactory
 from complaints.models import Complaint
 from complaints.statistics import (
     answer_days,
@@ -24,6 +23,7 @@ from complaints.statistics import (
     satisfaction_counts,
     take_charge_days,
 )
+from complaints.tests.factories import ComplaintFactory
 from qms.core.metrics import Period, expand_units
 from qms.core.models import StatusChange
 
