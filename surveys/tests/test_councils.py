@@ -168,20 +168,95 @@ def test_decision_is_an_action_source(year, physics, chemistry, prog_director, r
     assert sources.describe(first, prog_director).url == council.get_absolute_url() + f"#decision-{first.pk}"
 
 
-def test_decision_becomes_an_action_in_the_programme_plan(year, physics, chemistry, quality_manager):
-    from actionplans.choices import PlanKind
-    from actionplans.models import Action, ActionPlan
-    from actionplans.services import action_create
+def _kit(decision) -> str:
+    return reverse("actionplans:source-actions", args=[sources.key(decision), decision.pk])
 
-    council = make_council(year, physics, chemistry)
-    decision = services.decision_add(council=council, by=None, programme=chemistry, text="Plus de TP")
-    plan = ActionPlan.objects.create(
-        title="Plan Chimie", kind=PlanKind.PROGRAMME, programme=chemistry, org_unit=sources.default_unit(decision)
+
+def _create_action(client, decision, title):
+    return client.post(
+        _kit(decision),
+        {"form": "create", "create-title": title, "create-kind": "improvement", "create-priority": "normal"},
     )
-    action_create(plan=plan, title="Ajouter deux TP", by=quality_manager, sources=[decision])
-    action = Action.objects.get()
-    assert action.plan.programme == chemistry
-    assert action.origin == decision
+
+
+def test_a_decisions_action_lands_in_its_programmes_plan_made_when_first_needed(
+    client, year, physics, chemistry, referent_sciences
+):
+    from actionplans.choices import PlanKind, PlanStatus
+    from actionplans.models import ActionPlan
+    from actionplans.selectors import actions_for_source
+
+    # A council of two programmes: each decision names its own.
+    council = make_council(year, physics, chemistry)
+    practicals = services.decision_add(council=council, by=None, programme=chemistry, text="Plus de TP")
+    tutoring = services.decision_add(council=council, by=None, programme=chemistry, text="Tutorat")
+    mentoring = services.decision_add(council=council, by=None, programme=physics, text="Parrainage")
+    client.force_login(referent_sciences)
+
+    assert _create_action(client, practicals, "Ajouter deux TP").status_code == 302
+    [action] = actions_for_source(practicals)
+    plan = action.plan
+    assert (plan.kind, plan.programme, plan.org_unit, plan.status) == (
+        PlanKind.PROGRAMME,
+        chemistry,
+        chemistry.org_unit,
+        PlanStatus.ACTIVE,
+    )
+    # Its source is the decision, not the council.
+    assert action.origin == practicals
+    assert [link.content_type.model for link in action.sources.all()] == ["councildecision"]
+
+    # The second decision of the programme reuses the plan.
+    assert _create_action(client, tutoring, "Organiser le tutorat").status_code == 302
+    assert actions_for_source(tutoring).get().plan == plan
+    assert ActionPlan.objects.count() == 1
+
+    # The council's other programme gets its own plan; no continuous-improvement plan is made.
+    assert _create_action(client, mentoring, "Lancer le parrainage").status_code == 302
+    assert actions_for_source(mentoring).get().plan.programme == physics
+    assert sorted(ActionPlan.objects.values_list("kind", "programme__code")) == [
+        (PlanKind.PROGRAMME, "L-CHI"),
+        (PlanKind.PROGRAMME, "L-PHY"),
+    ]
+
+
+def test_the_form_names_the_programmes_plan(client, year, physics, quality_manager):
+    council = make_council(year, physics)
+    decision = services.decision_add(council=council, by=None, programme=physics, text="Tutorat")
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+    html = client.get(_kit(decision)).content.decode()
+    assert "The plan of the programme Licence Physique (made if needed)" in html
+
+
+def test_no_plan_and_no_action_without_action_plan_rights(
+    client, year, physics, prog_director, referent_letters, quality_manager
+):
+    from actionplans.models import ActionPlan
+    from actionplans.selectors import actions_for_source
+    from actionplans.services import plan_update, programme_plan_for
+
+    council = make_council(year, physics)
+    decision = services.decision_add(council=council, by=None, programme=physics, text="Tutorat")
+    # The programme's director opens the decision but holds no action-plan right: no plan is made for them.
+    client.force_login(prog_director)
+    assert client.get(council.get_absolute_url()).status_code == 200
+    assert client.get(_kit(decision)).status_code == 403
+    assert _create_action(client, decision, "Tutorat en L1").status_code == 403
+    # A referent of another unit may not even open it.
+    client.force_login(referent_letters)
+    assert _create_action(client, decision, "Tutorat en L1").status_code == 404
+    assert not ActionPlan.objects.exists() and not actions_for_source(decision).exists()
+
+    # Once the plan exists, the right is the one to add to that plan, as if it were chosen.
+    plan = programme_plan_for(programme=physics, by=quality_manager)
+    client.force_login(prog_director)
+    assert _create_action(client, decision, "Tutorat en L1").status_code == 403
+    plan_update(plan=plan, by=quality_manager, owner=prog_director)
+    assert _create_action(client, decision, "Tutorat en L1").status_code == 302
+    assert actions_for_source(decision).get().plan == plan
+    assert ActionPlan.objects.count() == 1
 
 
 # Permissions ----------------------------------------------------------------------------------------------------
