@@ -485,6 +485,30 @@ def test_council_page_renders_each_decisions_panels(client, year, physics, quali
     assert f'data-panel-for="{second.pk}"' in content
 
 
+def test_the_council_page_keeps_a_place_for_the_programme_dossier(client, year, physics, chemistry, quality_manager):
+    """Another app (the management review, later) adds its part of the dossier as a panel on the council."""
+    from qms.core import panels
+    from qms.core.tests.html import parse
+
+    council = make_council(year, physics, chemistry)
+    panels.register(
+        panels.ObjectPanel(
+            key="test.council-dossier",
+            applies_to=lambda obj: obj._meta.label_lower == "surveys.council",
+            render=lambda request, obj: f'<p data-dossier-part="{obj.pk}">Réclamations</p>',
+        )
+    )
+    try:
+        client.force_login(quality_manager)
+        page = parse(client.get(council.get_absolute_url()).content.decode())
+    finally:
+        panels.unregister("test.council-dossier")
+    dossier = page.one("#programme-dossier")
+    assert dossier.one(f'[data-dossier-part="{council.pk}"]').text == "Réclamations"
+    links = [a.get("href") for a in dossier.all("li a")]
+    assert links == [reverse("surveys:programme-trends", args=[p.pk]) for p in (chemistry, physics)]
+
+
 def _teaches(teacher, programme, year, code="PHY-1"):
     course = CourseFactory(code=code, org_unit=programme.org_unit)
     programme.courses.add(course)

@@ -71,7 +71,12 @@ def test_the_held_rate_against_a_count_by_hand(org):
 def _counts():
     from actionplans.models import Action, ActionPlan
 
-    return (Council.objects.count(), CouncilDecision.objects.count(), Action.objects.count(), ActionPlan.objects.count())
+    return (
+        Council.objects.count(),
+        CouncilDecision.objects.count(),
+        Action.objects.count(),
+        ActionPlan.objects.count(),
+    )
 
 
 def test_the_demo_councils(client):
