@@ -103,7 +103,9 @@ class SourceActionsView(UserPassesTestMixin, TemplateView):
         if which == "create":
             plan = data["plan"]
             # The default plan is chosen with the same right as any other: never made for someone who may not add.
-            if plan is None and not can_add_to_default_plan(user, sources.default_unit(self.source)):
+            if plan is None and not can_add_to_default_plan(
+                user, sources.default_unit(self.source), sources.default_programme(self.source)
+            ):
                 raise PermissionDenied
             action = services.action_create_for_source(
                 source=self.source,
