@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connections
 from django.utils import translation
 
 
@@ -26,6 +29,29 @@ def _clean_slate(settings):
         yield
     cache.clear()
     app.conf.task_always_eager = eager
+
+
+def at_once(work, workers: int) -> list[BaseException]:
+    """Run ``work()`` in ``workers`` threads released together (a double click, concurrent submissions), each
+    with its own database connection, closed afterwards; return what they raised, for the test to report."""
+    barrier = threading.Barrier(workers)
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            work()
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
 
 
 def require_service(reason: str) -> None:

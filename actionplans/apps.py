@@ -28,6 +28,7 @@ class ActionplansConfig(AppConfig):
         reminders.register("actionplans.action-escalations", action_reminders.action_escalations)
         reminders.register("actionplans.effectiveness-checks", action_reminders.effectiveness_checks)
         reminders.register_calendar("actionplans.actions", action_reminders.calendar)
+        action_reminders.register_kinds()
         # "Actions" on the page of anything that actions answer, or of a process.
         panels.register(ACTIONS_PANEL)
         # A person's late actions and the effectiveness checks they are to make, on their home page.

@@ -412,8 +412,9 @@ def action_picker(
 
 
 class SourceActionForm(forms.Form):
-    """A new action answering a source, in a plan the person may add to; by default the continuous-improvement
-    plan of the source's unit, made when first needed (offered only to those who may add actions to it)."""
+    """A new action answering a source, in a plan the person may add to; by default the plan of the source's
+    programme, or else the continuous-improvement plan of its unit, made when first needed (offered only to those
+    who may add actions to it)."""
 
     title = forms.CharField(label=_("Title of the action"), max_length=500)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -427,11 +428,16 @@ class SourceActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.source = source
         unit = sources.default_unit(source)
-        self.default_allowed = can_add_to_default_plan(user, unit)
+        programme = sources.default_programme(source)
+        self.default_allowed = can_add_to_default_plan(user, unit, programme)
         field = self.fields["plan"]
         field.queryset = plans_user_can_add_actions_to(user).order_by("title")
         if self.default_allowed:
-            if unit is not None:
+            if programme is not None:
+                field.empty_label = _("The plan of the programme %(programme)s (made if needed)") % {
+                    "programme": programme.name
+                }
+            elif unit is not None:
                 field.empty_label = _("The continuous-improvement plan of %(unit)s (made if needed)") % {
                     "unit": unit.name
                 }

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -100,15 +99,11 @@ ACTIONS_PANEL = panels.ObjectPanel(
 HOME_LIMIT = 10
 
 
-def is_person(obj) -> bool:
-    return obj._meta.label_lower == settings.AUTH_USER_MODEL.lower()
-
-
 def render_my_work(request, person) -> str:
     """Shown to the person themself only, when they have something late or to check."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.pk != person.pk:
+    if not panels.viewer_is(request, person):
         return ""
+    user = request.user
     today = timezone.localdate()
     late, checks = my_late_actions(user, today), my_checks_due(user, today)
     late_rows, check_rows = list(late[: HOME_LIMIT + 1]), list(checks[: HOME_LIMIT + 1])
@@ -127,4 +122,6 @@ def render_my_work(request, person) -> str:
     )
 
 
-MY_WORK_PANEL = panels.ObjectPanel(key="actionplans.my-work", applies_to=is_person, render=render_my_work, order=20)
+MY_WORK_PANEL = panels.ObjectPanel(
+    key="actionplans.my-work", applies_to=panels.is_person, render=render_my_work, order=20
+)

@@ -117,3 +117,12 @@ def calendar(user) -> Iterator[CalendarEntry]:
                 action.effectiveness_due,
                 action.get_absolute_url(),
             )
+
+
+def register_kinds() -> None:
+    """The kinds of the action plans' reminders, whose wording the quality manager may override."""
+    from qms.notifications import reminders
+
+    reminders.register_kind("action-deadline", label=_("Action deadline"), module=MODULE)
+    reminders.register_kind("action-escalation", label=_("Action late by more than 14 days"), module=MODULE)
+    reminders.register_kind("action-effectiveness", label=_("Effectiveness check"), module=MODULE)

@@ -39,7 +39,7 @@ from actionplans.models import (
 )
 from qms.core import sources
 from qms.core.choices import MembershipRole
-from qms.core.models import OrgUnit, User
+from qms.core.models import OrgUnit, Programme, User
 from qms.core.search import search
 from qms.core.selectors import has_scope, is_quality_manager, scope_q, sees_everything, units_in_scope
 from qms.core.workflow import status_history
@@ -225,17 +225,27 @@ def default_plan_for(unit: OrgUnit | None) -> ActionPlan | None:
     return plans.select_related("org_unit").first()
 
 
-def can_add_to_default_plan(user, unit: OrgUnit | None) -> bool:
-    """Whether ``user`` may add an action to the continuous-improvement plan of ``unit``, whether it exists or is
-    to be made for it: the same right as choosing that plan (``can_add_action``), never less."""
-    plan = default_plan_for(unit)
+def programme_plan_of(programme: Programme) -> ActionPlan | None:
+    """The active plan of ``programme`` that receives its sources' actions (``services.programme_plan_for``), if it
+    exists yet."""
+    plans = ActionPlan.objects.filter(kind=PlanKind.PROGRAMME, status=PlanStatus.ACTIVE, programme=programme)
+    return plans.select_related("org_unit").order_by("created_at", "pk").first()
+
+
+def can_add_to_default_plan(user, unit: OrgUnit | None, programme: Programme | None = None) -> bool:
+    """Whether ``user`` may add an action to the default plan of a source, whether it exists or is to be made for
+    it: the plan of ``programme`` when the source names one, else the continuous-improvement plan of ``unit``. The
+    same right as choosing that plan (``can_add_action``), never less."""
+    plan = programme_plan_of(programme) if programme is not None else default_plan_for(unit)
     if plan is not None:
         return can_add_action(user, plan)
     if not _signed_in(user):
         return False
     if is_quality_manager(user):
         return True
-    # The plan to be made has no owner yet: only the unit's own people who may add actions.
+    # The plan to be made has no owner yet: only its unit's own people who may add actions.
+    if programme is not None:
+        unit = programme.org_unit
     return unit is not None and unit.pk in scope_units(user, "actionplans.add_action")
 
 
@@ -246,7 +256,8 @@ def can_create_for_source(user, obj) -> bool:
     source_type = sources.get(obj)
     if source_type is None or source_type.refusal(obj) or not source_type.may_attach(user, obj):
         return False
-    return can_add_to_default_plan(user, sources.default_unit(obj)) or plans_user_can_add_actions_to(user).exists()
+    default_allowed = can_add_to_default_plan(user, sources.default_unit(obj), sources.default_programme(obj))
+    return default_allowed or plans_user_can_add_actions_to(user).exists()
 
 
 def can_link_to_source(user, obj) -> bool:

@@ -47,7 +47,7 @@ from actionplans.workflows import ACTION_WORKFLOW
 from qms.core import sources
 from qms.core.choices import Actor
 from qms.core.domain import DomainError
-from qms.core.models import OrgUnit, User
+from qms.core.models import OrgUnit, Programme, User
 from qms.core.services import log_activity
 from qms.core.spreadsheets import SpreadsheetError
 from qms.core.workflow import TransitionError, record_status
@@ -267,6 +267,36 @@ def continuous_improvement_plan_for(*, org_unit: OrgUnit | None, by: User | None
     except IntegrityError:
         # Another transaction created it between our read and our write.
         return plans.get()
+    log_activity(obj=plan, verb="created", by=by, actor=Actor.SYSTEM if by is None else Actor.USER)
+    return plan
+
+
+@transaction.atomic
+def programme_plan_for(*, programme: Programme, by: User | None) -> ActionPlan:
+    """The active plan of ``programme`` (kind "programme", the oldest if there are several), created when first
+    needed in the programme's unit. Safe when two requests ask at once: the programme's row is locked first."""
+    plans = ActionPlan.objects.filter(kind=PlanKind.PROGRAMME, status=PlanStatus.ACTIVE, programme=programme)
+    plan = plans.order_by("created_at", "pk").first()
+    if plan is not None:
+        return plan
+    # A programme may have several plans of its own (no constraint keeps one): the lock keeps two requests from
+    # making two at once.
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    plan = plans.order_by("created_at", "pk").first()
+    if plan is not None:
+        return plan
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Programme plan — %(programme)s") % {"programme": programme.name}
+        source = _("Improvement councils and evaluations")
+    plan = ActionPlan.objects.create(
+        title=title,
+        kind=PlanKind.PROGRAMME,
+        org_unit=programme.org_unit,
+        programme=programme,
+        status=PlanStatus.ACTIVE,
+        source=source,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
     log_activity(obj=plan, verb="created", by=by, actor=Actor.SYSTEM if by is None else Actor.USER)
     return plan
 
@@ -549,16 +579,20 @@ def action_create_for_source(
     deadline: datetime.date | None = None,
     priority: str = ActionPriority.NORMAL,
 ) -> Action:
-    """Create an action answering ``source`` (its origin): in ``plan``, or by default in the continuous-improvement
-    plan of the source's unit (``sources.default_unit``), made when first needed. The source's own rule is
-    enforced (no action answers a request marked as spam). Who may do it is the caller's business
-    (``selectors.can_create_for_source``)."""
+    """Create an action answering ``source`` (its origin): in ``plan``, or by default in the plan of the source's
+    programme (``sources.default_programme``) or else the continuous-improvement plan of its unit
+    (``sources.default_unit``), made when first needed. The source's own rule is enforced (no action answers a
+    request marked as spam). Who may do it is the caller's business (``selectors.can_create_for_source``)."""
     source_type = _source_type(source)
     if not (title or "").strip():
         raise ActionPlanError(_("An action needs a title."), field="title")
     unit = sources.default_unit(source)
     if plan is None:
-        plan = continuous_improvement_plan_for(org_unit=unit, by=by)
+        programme = sources.default_programme(source)
+        if programme is not None:
+            plan = programme_plan_for(programme=programme, by=by)
+        else:
+            plan = continuous_improvement_plan_for(org_unit=unit, by=by)
     process = source_type.default_process(source) if source_type.default_process else None
     action = action_create(
         plan=plan,

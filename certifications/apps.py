@@ -14,3 +14,7 @@ class CertificationsConfig(AppConfig):
         from qms.core.search import register_user_scope
 
         register_user_scope(PEOPLE_SCOPE, people_for_picker)
+        # Deadline reminders and the calendar feed (qms.notifications runs the daily scan).
+        from certifications import reminders
+
+        reminders.register()

@@ -26,6 +26,7 @@ class ComplaintsConfig(AppConfig):
         reminders.register("complaints.answer", helpdesk_reminders.answer_deadlines)
         reminders.register("complaints.unsent-acknowledgements", helpdesk_reminders.unsent_acknowledgements)
         reminders.register_calendar("complaints.assigned", helpdesk_reminders.calendar)
+        helpdesk_reminders.register_kinds()
         # The requests a person is to handle, on their home page.
         panels.register(MY_REQUESTS_PANEL)
         # A request can be the source of actions. Action plans describe it, list its actions on its page (the

@@ -1,22 +1,26 @@
 """Many requests at once, for load tests and benchmarks (``manage.py generate_bulk --requests N --years Y``).
 
 The same stories as the demo (its topics, outcomes, history, people and units, see ``complaints.demo``), many
-more of them, received over more years. They are written in bulk: references are taken per year from the
-counters as ``next_reference`` takes them, and no outbox row is written. ``requests`` is the number of requests
-the database holds afterwards: running the command again adds nothing.
+more of them, received over more years. Where the demo plays each story through the services, these are written
+in bulk, for speed: the rows the services would have written (``Draft.changes``, ``messages``, ``logs``),
+references taken per year from the counters as ``next_reference`` takes them, and no outbox row. ``requests`` is
+the number of requests the database holds afterwards: running the command again adds nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from complaints.demo import SENSITIVE, STAFF_TOPICS, TOPICS, Builder, already_seeded
-from complaints.models import Complaint
+from complaints.demo import SENSITIVE, STAFF_TOPICS, TOPICS, Builder, Draft, already_seeded
+from complaints.models import Complaint, ComplaintMessage
 from complaints.services import reserve_references
+from qms.core.choices import Actor
+from qms.core.models import ActivityLog, StatusChange
 
 # Shares of the generated requests: internal reports by staff, and sensitive ones (their own inbox).
 STAFF_SHARE = 0.05
@@ -80,5 +84,32 @@ def _save(builder: Builder) -> None:
         Complaint.objects.filter(pk__in=[c.pk for c in complaints[start : start + BATCH]]).update(
             updated_at=Coalesce(F("closed_at"), F("received_at"))
         )
-    builder.drafts = drafts
-    builder.save_history()
+    _save_history(drafts)
+
+
+def _save_history(drafts: list[Draft]) -> None:
+    """The status changes, messages and activity-log lines of the saved requests, in bulk: the rows the services
+    would have written for each story (``Draft.changes``, ``messages``, ``logs``)."""
+    content_type = ContentType.objects.get_for_model(Complaint)
+    changes, messages, logs = [], [], []
+    for draft in drafts:
+        complaint = draft.complaint
+        for from_status, to_status, at, by, note, actor in draft.changes:
+            changes.append(
+                StatusChange(
+                    content_type=content_type, object_id=complaint.pk, from_status=from_status,
+                    to_status=to_status, at=at, by=by, actor=Actor.USER if by else actor, note=note,
+                )
+            )  # fmt: skip
+        for kind, body, at, author in draft.messages:
+            messages.append(ComplaintMessage(complaint=complaint, kind=kind, body=body, author=author, created_at=at))
+        for verb, at, by, actor, details in draft.logs:
+            logs.append(
+                ActivityLog(
+                    at=at, user=by, actor=Actor.USER if by else actor, verb=verb, content_type=content_type,
+                    object_id=complaint.pk, object_repr=str(complaint)[:250], details=details,
+                )
+            )  # fmt: skip
+    StatusChange.objects.bulk_create(changes, batch_size=BATCH)
+    ComplaintMessage.objects.bulk_create(messages, batch_size=BATCH)
+    ActivityLog.objects.bulk_create(logs, batch_size=BATCH)

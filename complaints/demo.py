@@ -4,10 +4,12 @@ services keep them, some overdue, some redirected, a few sensitive, ratings on a
 the continuous-improvement plans; and the configuration they use: redirection bodies, root-cause categories and
 reply templates in French and English.
 
-Requests are written directly with their past timestamps (time travel by setting dates), but with the services'
-own rules: references from ``next_reference``, deadlines from ``deadline_days`` and the working-day calendar as
-``refresh_deadlines`` counts them, the status history through ``record_status``. No email is written: a demo must
-not fill the outbox. Randomness is seeded, so the demo is the same every time (its dates follow today's date).
+Each request's story is drawn first (``Builder``: what happens, when and by whom), then played in order of receipt
+through the helpdesk's services, each step at its own past moment (``now=``): the submission gives the reference
+and the deadlines, the workflow moves the status and records the history, the activity log and the messages, as
+they would have been. No email is written (``notify_people=False``): a demo must not fill the outbox. Randomness
+is seeded, so the demo is the same every time (its dates follow today's date). ``complaints.bulk`` writes the
+same stories in bulk, without the services, for load tests.
 
 Idempotent: the configuration is matched by name, and the requests are added once (an activity-log marker on the
 first demo request says they are there). At the end the retention purge runs, as it would every night, so old
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from complaints import services
 from complaints.choices import (
     Channel,
     ComplaintKind,
@@ -33,12 +36,11 @@ from complaints.choices import (
     SensitiveNature,
     Severity,
 )
-from complaints.models import Complaint, ComplaintMessage, RedirectBody, ReplyTemplate, RootCauseCategory
+from complaints.models import Complaint, HelpdeskSettings, RedirectBody, ReplyTemplate, RootCauseCategory
 from complaints.selectors import deadline_days
-from complaints.services import next_reference
 from qms.core.calendar import WorkingCalendar
 from qms.core.choices import Actor
-from qms.core.models import ActivityLog, OrgUnit, Programme, StatusChange, User
+from qms.core.models import ActivityLog, OrgUnit, Programme, User
 
 SEED = 2026
 SIZE = 300
@@ -436,14 +438,30 @@ MONTH_WEIGHTS = {1: 1.0, 2: 0.8, 3: 0.8, 4: 0.7, 5: 0.7, 6: 0.8, 7: 0.3, 8: 0.15
 
 
 # --- Building one request ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    """One thing done to a request after its submission: a service of ``complaints.services`` (``service``), by
+    whom, when, and its own arguments."""
+
+    service: str
+    at: datetime.datetime
+    by: User | None = None
+    options: dict = field(default_factory=dict)
+
+
 @dataclass
 class Draft:
-    """A request being built, with the rows that go with it."""
+    """A request being built: its story as service steps (``steps``, what the demo plays), and the rows the
+    services would write for it (``changes``, ``messages``, ``logs``, what ``complaints.bulk`` writes at once)."""
 
     complaint: Complaint
+    steps: list[Step] = field(default_factory=list)
     changes: list[tuple[str, str, datetime.datetime, User | None, str, str]] = field(default_factory=list)
     messages: list[tuple[str, str, datetime.datetime, User | None]] = field(default_factory=list)
     logs: list[tuple[str, datetime.datetime, User | None, str, dict]] = field(default_factory=list)
+
+    def do(self, service: str, at: datetime.datetime, by: User | None = None, **options) -> None:
+        self.steps.append(Step(service, at, by, options))
 
     def move(self, to: str, at: datetime.datetime, by: User | None = None, note: str = "", actor: str = Actor.USER):
         self.changes.append((self.complaint.status, to, at, by, note, actor))
@@ -480,6 +498,7 @@ class Builder:
         self.bodies = {body.name: body for body in RedirectBody.objects.all()}
         self.causes = {cause.name: cause for cause in RootCauseCategory.objects.all()}
         self.deadlines = {kind: deadline_days(kind) for kind in K.values}
+        self.auto_close_after_days = HelpdeskSettings.get().auto_close_after_days
         self.drafts: list[Draft] = []
 
     # -- time --
@@ -638,6 +657,7 @@ class Builder:
             at = self.working_day_after(received, rng.randint(0, 1))
             complaint.closed_at = at
             draft.move(S.SPAM, at, handler)
+            draft.do("spam", at, handler)
             return
         if target == S.DUPLICATE:
             originals = [
@@ -650,14 +670,17 @@ class Builder:
                 complaint.duplicate_of = originals[-1]
                 complaint.closed_at = at
                 draft.move(S.DUPLICATE, at, handler, note="")
+                draft.do("duplicate", at, handler, original=originals[-1])
                 return
             target = S.CLOSED
         if target == S.REJECTED:
             at = self.working_day_after(received, rng.randint(1, 3))
             complaint.is_admissible = False
             complaint.closed_at = at
+            reason = rng.choice(REJECTIONS)
             draft.move(S.REJECTED, at, handler)
-            draft.say(MessageKind.REJECTION, rng.choice(REJECTIONS), at, handler)
+            draft.say(MessageKind.REJECTION, reason, at, handler)
+            draft.do("reject", at, handler, reason=reason)
             return
         if target == S.REDIRECTED and rng.random() < 0.5:
             self.redirect(draft, topic, handler, after=received)
@@ -673,9 +696,13 @@ class Builder:
         if handler is not None and rng.random() < 0.6:
             complaint.assignee = handler
             draft.log("assigned", taken, handler, assignee=str(handler))
+            draft.do("assign", taken, handler, assignee=handler)
         draft.move(S.IN_PROGRESS, taken, handler)
+        draft.do("take_charge", taken, handler)
         if complaint.kind in (K.COMPLAINT, K.DYSFUNCTION) and rng.random() < 0.3 and handler is not None:
-            draft.say(MessageKind.INTERNAL_NOTE, rng.choice(NOTES), taken + datetime.timedelta(minutes=30), handler)
+            noted, note = taken + datetime.timedelta(minutes=30), rng.choice(NOTES)
+            draft.say(MessageKind.INTERNAL_NOTE, note, noted, handler)
+            draft.do("note", noted, handler, body=note)
         self.qualify(draft, topic, handler, taken)
         if target == S.REDIRECTED:
             self.redirect(draft, topic, handler, after=taken)
@@ -689,8 +716,10 @@ class Builder:
             asked = self.working_day_after(cursor, rng.randint(0, 2))
             if asked >= self.now:
                 asked = cursor + (self.now - cursor) / 2
+            question = rng.choice(QUESTIONS)
             draft.move(S.WAITING, asked, handler)
-            draft.say(MessageKind.QUESTION, rng.choice(QUESTIONS), asked, handler)
+            draft.say(MessageKind.QUESTION, question, asked, handler)
+            draft.do("ask", asked, handler, question=question)
             if target == S.WAITING:
                 complaint.paused_since = asked
                 self.refresh(complaint, ignore_status=True)
@@ -701,9 +730,11 @@ class Builder:
                 self.refresh(complaint, ignore_status=True)
                 return
             complaint.paused_days += self.calendar.working_days_between(asked, replied)
+            reply = rng.choice(REPLIES)
             draft.move(S.IN_PROGRESS, replied, actor=Actor.REQUESTER)
-            draft.say(MessageKind.REQUESTER, rng.choice(REPLIES), replied)
+            draft.say(MessageKind.REQUESTER, reply, replied)
             draft.log("requester-message", replied, actor=Actor.REQUESTER, files=0)
+            draft.do("requester_message", replied, body=reply)
             cursor = replied
         self.refresh(complaint)
         # The answer: usually within the deadline (pauses pushed it back), sometimes late.
@@ -724,6 +755,7 @@ class Builder:
         complaint.answered_at = answered
         draft.move(S.ANSWERED, answered, handler)
         draft.say(MessageKind.FINAL_ANSWER, topic.answer, answered, handler)
+        draft.do("answer", answered, handler, answer=topic.answer)
         if rng.random() < 0.55:
             rated = answered + datetime.timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 8))
             if rated < self.now:
@@ -731,6 +763,7 @@ class Builder:
                 complaint.rating, complaint.rated_at = rating, rated
                 complaint.rating_comment = rng.choice(RATING_COMMENTS[rating]) if rng.random() < 0.4 else ""
                 draft.log("rated", rated, actor=Actor.REQUESTER, rating=rating)
+                draft.do("rate", rated, rating=rating, comment=complaint.rating_comment)
         if target == S.ANSWERED:
             return
         # Closed: by staff with a summary, or by the system after the quiet period.
@@ -738,19 +771,18 @@ class Builder:
             closed = self.moment(
                 timezone.localdate(answered) + datetime.timedelta(days=rng.randint(1, 9)), after=answered
             )
-            complaint.resolution_summary = topic.answer
-            complaint.closed_at = closed
-            draft.move(S.CLOSED, closed, handler)
+            if closed < self.now:
+                complaint.resolution_summary = topic.answer
+                complaint.closed_at = closed
+                draft.move(S.CLOSED, closed, handler)
+                draft.do("close", closed, handler, resolution_summary=topic.answer)
         else:
             closed = answered + datetime.timedelta(days=10, minutes=rng.randint(5, 55))
-            complaint.closed_at = closed
-            draft.move(S.CLOSED, closed, note="Sans nouvelles du demandeur.", actor=Actor.SYSTEM)
-        if complaint.closed_at >= self.now:
-            # The quiet period is not over yet: still answered.
-            complaint.closed_at = None
-            draft.changes.pop()
-            complaint.status = S.ANSWERED
-            complaint.resolution_summary = ""
+            if closed < self.now:
+                complaint.closed_at = closed
+                draft.move(S.CLOSED, closed, note="Sans nouvelles du demandeur.", actor=Actor.SYSTEM)
+                draft.do("close_after_quiet_period", closed)
+        # Otherwise the quiet period is not over yet: still answered.
 
     def redirect(self, draft: Draft, topic: Topic, handler: User | None, *, after: datetime.datetime) -> None:
         complaint = draft.complaint
@@ -763,6 +795,7 @@ class Builder:
         draft.move(S.REDIRECTED, at, handler, note=body.name)
         explanation = "Votre demande ne relève pas de l'université ; l'organisme ci-dessous pourra vous répondre."
         draft.say(MessageKind.REDIRECTION, f"{explanation}\n\n{body.contact_block}", at, handler)
+        draft.do("redirect", at, handler, body=body, explanation=explanation)
 
     def qualify(self, draft: Draft, topic: Topic, handler: User | None, after: datetime.datetime) -> None:
         complaint = draft.complaint
@@ -773,6 +806,15 @@ class Builder:
         complaint.severity = self.rng.choices(Severity.values, weights=[30, 45, 20, 5])[0]
         complaint.root_cause = self.causes.get(topic.root_cause)
         complaint.qualified_at = after + datetime.timedelta(hours=self.rng.randint(1, 30))
+        draft.do(
+            "qualify",
+            complaint.qualified_at,
+            handler,
+            is_admissible=True,
+            is_founded=complaint.is_founded,
+            severity=complaint.severity,
+            root_cause=complaint.root_cause,
+        )
         draft.log(
             "qualified",
             complaint.qualified_at,
@@ -789,48 +831,80 @@ class Builder:
         complaint.take_charge_due = self.calendar.add_working_days(start, complaint.take_charge_days)
         complaint.answer_due = self.calendar.add_working_days(start, complaint.answer_days + complaint.paused_days)
 
-    # -- writing --
+    # -- playing the stories through the services --
     def save(self) -> list[Complaint]:
-        """Give the references in the order of receipt, save the requests, then their history in bulk."""
+        """Play every story through the services, in order of receipt (so that the references follow it), each
+        step at its own moment and writing no email. Returns the requests as the services left them."""
         self.drafts.sort(key=lambda draft: draft.complaint.received_at)
+        played: dict[int, Complaint] = {}  # id() of a draft's request → the request the services wrote
         for draft in self.drafts:
-            complaint = draft.complaint
-            complaint.reference = next_reference(year=timezone.localtime(complaint.received_at).year)
-            if complaint.duplicate_of is not None and complaint.duplicate_of.pk is None:
-                complaint.duplicate_of = None
-                complaint.status = S.CLOSED if complaint.closed_at else S.ACKNOWLEDGED
-            complaint.save()
-            Complaint.objects.filter(pk=complaint.pk).update(updated_at=complaint.closed_at or complaint.received_at)
-        self.save_history()
-        return [draft.complaint for draft in self.drafts]
+            played[id(draft.complaint)] = self.play_through_services(draft, played)
+        return list(Complaint.objects.filter(pk__in=[c.pk for c in played.values()]).order_by("received_at", "pk"))
 
-    def save_history(self) -> None:
-        """The status changes, messages and activity-log lines of the saved requests, in bulk."""
-        content_type = ContentType.objects.get_for_model(Complaint)
-        changes, messages, logs = [], [], []
-        for draft in self.drafts:
-            complaint = draft.complaint
-            for from_status, to_status, at, by, note, actor in draft.changes:
-                changes.append(
-                    StatusChange(
-                        content_type=content_type, object_id=complaint.pk, from_status=from_status,
-                        to_status=to_status, at=at, by=by, actor=Actor.USER if by else actor, note=note,
-                    )
-                )  # fmt: skip
-            for kind, body, at, author in draft.messages:
-                messages.append(
-                    ComplaintMessage(complaint=complaint, kind=kind, body=body, author=author, created_at=at)
-                )
-            for verb, at, by, actor, details in draft.logs:
-                logs.append(
-                    ActivityLog(
-                        at=at, user=by, actor=Actor.USER if by else actor, verb=verb, content_type=content_type,
-                        object_id=complaint.pk, object_repr=str(complaint)[:250], details=details,
-                    )
-                )  # fmt: skip
-        StatusChange.objects.bulk_create(changes, batch_size=500)
-        ComplaintMessage.objects.bulk_create(messages, batch_size=500)
-        ActivityLog.objects.bulk_create(logs, batch_size=500)
+    def play_through_services(self, draft: Draft, played: dict[int, Complaint]) -> Complaint:
+        planned = draft.complaint
+        complaint = services.complaint_submit(
+            kind=planned.kind,
+            subject=planned.subject,
+            description=planned.description,
+            requester_category=planned.requester_category,
+            name=planned.name,
+            email=planned.email,
+            language=planned.language,
+            programme=planned.programme,
+            concerned_unit=planned.concerned_unit,
+            sensitive_nature=planned.sensitive_nature,
+            ip_address=planned.ip_address,
+            submitted_by=planned.submitted_by,
+            channel=planned.channel,
+            now=planned.received_at,
+            notify_people=False,
+        ).complaint
+        moment = planned.received_at
+        for step in draft.steps:
+            # One step after the other, never in the future.
+            moment = min(max(step.at, moment), self.now)
+            options = dict(step.options)
+            if step.service == "duplicate":
+                options["original"] = played.get(id(options["original"]))
+                if options["original"] is None:
+                    break  # its original was not written: the request stays as it is
+            if step.service == "close_after_quiet_period":
+                # The system closes it once the quiet period after the answer, as the services dated it, is over.
+                quiet = datetime.timedelta(days=self.auto_close_after_days, minutes=5)
+                moment = max(moment, complaint.answered_at + quiet)
+                if moment >= self.now:
+                    break
+            if step.service == "assign":
+                # The assignment names the unit and the process too: they stay as they are.
+                options.update(org_unit=complaint.org_unit, process=complaint.process)
+            service, takes_by, writes_emails = STEP_SERVICES[step.service]
+            if takes_by:
+                options["by"] = step.by
+            if writes_emails:
+                options["notify_people"] = False
+            service(complaint=complaint, now=moment, **options)
+        return complaint
+
+
+# The service each step of a story calls: whether it takes who did it (``by``), and whether it writes emails (the
+# demo tells it not to).
+STEP_SERVICES = {
+    "assign": (services.complaint_assign, True, True),
+    "take_charge": (services.complaint_take_charge, True, False),
+    "note": (services.complaint_add_note, True, False),
+    "qualify": (services.complaint_qualify, True, False),
+    "ask": (services.complaint_ask_requester, True, True),
+    "requester_message": (services.complaint_requester_message, False, True),
+    "answer": (services.complaint_answer, True, True),
+    "rate": (services.complaint_rate, False, False),
+    "close": (services.complaint_close, True, False),
+    "close_after_quiet_period": (services.complaint_close_after_quiet_period, False, False),
+    "redirect": (services.complaint_redirect, True, True),
+    "reject": (services.complaint_reject, True, True),
+    "spam": (services.complaint_mark_spam, True, False),
+    "duplicate": (services.complaint_mark_duplicate, True, False),
+}
 
 
 def _ascii(text: str) -> str:
@@ -890,24 +964,24 @@ def _seed_actions(complaints: list[Complaint], today: datetime.date, rng: random
             at=at,
         )
         actor = Actor.USER if by else Actor.SYSTEM
-        entry = log_activity(
+        log_activity(
             obj=first,
             verb="action-created",
             by=by,
             actor=actor,
             details={"action": action.pk, "reference": action.reference, "plan": str(plan)},
+            at=at,
         )
-        ActivityLog.objects.filter(pk=entry.pk).update(at=at)
         for other in members[1:]:
             plans.action_add_source(action=action, source=other, by=by)
-            entry = log_activity(
+            log_activity(
                 obj=other,
                 verb="action-linked",
                 by=by,
                 actor=actor,
                 details={"action": action.pk, "reference": action.reference},
+                at=other.taken_in_charge_at or other.received_at,
             )
-            ActivityLog.objects.filter(pk=entry.pk).update(at=other.taken_in_charge_at or other.received_at)
         if done:
             completed = deadline - datetime.timedelta(days=rng.randint(0, 20))
             plans.action_transition(

@@ -3,7 +3,6 @@ deadline that runs on each."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from complaints.selectors import requests_to_handle
@@ -12,15 +11,11 @@ from qms.core import panels
 HOME_LIMIT = 10
 
 
-def is_person(obj) -> bool:
-    return obj._meta.label_lower == settings.AUTH_USER_MODEL.lower()
-
-
 def render_my_requests(request, person) -> str:
     """Shown to the person themself only, when they have something to handle."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.pk != person.pk:
+    if not panels.viewer_is(request, person):
         return ""
+    user = request.user
     found = requests_to_handle(user)
     rows = list(found[: HOME_LIMIT + 1])
     if not rows:
@@ -33,5 +28,5 @@ def render_my_requests(request, person) -> str:
 
 
 MY_REQUESTS_PANEL = panels.ObjectPanel(
-    key="complaints.my-requests", applies_to=is_person, render=render_my_requests, order=10
+    key="complaints.my-requests", applies_to=panels.is_person, render=render_my_requests, order=10
 )

@@ -152,3 +152,13 @@ def calendar(user) -> Iterator[CalendarEntry]:
             complaint.get_absolute_url(),
             sensitive=complaint.is_sensitive,
         )
+
+
+def register_kinds() -> None:
+    """The kinds of the helpdesk's reminders, whose wording the quality manager may override."""
+    from qms.notifications import reminders
+
+    reminders.register_kind("complaint-take-charge", label=_("Take charge of the request"), module=MODULE)
+    reminders.register_kind("complaint-answer", label=_("Answer the request"), module=MODULE)
+    reminders.register_kind("complaint-answer-escalation", label=_("Answer deadline passed"), module=MODULE)
+    reminders.register_kind("complaint-ack-unsent", label=_("Acknowledgement not sent"), module=MODULE)

@@ -4,6 +4,10 @@ the requester's replies and ratings, the tracking links, and the automatic closi
 Services are keyword-only and HTTP-free, run in a transaction and raise ``ComplaintError`` (translated) when
 something cannot be done. Emails go through ``qms.notifications.services.notify``: rows of the outbox written in
 the same transaction, sent after commit, so that nothing here waits for the broker or the mail server.
+
+``now`` dates what a service does (its status change, message, activity-log line and dates), the present by
+default: a history recorded afterwards (the demo) goes through the same rules. ``notify_people=False`` writes no
+email: nobody is told (the demo writes no outbox row).
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from complaints.models import (
 )
 from complaints.selectors import deadline_days, staff_to_notify
 from complaints.validators import check_attachments
-from complaints.workflow import WORKFLOW
+from complaints.workflows import WORKFLOW
 from qms.core.calendar import WorkingCalendar
 from qms.core.choices import Actor
 from qms.core.domain import DomainError
@@ -66,7 +70,7 @@ class ComplaintError(DomainError):
 
 
 # --- Rules of the request's status that are not moves of the workflow -------------------------------------------
-# The moves (take in charge, ask, answer …) are checked by the workflow table (complaints/workflow.py); these are
+# The moves (take in charge, ask, answer …) are checked by the workflow table (complaints/workflows.py); these are
 # the other things staff do on a request. The request page offers an action only when its rule allows it, and
 # the service refuses it with the same message whoever calls it.
 def _finished(message: str):
@@ -200,6 +204,8 @@ def complaint_submit(
     submitted_by: User | None = None,
     channel: str = Channel.PUBLIC_FORM,
     on_saved: Callable[[Complaint], object] | None = None,
+    now: datetime | None = None,
+    notify_people: bool = True,
 ) -> Submission:
     """File a request: give it a reference and a tracking token, store its files, queue its acknowledgement
     (new → acknowledged at once) and tell the staff concerned. Nothing waits for the broker or the mail server.
@@ -219,7 +225,7 @@ def complaint_submit(
     except ValidationError as error:
         raise ComplaintError(" ".join(error.messages), field="attachments")
 
-    now = timezone.now()
+    now = now or timezone.now()
     token, token_hash = make_token()
     take_charge_days, answer_days = deadline_days(kind)
     complaint = Complaint(
@@ -253,7 +259,7 @@ def complaint_submit(
     WORKFLOW.check(complaint, S.ACKNOWLEDGED, actor=Actor.SYSTEM)
     complaint.status, complaint.acknowledged_at = S.ACKNOWLEDGED, now
     refresh_deadlines(complaint)
-    staff = staff_to_notify(complaint)
+    staff = staff_to_notify(complaint) if notify_people else []
     with transaction.atomic(), _files_removed_on_error() as stored:
         complaint.save(force_insert=True)
         record_statuses(
@@ -279,8 +285,10 @@ def complaint_submit(
             by=complaint.submitted_by,
             actor=actor,
             details={"channel": channel, "attachments": len(content_types)},
+            at=now,
         )
-        write_emails([*_acknowledgement(complaint, token), *_staff_notices(complaint, staff)], keys_are_new=True)
+        if notify_people:
+            write_emails([*_acknowledgement(complaint, token), *_staff_notices(complaint, staff)], keys_are_new=True)
     return Submission(complaint=complaint, token=token)
 
 
@@ -373,16 +381,17 @@ def complaint_transition(
     by: User | None = None,
     actor: str = Actor.USER,
     note: str = "",
+    now: datetime | None = None,
     **context: Any,
 ) -> StatusChange:
     """Move ``complaint`` to ``to`` through the workflow table: check the move, keep the dates and the paused
     time right, recompute the due dates, record the status change and log it. Raises ``ComplaintError``."""
     _lock(complaint)
+    now = now or timezone.now()
     try:
-        WORKFLOW.check(complaint, to, actor=actor, by=by, note=note, **context)
+        WORKFLOW.check(complaint, to, actor=actor, by=by, note=note, now=now, **context)
     except TransitionError as error:
         raise ComplaintError(error.message)
-    now = timezone.now()
     previous = complaint.status
     calendar = WorkingCalendar()
     fields = _close_pause(complaint, previous, now, calendar)
@@ -397,9 +406,9 @@ def complaint_transition(
     fields += refresh_deadlines(complaint, calendar=calendar)
     complaint.status = previous
     change = WORKFLOW.apply(
-        complaint, to, by=by, actor=actor, note=note, at=now, update_fields=sorted(set(fields)), **context
+        complaint, to, by=by, actor=actor, note=note, at=now, update_fields=sorted(set(fields)), now=now, **context
     )
-    log_activity(obj=complaint, verb="moved", by=by, actor=actor, details={"from": previous, "to": to})
+    log_activity(obj=complaint, verb="moved", by=by, actor=actor, details={"from": previous, "to": to}, at=now)
     return change
 
 
@@ -434,9 +443,17 @@ def _close_pause(complaint: Complaint, previous: str, now: datetime, calendar: W
 
 
 def _add_message(
-    complaint: Complaint, *, kind: str, body: str, author: User | None = None, email: bool = True
+    complaint: Complaint,
+    *,
+    kind: str,
+    body: str,
+    author: User | None = None,
+    email: bool = True,
+    now: datetime | None = None,
 ) -> ComplaintMessage:
-    message = ComplaintMessage.objects.create(complaint=complaint, kind=kind, body=body.strip(), author=author)
+    message = ComplaintMessage.objects.create(
+        complaint=complaint, kind=kind, body=body.strip(), author=author, created_at=now or timezone.now()
+    )
     if email and kind in EMAILED_MESSAGE_KINDS and complaint.email:
         notify(
             complaint.email,
@@ -455,68 +472,88 @@ def _add_message(
 
 
 @transaction.atomic
-def complaint_take_charge(*, complaint: Complaint, by: User) -> Complaint:
+def complaint_take_charge(*, complaint: Complaint, by: User, now: datetime | None = None) -> Complaint:
     """acknowledged → in progress (taking in charge stops the take-charge clock), or waiting → in progress."""
-    complaint_transition(complaint=complaint, to=S.IN_PROGRESS, by=by)
+    complaint_transition(complaint=complaint, to=S.IN_PROGRESS, by=by, now=now)
     return complaint
 
 
 @transaction.atomic
-def complaint_ask_requester(*, complaint: Complaint, by: User, question: str) -> ComplaintMessage:
+def complaint_ask_requester(
+    *, complaint: Complaint, by: User, question: str, now: datetime | None = None, notify_people: bool = True
+) -> ComplaintMessage:
     """Ask the requester a public question: the request waits for them and its clock pauses."""
-    complaint_transition(complaint=complaint, to=S.WAITING, by=by, message=question)
-    return _add_message(complaint, kind=MessageKind.QUESTION, body=question, author=by)
+    complaint_transition(complaint=complaint, to=S.WAITING, by=by, message=question, now=now)
+    return _add_message(complaint, kind=MessageKind.QUESTION, body=question, author=by, email=notify_people, now=now)
 
 
 @transaction.atomic
-def complaint_answer(*, complaint: Complaint, by: User, answer: str) -> ComplaintMessage:
+def complaint_answer(
+    *, complaint: Complaint, by: User, answer: str, now: datetime | None = None, notify_people: bool = True
+) -> ComplaintMessage:
     """Give the final public answer (emailed to the requester): in progress → answered."""
-    complaint_transition(complaint=complaint, to=S.ANSWERED, by=by, message=answer)
-    return _add_message(complaint, kind=MessageKind.FINAL_ANSWER, body=answer, author=by)
+    complaint_transition(complaint=complaint, to=S.ANSWERED, by=by, message=answer, now=now)
+    return _add_message(complaint, kind=MessageKind.FINAL_ANSWER, body=answer, author=by, email=notify_people, now=now)
 
 
 @transaction.atomic
-def complaint_close(*, complaint: Complaint, by: User, resolution_summary: str) -> Complaint:
+def complaint_close(
+    *, complaint: Complaint, by: User, resolution_summary: str, now: datetime | None = None
+) -> Complaint:
     """answered → closed, with a resolution summary (kept for the register and the management review)."""
     summary = (resolution_summary or "").strip()
-    complaint_transition(complaint=complaint, to=S.CLOSED, by=by, resolution_summary=summary)
+    complaint_transition(complaint=complaint, to=S.CLOSED, by=by, resolution_summary=summary, now=now)
     complaint.resolution_summary = summary
     complaint.save(update_fields=["resolution_summary", "updated_at"])
     return complaint
 
 
 @transaction.atomic
-def complaint_redirect(*, complaint: Complaint, by: User, body: RedirectBody, explanation: str) -> ComplaintMessage:
+def complaint_redirect(
+    *,
+    complaint: Complaint,
+    by: User,
+    body: RedirectBody,
+    explanation: str,
+    now: datetime | None = None,
+    notify_people: bool = True,
+) -> ComplaintMessage:
     """Redirect the request to a body outside the institution's remit; its contact details go into the reply."""
     complaint_transition(
-        complaint=complaint, to=S.REDIRECTED, by=by, redirect_body=body, message=explanation, note=body.name
+        complaint=complaint, to=S.REDIRECTED, by=by, redirect_body=body, message=explanation, note=body.name, now=now
     )
     complaint.redirect_body = body
     complaint.save(update_fields=["redirect_body", "updated_at"])
     text = f"{explanation.strip()}\n\n{body.contact_block}"
-    return _add_message(complaint, kind=MessageKind.REDIRECTION, body=text, author=by)
+    return _add_message(complaint, kind=MessageKind.REDIRECTION, body=text, author=by, email=notify_people, now=now)
 
 
 @transaction.atomic
-def complaint_reject(*, complaint: Complaint, by: User, reason: str) -> ComplaintMessage:
+def complaint_reject(
+    *, complaint: Complaint, by: User, reason: str, now: datetime | None = None, notify_people: bool = True
+) -> ComplaintMessage:
     """Reject the request as inadmissible, telling the requester why."""
-    complaint_transition(complaint=complaint, to=S.REJECTED, by=by, message=reason)
+    complaint_transition(complaint=complaint, to=S.REJECTED, by=by, message=reason, now=now)
     complaint.is_admissible = False
     complaint.save(update_fields=["is_admissible", "updated_at"])
-    return _add_message(complaint, kind=MessageKind.REJECTION, body=reason, author=by)
+    return _add_message(complaint, kind=MessageKind.REJECTION, body=reason, author=by, email=notify_people, now=now)
 
 
 @transaction.atomic
-def complaint_mark_spam(*, complaint: Complaint, by: User, note: str = "") -> Complaint:
+def complaint_mark_spam(*, complaint: Complaint, by: User, note: str = "", now: datetime | None = None) -> Complaint:
     """Mark the request as spam: it leaves every figure (the requester is not told)."""
-    complaint_transition(complaint=complaint, to=S.SPAM, by=by, note=note)
+    complaint_transition(complaint=complaint, to=S.SPAM, by=by, note=note, now=now)
     return complaint
 
 
 @transaction.atomic
-def complaint_mark_duplicate(*, complaint: Complaint, by: User, original: Complaint) -> Complaint:
+def complaint_mark_duplicate(
+    *, complaint: Complaint, by: User, original: Complaint, now: datetime | None = None
+) -> Complaint:
     """Mark the request as a duplicate of ``original``: it leaves every figure."""
-    complaint_transition(complaint=complaint, to=S.DUPLICATE, by=by, duplicate_of=original, note=original.reference)
+    complaint_transition(
+        complaint=complaint, to=S.DUPLICATE, by=by, duplicate_of=original, note=original.reference, now=now
+    )
     complaint.duplicate_of = original
     complaint.save(update_fields=["duplicate_of", "updated_at"])
     return complaint
@@ -531,6 +568,8 @@ def complaint_assign(
     org_unit: OrgUnit | None = None,
     process=None,
     assignee: User | None = None,
+    now: datetime | None = None,
+    notify_people: bool = True,
 ) -> Complaint:
     """Assign the request to a unit, a process and a person; a new assignee is told at once."""
     _lock(complaint)
@@ -546,8 +585,13 @@ def complaint_assign(
     if not changes:
         return complaint
     complaint.save(update_fields=[*changes, "updated_at"])
-    log_activity(obj=complaint, verb="assigned", by=by, details=_describe_assignment(complaint, changes))
-    if assignee is not None and assignee.pk != previous_assignee_id and assignee.pk != getattr(by, "pk", None):
+    log_activity(obj=complaint, verb="assigned", by=by, details=_describe_assignment(complaint, changes), at=now)
+    if (
+        notify_people
+        and assignee is not None
+        and assignee.pk != previous_assignee_id
+        and assignee.pk != getattr(by, "pk", None)
+    ):
         notify(
             assignee,
             "complaint-assigned",
@@ -578,6 +622,7 @@ def complaint_qualify(
     is_founded: bool | None,
     severity: str = "",
     root_cause: RootCauseCategory | None = None,
+    now: datetime | None = None,
 ) -> Complaint:
     """Qualify the request: admissible or not, founded or not, severity, root-cause category."""
     _lock(complaint)
@@ -586,7 +631,7 @@ def complaint_qualify(
     complaint.is_founded = is_founded
     complaint.severity = severity or ""
     complaint.root_cause = root_cause
-    complaint.qualified_at = timezone.now()
+    complaint.qualified_at = now or timezone.now()
     complaint.save(
         update_fields=["is_admissible", "is_founded", "severity", "root_cause", "qualified_at", "updated_at"]
     )
@@ -600,16 +645,17 @@ def complaint_qualify(
             "severity": severity or "",
             "root_cause": str(root_cause or ""),
         },
+        at=now,
     )
     return complaint
 
 
 @transaction.atomic
-def complaint_add_note(*, complaint: Complaint, by: User, body: str) -> ComplaintMessage:
+def complaint_add_note(*, complaint: Complaint, by: User, body: str, now: datetime | None = None) -> ComplaintMessage:
     """An internal note: never shown to the requester."""
     if not (body or "").strip():
         raise ComplaintError(_("The note is empty."), field="body")
-    return _add_message(complaint, kind=MessageKind.INTERNAL_NOTE, body=body, author=by, email=False)
+    return _add_message(complaint, kind=MessageKind.INTERNAL_NOTE, body=body, author=by, email=False, now=now)
 
 
 @transaction.atomic
@@ -637,7 +683,14 @@ def requester_can_rate(complaint: Complaint) -> bool:
 
 
 @transaction.atomic
-def complaint_requester_message(*, complaint: Complaint, body: str, files: Sequence = ()) -> ComplaintMessage:
+def complaint_requester_message(
+    *,
+    complaint: Complaint,
+    body: str,
+    files: Sequence = (),
+    now: datetime | None = None,
+    notify_people: bool = True,
+) -> ComplaintMessage:
     """The requester answers a question or adds information or files from the tracking page.
 
     waiting → in progress; answered or closed (within the reopening period) → in progress; in the other open
@@ -652,15 +705,18 @@ def complaint_requester_message(*, complaint: Complaint, body: str, files: Seque
         content_types = check_attachments(list(files))
     except ValidationError as error:
         raise ComplaintError(" ".join(error.messages), field="attachments")
+    now = now or timezone.now()
     if complaint.status in (S.WAITING, S.ANSWERED, S.CLOSED):
-        complaint_transition(complaint=complaint, to=S.IN_PROGRESS, actor=Actor.REQUESTER)
+        complaint_transition(complaint=complaint, to=S.IN_PROGRESS, actor=Actor.REQUESTER, now=now)
     message = ComplaintMessage.objects.create(
-        complaint=complaint, kind=MessageKind.REQUESTER, body=body or _("(files joined)")
+        complaint=complaint, kind=MessageKind.REQUESTER, body=body or _("(files joined)"), created_at=now
     )
     with _files_removed_on_error() as stored:
         for upload, content_type in zip(files, content_types, strict=True):
             stored.append(_store_attachment(complaint, upload, content_type=content_type, message=message))
-    log_activity(obj=complaint, verb="requester-message", actor=Actor.REQUESTER, details={"files": len(files)})
+    log_activity(obj=complaint, verb="requester-message", actor=Actor.REQUESTER, details={"files": len(files)}, at=now)
+    if not notify_people:
+        return message
     notify_many(
         staff_to_notify(complaint, handling=True),
         "complaint-requester-message",
@@ -672,7 +728,7 @@ def complaint_requester_message(*, complaint: Complaint, body: str, files: Seque
 
 
 @transaction.atomic
-def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> Complaint:
+def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "", now: datetime | None = None) -> Complaint:
     """The requester rates the answer (1–5, with a comment), once, after it is answered."""
     _lock(complaint)
     if not requester_can_rate(complaint):
@@ -683,9 +739,9 @@ def complaint_rate(*, complaint: Complaint, rating: int, comment: str = "") -> C
         raise ComplaintError(_("The rating goes from 1 to 5."), field="rating")
     complaint.rating = rating
     complaint.rating_comment = (comment or "").strip()
-    complaint.rated_at = timezone.now()
+    complaint.rated_at = now or timezone.now()
     complaint.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
-    log_activity(obj=complaint, verb="rated", actor=Actor.REQUESTER, details={"rating": rating})
+    log_activity(obj=complaint, verb="rated", actor=Actor.REQUESTER, details={"rating": rating}, at=now)
     return complaint
 
 
@@ -767,10 +823,17 @@ def complaints_auto_close(*, now: datetime | None = None) -> int:
             if complaint.status != S.ANSWERED:
                 continue
             try:
-                complaint_transition(
-                    complaint=complaint, to=S.CLOSED, actor=Actor.SYSTEM, note=_("No news from the requester.")
-                )
+                complaint_close_after_quiet_period(complaint=complaint, now=now)
             except ComplaintError:
                 continue
             closed += 1
     return closed
+
+
+@transaction.atomic
+def complaint_close_after_quiet_period(*, complaint: Complaint, now: datetime | None = None) -> StatusChange:
+    """The system's answered → closed move, once the quiet period after the answer is over with no news from the
+    requester (refused before)."""
+    return complaint_transition(
+        complaint=complaint, to=S.CLOSED, actor=Actor.SYSTEM, note=_("No news from the requester."), now=now
+    )

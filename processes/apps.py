@@ -17,3 +17,7 @@ class ProcessesConfig(AppConfig):
         register_sources()
         # The people pickers of the process map's forms (owners, deputies, reviewers, readers).
         register_user_scope(PEOPLE_SCOPE, people_for_picker)
+        # Deadline reminders and the calendar feed (qms.notifications runs the daily scan).
+        from processes import reminders
+
+        reminders.register()

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.core.choices import ProgrammeLevel
 from qms.core.forms import DateInput
-from qms.core.models import AcademicYear, OrgUnit, Programme
+from qms.core.models import AcademicYear, OrgUnit, Programme, User
+from qms.core.widgets import set_user_picker
 from surveys.councils_choices import CouncilMemberRole
+from surveys.councils_selectors import COUNCIL_PEOPLE_SCOPE, council_people
 from surveys.services.councils import MINUTES_POLICY
 
 
@@ -48,14 +50,34 @@ class CouncilForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    """A member: an account (a teacher, a student who signs in: they will find the council) or a name."""
+
+    user = forms.ModelChoiceField(
+        label=_("Account"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("A teacher or a student with an account: they will find the council among theirs."),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("For someone without an account: a professional from outside, an alumnus."),
+    )
     role = forms.ChoiceField(label=_("Group"), choices=CouncilMemberRole.choices)
     attended = forms.BooleanField(label=_("Attended"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, council, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].required = True
+        self.fields["user"].queryset = council_people()
+        set_user_picker(self.fields["user"], scope=COUNCIL_PEOPLE_SCOPE, argument=f"council:{council.pk}", user=user)
         self.helper = _helper(_("Save the member"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not (data.get("name") or "").strip():
+            raise forms.ValidationError(_("Give the member's name or choose their account."))
+        return data
 
 
 class InputForm(forms.Form):

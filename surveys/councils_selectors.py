@@ -4,14 +4,16 @@
   the programmes of their units.
 - A programme's director (``Programme.director``, not a role) plans and records its councils.
 - A teacher of a programme (``Teaching`` of one of its courses) reads its councils once the minutes are published.
+- A member linked to an account (a teacher, a student who signs in) opens the councils they sit on, and reads the
+  minutes once published.
 """
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from qms.core.choices import Role
-from qms.core.models import AcademicYear, Programme
+from qms.core.models import AcademicYear, Programme, User
 from qms.core.selectors import has_role, is_quality_manager, referent_units, sees_everything
 from surveys.councils_choices import CouncilStatus
 from surveys.models import Council, CouncilDecision
@@ -47,12 +49,13 @@ def year_programmes(user) -> QuerySet[Programme]:
 
 
 def may_see_year_page(user) -> bool:
+    """Whoever the menu offers the page to (by role, costing no query), a programme's director, and anyone who may
+    open a council: the page narrows to what each may see, and says so when there is nothing yet."""
     if not _authenticated(user):
         return False
-    if sees_everything(user) or has_role(user, Role.QUALITY_REFERENT) or user.directed_programmes.exists():
+    if has_role(user, Role.QUALITY_MANAGER, Role.DIRECTOR, Role.QUALITY_REFERENT, Role.TEACHER):
         return True
-    # A teacher of a programme whose council published its minutes.
-    return councils_visible_to(user).exists()
+    return user.directed_programmes.exists() or councils_visible_to(user).exists()
 
 
 def councils_visible_to(user) -> QuerySet[Council]:
@@ -64,9 +67,26 @@ def councils_visible_to(user) -> QuerySet[Council]:
     editable = editable_programmes(user).values("pk")
     taught = Programme.objects.filter(courses__teachings__teacher=user).values("pk")
     ids = Council.objects.filter(
-        Q(programmes__in=editable) | Q(programmes__in=taught, status=CouncilStatus.MINUTES_PUBLISHED)
+        Q(programmes__in=editable)
+        | Q(programmes__in=taught, status=CouncilStatus.MINUTES_PUBLISHED)
+        | Q(members__user=user)
     ).values("pk")
     return Council.objects.filter(pk__in=ids)
+
+
+def other_councils_of_year(user, year: AcademicYear) -> tuple[list[Council], list[Council]]:
+    """The councils of ``year`` that ``user`` may open outside the programmes listed for them on the year page:
+    those they sit on (any status), then the others (a teacher's programmes' published minutes)."""
+    listed = year_programmes(user).values("pk")
+    councils = list(
+        councils_visible_to(user)
+        .filter(academic_year=year)
+        .exclude(programmes__in=listed)
+        .annotate(sits=Count("members", filter=Q(members__user=user)))
+        .prefetch_related("programmes")
+        .order_by("held_date", "planned_date", "pk")
+    )
+    return [c for c in councils if c.sits], [c for c in councils if not c.sits]
 
 
 def can_edit_council(user, council: Council) -> bool:
@@ -127,3 +147,25 @@ def previous_decisions(council: Council) -> list[tuple[Programme, Council, list[
         )
         rows.append((programme, previous, decisions))
     return rows
+
+
+# --- The people picker of the members' form (registered in surveys.apps) -------------------------------------------
+
+COUNCIL_PEOPLE_SCOPE = "surveys.council-members"
+
+
+def council_people() -> QuerySet[User]:
+    """Who may be linked to a council seat: anyone who can sign in."""
+    return User.objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+
+
+def council_people_for_picker(user, argument: str) -> QuerySet[User] | None:
+    """The people the members' picker offers, to whoever may edit the council named by ``argument``
+    ("council:<pk>"); None otherwise."""
+    kind, _sep, rest = (argument or "").partition(":")
+    if kind != "council" or not rest.isdigit():
+        return None
+    council = councils_visible_to(user).filter(pk=int(rest)).first()
+    if council is None or not can_edit_council(user, council):
+        return None
+    return council_people()

@@ -1,4 +1,5 @@
-"""A council decision can become an action (in its programme's plan): it registers as an action source."""
+"""A council decision can become an action: it registers as an action source whose actions land by default in
+the plan of the programme it names (``ActionPlan.programme``), made when first needed."""
 
 from __future__ import annotations
 
@@ -22,4 +23,6 @@ def register() -> None:
         label=lambda decision: f"{decision.reference} — {Truncator(decision.text).chars(80)}",
         can_open=_can_open,
         default_unit=lambda decision: decision.programme.org_unit,
+        # A council of several programmes: each decision names its own, whose plan receives its actions.
+        default_programme=lambda decision: decision.programme,
     )

@@ -6,36 +6,15 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from actionplans import services
 from actionplans.choices import PlanKind
 from actionplans.models import ActionPlan
-from conftest import require_service
+from conftest import at_once, require_service
 from qms.core.factories import OrgUnitFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _in_parallel(work, workers: int) -> list[BaseException]:
-    barrier = threading.Barrier(workers)
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            work()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +31,7 @@ def test_references_stay_unique_when_actions_are_added_at_once():
         for n in range(each):
             services.action_create(plan=plan, title=f"Action {threading.get_ident()} {n}", by=None)
 
-    assert _in_parallel(work, workers) == []
+    assert at_once(work, workers) == []
     references = list(plan.actions.values_list("reference", flat=True))
     assert len(references) == len(set(references)) == workers * each
     assert sorted(references) == [f"A-{n:03d}" for n in range(1, workers * each + 1)]
@@ -66,6 +45,6 @@ def test_a_unit_gets_one_continuous_improvement_plan_when_many_ask_at_once():
         found.append(services.continuous_improvement_plan_for(org_unit=unit, by=None).pk)
         found.append(services.continuous_improvement_plan_for(org_unit=None, by=None).pk)
 
-    assert _in_parallel(work, 6) == []
+    assert at_once(work, 6) == []
     assert ActionPlan.objects.filter(kind=PlanKind.CONTINUOUS_IMPROVEMENT).count() == 2
     assert len(set(found)) == 2

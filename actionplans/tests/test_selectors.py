@@ -130,7 +130,7 @@ def test_my_actions_lists_open_ones_first_by_deadline(plan, make_action, teacher
 # --- Query budgets ------------------------------------------------------------------------------------------
 
 # The plan page: its roll-ups counted by the database, and the link to the last PDF built.
-PLAN_PAGE_QUERIES = 14
+PLAN_PAGE_QUERIES = 11
 # A grant on a source (a request) opens the actions answering it; each row says what it answers.
 ACTION_LIST_QUERIES = 17
 PLAN_LIST_QUERIES = 8

@@ -202,6 +202,47 @@ def test_a_closed_continuous_improvement_plan_is_replaced(org, quality_manager):
     assert second != first and second.status == PlanStatus.ACTIVE
 
 
+def test_the_programme_plan_is_made_once_and_kept(org, quality_manager):
+    from qms.core.factories import ProgrammeFactory
+
+    physics = ProgrammeFactory(code="L-PHY", org_unit=org.sciences)
+    history = ProgrammeFactory(code="L-HIS", org_unit=org.letters)
+    closed = services.plan_create(
+        title="Ancien plan", kind=PlanKind.PROGRAMME, programme=physics, status=PlanStatus.CLOSED, by=quality_manager
+    )
+    plan = services.programme_plan_for(programme=physics, by=quality_manager)
+    assert plan != closed
+    assert (plan.kind, plan.status, plan.programme, plan.org_unit, plan.owner) == (
+        PlanKind.PROGRAMME,
+        PlanStatus.ACTIVE,
+        physics,
+        org.sciences,
+        None,
+    )
+    assert _logs(plan, "created").count() == 1
+    assert services.programme_plan_for(programme=physics, by=None) == plan
+    assert services.programme_plan_for(programme=history, by=None).programme == history
+    assert ActionPlan.objects.filter(kind=PlanKind.PROGRAMME, status=PlanStatus.ACTIVE).count() == 2
+
+
+def test_a_programme_plan_made_meanwhile_is_found_once_the_programme_is_locked(org, quality_manager, monkeypatch):
+    """Two requests ask at once: the second reads again once it holds the programme's row, and finds the first's."""
+    from qms.core.factories import ProgrammeFactory
+
+    physics = ProgrammeFactory(code="L-PHY", org_unit=org.sciences)
+    winner = ActionPlan.objects.create(title="Plan L-PHY", kind=PlanKind.PROGRAMME, programme=physics)
+    calls = []
+    original_first = type(ActionPlan.objects.all()).first
+
+    def first_sees_nothing_the_first_time(queryset):
+        calls.append(1)
+        return None if len(calls) == 1 else original_first(queryset)
+
+    monkeypatch.setattr(type(ActionPlan.objects.all()), "first", first_sees_nothing_the_first_time)
+    assert services.programme_plan_for(programme=physics, by=quality_manager) == winner
+    assert ActionPlan.objects.filter(kind=PlanKind.PROGRAMME).count() == 1
+
+
 def test_the_database_keeps_one_active_continuous_improvement_plan_per_unit(org):
     ActionPlan.objects.create(title="a", kind=PlanKind.CONTINUOUS_IMPROVEMENT, org_unit=org.letters)
     with pytest.raises(IntegrityError):

@@ -20,7 +20,7 @@ from actionplans.services import (
     continuous_improvement_plan_for,
 )
 from complaints.choices import ComplaintStatus
-from complaints.factories import ComplaintFactory
+from complaints.tests.factories import ComplaintFactory
 from qms.core import sources
 from qms.core.choices import Role
 from qms.core.factories import UserFactory

@@ -10,7 +10,6 @@ import pytest
 import time_machine
 
 from complaints.choices import ComplaintKind, ComplaintStatus
-from complaints.factories import DeadlineSettingFactory
 from complaints.models import Complaint, HelpdeskSettings
 from complaints.services import (
     complaint_answer,
@@ -18,6 +17,7 @@ from complaints.services import (
     complaint_requester_message,
     complaint_take_charge,
 )
+from complaints.tests.factories import DeadlineSettingFactory
 from qms.core.models import ClosureDay
 
 pytestmark = pytest.mark.django_db

@@ -14,12 +14,14 @@ from django.utils import timezone
 from complaints import demo
 from complaints.choices import ComplaintStatus, MessageKind
 from complaints.models import Complaint, ComplaintMessage, RedirectBody, ReplyTemplate, RootCauseCategory
+from complaints.services import refresh_deadlines
 from complaints.statistics import complaint_statistics
+from complaints.workflows import WORKFLOW
 from qms.core.calendar import WorkingCalendar
-from qms.core.choices import MembershipRole, OrgUnitKind, Role
+from qms.core.choices import Actor, MembershipRole, OrgUnitKind, Role
 from qms.core.factories import MembershipFactory, OrgUnitFactory, ProgrammeFactory, UserFactory
 from qms.core.metrics import Period
-from qms.core.models import StatusChange
+from qms.core.models import ActivityLog, StatusChange
 from qms.notifications.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +83,8 @@ def test_the_demo_is_believable_consistent_and_added_once(university):
     complaints = list(Complaint.objects.select_related("redirect_body", "duplicate_of"))
     assert len(complaints) == demo.SIZE
     statuses = Counter(c.status for c in complaints)
-    # Every status, most of them closed.
-    assert set(statuses) == set(S.values)
+    # Every status a request rests in (the submission acknowledges it at once), most of them closed.
+    assert set(statuses) == set(S.values) - {S.NEW}
     assert statuses[S.CLOSED] > 150
     # Over the last two years, never in the future.
     now = timezone.now()
@@ -139,6 +141,47 @@ def test_each_request_has_the_history_and_deadlines_the_services_would_have_give
         if complaint.status == S.WAITING:
             assert complaint.paused_since is not None
     assert len(references) == demo.SIZE
+
+
+def test_every_request_moved_through_the_services_to_its_status_with_the_deadlines_they_compute(university):
+    demo.seed()
+    content_type = ContentType.objects.get_for_model(Complaint)
+    allowed = {
+        (source, target, actor)
+        for sources, target, actors in WORKFLOW.table()
+        for source in sources
+        for actor in actors
+    }
+    history: dict[int, list[StatusChange]] = {}
+    for change in StatusChange.objects.filter(content_type=content_type).order_by("at", "pk"):
+        history.setdefault(change.object_id, []).append(change)
+    # complaint_transition logs each move it makes, at the moment of the move (the purge keeps the line, not what
+    # it says).
+    logged_moves = Counter(
+        (log.object_id, log.at) for log in ActivityLog.objects.filter(content_type=content_type, verb="moved")
+    )
+    moves: Counter = Counter()
+    for complaint in Complaint.objects.all():
+        changes = history[complaint.pk]
+        # Filed (new) and acknowledged at once by the submission, then one allowed move after the other, each made
+        # by whom the workflow lets make it, up to the status the request is in.
+        assert [(c.from_status, c.to_status, c.at) for c in changes[:2]] == [
+            ("", S.NEW, complaint.received_at),
+            (S.NEW, S.ACKNOWLEDGED, complaint.received_at),
+        ]
+        assert changes[1].actor == Actor.SYSTEM and complaint.acknowledged_at == complaint.received_at
+        for previous, change in zip(changes[1:], changes[2:], strict=False):
+            assert change.from_status == previous.to_status, complaint.reference
+            assert (change.from_status, change.to_status, change.actor) in allowed, complaint.reference
+            moves[(complaint.pk, change.at)] += 1
+        assert changes[-1].to_status == complaint.status, complaint.reference
+        # The due dates stored are those the service computes from the request as it stands.
+        assert refresh_deadlines(complaint) == [], complaint.reference
+    assert moves == logged_moves and moves.total() > demo.SIZE
+    # What a move says to the requester is dated with it.
+    answered = {(c.object_id, c.at) for cs in history.values() for c in cs if c.to_status == S.ANSWERED}
+    answers = ComplaintMessage.objects.filter(kind=MessageKind.FINAL_ANSWER)
+    assert answers and all((message.complaint_id, message.created_at) in answered for message in answers)
 
 
 def test_the_figures_look_real(university):

@@ -14,7 +14,6 @@ from django.core import mail
 from kombu.exceptions import OperationalError
 
 from complaints.choices import ComplaintStatus
-from complaints.factories import ComplaintFactory
 from complaints.forms import PublicComplaintForm
 from complaints.models import Complaint
 from complaints.services import (
@@ -24,6 +23,7 @@ from complaints.services import (
     complaint_assign,
     complaint_requester_message,
 )
+from complaints.tests.factories import ComplaintFactory
 from qms.core.choices import MembershipRole, Role
 from qms.core.factories import MembershipFactory, UserFactory
 from qms.core.public import sign_stamp

@@ -16,7 +16,7 @@ from django.utils import timezone
 from actionplans import services as actionplan_services
 from complaints.choices import ComplaintKind, ComplaintStatus, SensitiveNature
 from complaints.exports import csv_cell, register_headers
-from complaints.factories import ComplaintFactory, RedirectBodyFactory, RootCauseCategoryFactory
+from complaints.tests.factories import ComplaintFactory, RedirectBodyFactory, RootCauseCategoryFactory
 from qms.core.choices import Role
 from qms.core.factories import UserFactory
 from qms.core.spreadsheets import guard_formula
@@ -89,7 +89,7 @@ def test_the_csv_has_one_row_per_request_without_the_requester_personal_data(qua
     )
     ComplaintFactory(org_unit=org.letters, received_at=at(2026, 3, 2))
 
-    response = client_for(quality_manager).get("/registre-demandes/export.csv")
+    response = client_for(quality_manager).get("/demandes/registre/export.csv")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -113,7 +113,7 @@ def test_the_csv_has_one_row_per_request_without_the_requester_personal_data(qua
     assert row["Admissible"] == "yes" and row["Founded"] == "no"
     assert row["Root-cause category"] == "Organisation des examens"
     assert row["Rating"] == "4"
-    text = b"".join(client_for(quality_manager).get("/registre-demandes/export.csv").streaming_content).decode()
+    text = b"".join(client_for(quality_manager).get("/demandes/registre/export.csv").streaming_content).decode()
     for secret in ("Camille", "camille.secret", "confidentiel", "203.0.113.9", "Commentaire personnel", "Résumé"):
         assert secret not in text
 
@@ -133,7 +133,7 @@ def test_the_register_flags_overdue_requests_and_names_redirect_bodies_and_linke
         plan=plan, title="Revoir l'affichage", by=quality_manager, sources=[late, redirected], notify_owner=False
     )
 
-    lines = csv_lines(client_for(quality_manager).get("/registre-demandes/export.csv"))
+    lines = csv_lines(client_for(quality_manager).get("/demandes/registre/export.csv"))
     rows = {line[0]: dict(zip(lines[0], line, strict=True)) for line in lines[1:]}
 
     assert rows[late.reference]["Overdue"] == "yes"
@@ -146,11 +146,11 @@ def test_the_register_flags_overdue_requests_and_names_redirect_bodies_and_linke
 def test_cells_that_would_run_as_formulas_are_neutralised(quality_manager, org):
     cause = RootCauseCategoryFactory(name='=HYPERLINK("http://evil.example","clic")')
     ComplaintFactory(org_unit=org.sciences, root_cause=cause, received_at=at(2026, 2, 2))
-    lines = csv_lines(client_for(quality_manager).get("/registre-demandes/export.csv"))
+    lines = csv_lines(client_for(quality_manager).get("/demandes/registre/export.csv"))
     row = dict(zip(lines[0], lines[1], strict=True))
     assert row["Root-cause category"].startswith("'=HYPERLINK")
 
-    rows = xlsx_rows(client_for(quality_manager).get("/registre-demandes/export.xlsx"))
+    rows = xlsx_rows(client_for(quality_manager).get("/demandes/registre/export.xlsx"))
     column = rows[0].index("Root-cause category")
     assert rows[1][column].startswith("'=HYPERLINK")
 
@@ -175,7 +175,7 @@ def test_the_xlsx_has_real_dates_and_the_same_rows(quality_manager, org):
         status=S.IN_PROGRESS,
         taken_in_charge_at=at(2026, 2, 3, 14),
     )
-    response = client_for(quality_manager).get("/registre-demandes/export.xlsx")
+    response = client_for(quality_manager).get("/demandes/registre/export.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert 'filename="registre-demandes-2026-03-16.xlsx"' in response["Content-Disposition"]
@@ -197,20 +197,20 @@ def test_the_inbox_filters_apply(quality_manager, org):
     client = client_for(quality_manager)
     params = {"kind": "suggestion", "org_unit": org.sciences.pk, "received_after": "2026-01-01"}
 
-    lines = csv_lines(client.get("/registre-demandes/export.csv", params))
+    lines = csv_lines(client.get("/demandes/registre/export.csv", params))
     assert [line[0] for line in lines[1:]] == [suggestion.reference]
-    rows = xlsx_rows(client.get("/registre-demandes/export.xlsx", params))
+    rows = xlsx_rows(client.get("/demandes/registre/export.xlsx", params))
     assert [row[0] for row in rows[1:]] == [suggestion.reference]
 
 
 def test_filters_that_are_not_valid_are_refused(quality_manager):
-    response = client_for(quality_manager).get("/registre-demandes/export.csv", {"kind": "nonsense"})
+    response = client_for(quality_manager).get("/demandes/registre/export.csv", {"kind": "nonsense"})
     assert response.status_code == 400
 
 
 def test_a_refused_filter_is_never_echoed_as_html(quality_manager):
     payload = "<script>alert(1)</script>"
-    response = client_for(quality_manager).get("/registre-demandes/export.xlsx", {"status": payload})
+    response = client_for(quality_manager).get("/demandes/registre/export.xlsx", {"status": payload})
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
 
@@ -218,7 +218,7 @@ def test_a_refused_filter_is_never_echoed_as_html(quality_manager):
 def test_a_referent_exports_their_units_requests_only(referent_sciences, org):
     mine = ComplaintFactory(org_unit=org.physics, received_at=at(2026, 2, 2))
     ComplaintFactory(org_unit=org.letters, received_at=at(2026, 2, 2))
-    lines = csv_lines(client_for(referent_sciences).get("/registre-demandes/export.csv"))
+    lines = csv_lines(client_for(referent_sciences).get("/demandes/registre/export.csv"))
     assert [line[0] for line in lines[1:]] == [mine.reference]
 
 
@@ -229,11 +229,11 @@ def test_sensitive_requests_are_only_in_the_sensitive_register_for_the_sensitive
     )
     handler = UserFactory(username="cellule", roles=[Role.STAFF, Role.SENSITIVE_CASES])
 
-    lines = csv_lines(client_for(quality_manager).get("/registre-demandes/export.csv"))
+    lines = csv_lines(client_for(quality_manager).get("/demandes/registre/export.csv"))
     assert [line[0] for line in lines[1:]] == [ordinary.reference]
-    assert client_for(quality_manager).get("/registre-demandes/export.csv", {"sensitive": "1"}).status_code == 403
+    assert client_for(quality_manager).get("/demandes/registre/export.csv", {"sensitive": "1"}).status_code == 403
 
-    response = client_for(handler).get("/registre-demandes/export.csv", {"sensitive": "1"})
+    response = client_for(handler).get("/demandes/registre/export.csv", {"sensitive": "1"})
     lines = csv_lines(response)
     assert lines[0] == register_headers(sensitive=True)
     row = dict(zip(lines[0], lines[1], strict=True))
@@ -246,8 +246,8 @@ def test_sensitive_requests_are_only_in_the_sensitive_register_for_the_sensitive
 @pytest.mark.parametrize("name", ["teacher", "staff_member"])
 def test_staff_without_access_to_the_inbox_cannot_export(personas, name):
     client = client_for(getattr(personas, name))
-    assert client.get("/registre-demandes/export.csv").status_code == 403
-    assert client.get("/registre-demandes/export.xlsx").status_code == 403
+    assert client.get("/demandes/registre/export.csv").status_code == 403
+    assert client.get("/demandes/registre/export.xlsx").status_code == 403
 
 
 def test_an_auditor_exports_only_the_requests_they_are_given(auditor, org):
@@ -265,12 +265,12 @@ def test_an_auditor_exports_only_the_requests_they_are_given(auditor, org):
         valid_from=timezone.now() - datetime.timedelta(days=1),
         valid_until=timezone.now() + datetime.timedelta(days=10),
     )
-    lines = csv_lines(client_for(auditor).get("/registre-demandes/export.csv"))
+    lines = csv_lines(client_for(auditor).get("/demandes/registre/export.csv"))
     assert [line[0] for line in lines[1:]] == [given.reference]
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(db):
-    assert Client().get("/registre-demandes/export.csv").status_code == 302
+    assert Client().get("/demandes/registre/export.csv").status_code == 302
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -288,10 +288,10 @@ def test_the_export_runs_a_fixed_number_of_queries(quality_manager, org, django_
 
     make(3)
     with django_assert_max_num_queries(20) as few:
-        response = client.get(f"/registre-demandes/export.{fmt}")
+        response = client.get(f"/demandes/registre/export.{fmt}")
         b"".join(response.streaming_content)
     make(60)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get(f"/registre-demandes/export.{fmt}")
+        response = client.get(f"/demandes/registre/export.{fmt}")
         content = b"".join(response.streaming_content)
     assert content

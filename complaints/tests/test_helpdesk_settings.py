@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from complaints.app_settings import SECTIONS
 from complaints.choices import ComplaintStatus
-from complaints.factories import ComplaintFactory
 from complaints.models import HelpdeskSettings
 from complaints.selectors import deadline_days
 from complaints.services import complaint_answer, complaints_auto_close
+from complaints.tests.factories import ComplaintFactory
 from qms.core.app_settings import declared_sections
 from qms.core.factories import UserFactory
 from qms.core.models import ActivityLog, SiteSettings

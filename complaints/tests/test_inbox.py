@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.choices import ComplaintKind, ComplaintStatus, RequesterCategory
-from complaints.factories import ComplaintFactory
+from complaints.tests.factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from complaints.choices import ComplaintKind, ComplaintStatus, SensitiveNature
-from complaints.factories import ComplaintFactory
+from complaints.tests.factories import ComplaintFactory
 from qms.core import metrics
 from qms.core.metrics import Direction, MetricUnit, Period
 

@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 
 from complaints.choices import ComplaintStatus
-from complaints.factories import ComplaintFactory
 from complaints.selectors import can_handle, complaints_visible_to
 from complaints.services import complaint_requester_message
 from complaints.tests.conftest import pdf_file
+from complaints.tests.factories import ComplaintFactory
 from qms.core.choices import Role
 from qms.core.factories import UserFactory
 from qms.core.models import AccessGrant
@@ -112,8 +112,8 @@ def test_a_superuser_signed_in_with_a_password_only_sees_no_request(requests_by_
     for complaint in (requests_by_unit["letters"], requests_by_unit["sensitive"]):
         assert client.get(complaint.get_absolute_url()).status_code == 404
         assert client.post(f"{complaint.get_absolute_url()}take-charge/").status_code in (403, 404)
-    assert client.get("/statistiques-demandes/").status_code == 403
-    assert client.get("/registre-demandes/export.csv").status_code == 403
+    assert client.get("/demandes/statistiques/").status_code == 403
+    assert client.get("/demandes/registre/export.csv").status_code == 403
 
 
 def test_an_assignee_sees_and_handles_their_request_without_any_group(requests_by_unit, org):
@@ -232,9 +232,9 @@ def test_the_statistics_page_checks_a_permission_not_a_role_name(director, org):
     from django.contrib.auth.models import Group, Permission
 
     client = as_client(director)
-    assert client.get("/statistiques-demandes/").status_code == 200
+    assert client.get("/demandes/statistiques/").status_code == 200
     Group.objects.get(name=Role.DIRECTOR).permissions.remove(
         Permission.objects.get(codename="view_complaint_statistics")
     )
     director = type(director).objects.get(pk=director.pk)
-    assert as_client(director).get("/statistiques-demandes/").status_code == 403
+    assert as_client(director).get("/demandes/statistiques/").status_code == 403

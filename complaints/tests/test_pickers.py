@@ -17,8 +17,8 @@ from django.urls import reverse
 from actionplans.forms import SourceActionForm, SourceLinkForm
 from actionplans.tests.factories import ActionFactory, ActionPlanFactory
 from complaints.choices import ComplaintStatus
-from complaints.factories import ComplaintFactory
 from complaints.forms import ASSIGNEE_SCOPE, AssignForm
+from complaints.tests.factories import ComplaintFactory
 from qms.core import sources
 from qms.core.choices import Role
 from qms.core.factories import UserFactory

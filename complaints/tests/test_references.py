@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 
 from complaints.models import Complaint, ReferenceCounter
 from complaints.services import complaint_submit, next_reference
-from conftest import require_service
+from conftest import at_once, require_service
 
 
 def _submit(**kwargs):
@@ -54,24 +53,12 @@ def test_references_stay_unique_under_concurrent_submissions():
     if connection.vendor != "postgresql":
         require_service("PostgreSQL is needed (set DATABASE_URL=postgres://…)")
     workers, each = 8, 5
-    barrier = threading.Barrier(workers)
-    errors: list[BaseException] = []
 
     def work():
-        try:
-            barrier.wait(timeout=10)
-            for _ in range(each):
-                _submit(email="lea@example.org", language="fr")
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            errors.append(error)
-        finally:
-            connections.close_all()
+        for _ in range(each):
+            _submit(email="lea@example.org", language="fr")
 
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = at_once(work, workers)
     assert errors == []
     references = list(Complaint.objects.values_list("reference", flat=True))
     year = datetime.date.today().year

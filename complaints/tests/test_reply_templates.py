@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 
 from complaints.choices import ComplaintKind, ComplaintStatus
-from complaints.factories import ComplaintFactory
 from complaints.models import ReplyTemplate
 from complaints.reply_templates import active_reply_templates, template_text
+from complaints.tests.factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,14 +145,14 @@ def test_the_template_text_is_escaped_in_the_page(quality_manager):
 # --- The back office ------------------------------------------------------------------------------------------------
 def test_the_quality_manager_lists_creates_and_edits_templates(quality_manager, templates):
     client = client_for(quality_manager)
-    response = client.get("/modeles-de-reponse/")
+    response = client.get("/demandes/modeles-de-reponse/")
     assert response.status_code == 200
     html = response.content.decode()
     for template in templates.values():
         assert template.title in html
 
     response = client.post(
-        "/modeles-de-reponse/nouveau/",
+        "/demandes/modeles-de-reponse/nouveau/",
         {
             "title": "Accusé",
             "kind": "complaint",
@@ -163,7 +163,7 @@ def test_the_quality_manager_lists_creates_and_edits_templates(quality_manager, 
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == "/modeles-de-reponse/"
+    assert response["Location"] == "/demandes/modeles-de-reponse/"
     created = ReplyTemplate.objects.get(title="Accusé")
     assert (created.kind, created.body_fr, created.body_en, created.order, created.is_active) == (
         "complaint",
@@ -173,9 +173,9 @@ def test_the_quality_manager_lists_creates_and_edits_templates(quality_manager, 
         True,
     )
 
-    assert client.get(f"/modeles-de-reponse/{created.pk}/modifier/").status_code == 200
+    assert client.get(f"/demandes/modeles-de-reponse/{created.pk}/modifier/").status_code == 200
     response = client.post(
-        f"/modeles-de-reponse/{created.pk}/modifier/",
+        f"/demandes/modeles-de-reponse/{created.pk}/modifier/",
         {"title": "Accusé de réception", "kind": "", "body_fr": "Bonjour,", "body_en": "", "order": 5},
     )
     assert response.status_code == 302
@@ -185,7 +185,7 @@ def test_the_quality_manager_lists_creates_and_edits_templates(quality_manager, 
 
 def test_a_template_needs_a_title_and_a_french_text(quality_manager):
     response = client_for(quality_manager).post(
-        "/modeles-de-reponse/nouveau/", {"title": "", "body_fr": "", "order": 0}
+        "/demandes/modeles-de-reponse/nouveau/", {"title": "", "body_fr": "", "order": 0}
     )
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"title", "body_fr"}
@@ -193,24 +193,22 @@ def test_a_template_needs_a_title_and_a_french_text(quality_manager):
 
 
 def test_an_unknown_template_is_a_404(quality_manager):
-    assert client_for(quality_manager).get("/modeles-de-reponse/999/modifier/").status_code == 404
+    assert client_for(quality_manager).get("/demandes/modeles-de-reponse/999/modifier/").status_code == 404
 
 
 @pytest.mark.parametrize("name", ["referent_sciences", "director", "teacher", "staff_member"])
 def test_others_may_not_edit_templates(personas, templates, name):
     client = client_for(getattr(personas, name))
     pk = templates["thanks"].pk
-    assert client.get("/modeles-de-reponse/").status_code == 403
-    assert client.get("/modeles-de-reponse/nouveau/").status_code == 403
-    assert (
-        client.post(f"/modeles-de-reponse/{pk}/modifier/", {"title": "x", "body_fr": "y", "order": 0}).status_code
-        == 403
-    )
+    assert client.get("/demandes/modeles-de-reponse/").status_code == 403
+    assert client.get("/demandes/modeles-de-reponse/nouveau/").status_code == 403
+    edit = f"/demandes/modeles-de-reponse/{pk}/modifier/"
+    assert client.post(edit, {"title": "x", "body_fr": "y", "order": 0}).status_code == 403
     assert ReplyTemplate.objects.get(pk=pk).title == "Remerciement"
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(db):
-    assert Client().get("/modeles-de-reponse/").status_code == 302
+    assert Client().get("/demandes/modeles-de-reponse/").status_code == 302
 
 
 def test_reply_templates_are_in_the_admin():

@@ -11,8 +11,8 @@ from actionplans.selectors import can_create_for_source
 from actionplans.services import ActionPlanError, action_create_for_source
 from complaints import services
 from complaints.choices import ComplaintStatus
-from complaints.factories import ComplaintFactory, RedirectBodyFactory
 from complaints.services import ComplaintError
+from complaints.tests.factories import ComplaintFactory, RedirectBodyFactory
 from complaints.views.staff import ACTIONS, available_actions
 from qms.core.domain import DomainError
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from actionplans.services import action_create_for_source
 from complaints.choices import ComplaintStatus
-from complaints.factories import ComplaintFactory
 from complaints.services import complaint_add_note, complaint_submit
 from complaints.tests.conftest import pdf_file
+from complaints.tests.factories import ComplaintFactory
 from qms.core.choices import Role
 from qms.core.factories import UserFactory
 from qms.core.models import AccessGrant
@@ -174,7 +174,7 @@ def test_a_link_opens_its_form_without_javascript(quality_manager):
 # --- The timeline in sentences ---------------------------------------------------------------------------------
 def test_every_timeline_line_is_a_translated_sentence(quality_manager, org):
     """Issue 10: "Qualification True, medium, True, Procédures administratives" and a plan's internal id."""
-    from complaints.factories import RootCauseCategoryFactory
+    from complaints.tests.factories import RootCauseCategoryFactory
 
     complaint = ComplaintFactory(status=S.ACKNOWLEDGED, org_unit=org.sciences)
     client = as_client(quality_manager)
@@ -293,7 +293,7 @@ def test_the_home_page_runs_a_fixed_number_of_queries(referent_sciences, org, co
         client.get(reverse("core:home"))
 
 
-HOME_QUERIES = 13
+HOME_QUERIES = 10
 
 
 def test_a_sensitive_requests_emails_are_marked_sensitive(submit, sensitive_handler):

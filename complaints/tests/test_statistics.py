@@ -13,7 +13,6 @@ from django.test import Client
 from django.utils import timezone
 
 from complaints.choices import ComplaintKind, ComplaintStatus, SensitiveNature
-from complaints.factories import ComplaintFactory
 from complaints.models import Complaint
 from complaints.statistics import (
     answer_days,
@@ -24,6 +23,7 @@ from complaints.statistics import (
     satisfaction_counts,
     take_charge_days,
 )
+from complaints.tests.factories import ComplaintFactory
 from qms.core.metrics import Period, expand_units
 from qms.core.models import StatusChange
 
@@ -249,7 +249,7 @@ def test_the_default_period_is_the_last_twelve_months():
 def test_the_quality_manager_and_directors_see_the_whole_institution(personas, org, name):
     request(org_unit=org.letters, received_at=at(2026, 2, 2))
     request(org_unit=org.sciences, received_at=at(2026, 2, 3), sensitive_nature=SensitiveNature.DISCRIMINATION)
-    response = client_for(getattr(personas, name)).get("/statistiques-demandes/")
+    response = client_for(getattr(personas, name)).get("/demandes/statistiques/")
     assert response.status_code == 200
     stats = response.context["stats"]
     assert stats.received == 2
@@ -266,7 +266,7 @@ def test_a_referent_sees_the_figures_of_their_units_only(referent_sciences, org)
     request(org_unit=org.sciences, sensitive_nature=SensitiveNature.HARASSMENT)
     client = client_for(referent_sciences)
 
-    response = client.get("/statistiques-demandes/")
+    response = client.get("/demandes/statistiques/")
     assert response.status_code == 200
     assert response.context["stats"].received == 1
     assert response.context["stats"].sensitive is None
@@ -274,7 +274,7 @@ def test_a_referent_sees_the_figures_of_their_units_only(referent_sciences, org)
     assert org.letters not in units and org.sciences in units and org.physics in units
 
     # Asking for another unit is refused, and shows nothing of it.
-    response = client.get("/statistiques-demandes/", {"unit": org.letters.pk})
+    response = client.get("/demandes/statistiques/", {"unit": org.letters.pk})
     assert response.status_code == 400
     assert response.context["stats"].received == 1
 
@@ -283,14 +283,14 @@ def test_the_period_and_unit_are_read_from_the_query(quality_manager, org):
     request(org_unit=org.sciences, received_at=at(2025, 6, 10))
     request(org_unit=org.letters, received_at=at(2025, 6, 11))
     response = client_for(quality_manager).get(
-        "/statistiques-demandes/", {"start": "2025-06-01", "end": "2025-06-30", "unit": org.sciences.pk}
+        "/demandes/statistiques/", {"start": "2025-06-01", "end": "2025-06-30", "unit": org.sciences.pk}
     )
     stats = response.context["stats"]
     assert stats.period == Period(datetime.date(2025, 6, 1), datetime.date(2025, 6, 30))
     assert stats.received == 1
     assert (
         client_for(quality_manager)
-        .get("/statistiques-demandes/", {"start": "2025-06-30", "end": "2025-06-01"})
+        .get("/demandes/statistiques/", {"start": "2025-06-30", "end": "2025-06-01"})
         .status_code
         == 400
     )
@@ -299,12 +299,12 @@ def test_the_period_and_unit_are_read_from_the_query(quality_manager, org):
 @pytest.mark.parametrize("name", ["teacher", "staff_member", "process_owner", "auditor"])
 def test_others_may_not_see_the_statistics(personas, name):
     client = client_for(getattr(personas, name))
-    assert client.get("/statistiques-demandes/").status_code == 403
-    assert client.get("/statistiques-demandes/export.csv").status_code == 403
+    assert client.get("/demandes/statistiques/").status_code == 403
+    assert client.get("/demandes/statistiques/export.csv").status_code == 403
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(db):
-    response = Client().get("/statistiques-demandes/")
+    response = Client().get("/demandes/statistiques/")
     assert response.status_code == 302
     assert "login" in response["Location"]
 
@@ -332,10 +332,10 @@ def test_the_page_runs_a_fixed_number_of_queries(personas, org, django_assert_ma
     params = {"start": "2026-01-01", "end": "2026-03-31"}
     _many(4, org)
     with django_assert_max_num_queries(25) as few:
-        assert client.get("/statistiques-demandes/", params).status_code == 200
+        assert client.get("/demandes/statistiques/", params).status_code == 200
     _many(60, org)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get("/statistiques-demandes/", params)
+        response = client.get("/demandes/statistiques/", params)
     assert response.status_code == 200
     assert response.context["stats"].received > 30
 
@@ -350,7 +350,7 @@ def test_the_figures_export_to_csv(quality_manager, org):
         rated_at=at(2026, 2, 6),
     )
     response = client_for(quality_manager).get(
-        "/statistiques-demandes/export.csv", {"start": "2026-01-01", "end": "2026-03-31"}
+        "/demandes/statistiques/export.csv", {"start": "2026-01-01", "end": "2026-03-31"}
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")

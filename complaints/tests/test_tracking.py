@@ -13,10 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from complaints.choices import ComplaintStatus, MessageKind
-from complaints.factories import ComplaintFactory, ComplaintMessageFactory
 from complaints.models import ComplaintAttachment
 from complaints.services import complaint_answer, complaint_ask_requester
 from complaints.tests.conftest import EXE_BYTES, pdf_file
+from complaints.tests.factories import ComplaintFactory, ComplaintMessageFactory
 from qms.core.models import ActivityLog
 from qms.core.tokens import make_token
 from qms.notifications.models import OutboxEmail

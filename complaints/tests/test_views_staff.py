@@ -9,10 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from complaints.choices import Channel, ComplaintStatus, MessageKind, RequesterCategory
-from complaints.factories import ComplaintFactory, RedirectBodyFactory, RootCauseCategoryFactory
 from complaints.models import Complaint
 from complaints.services import complaint_add_note, complaint_submit
 from complaints.tests.conftest import pdf_file
+from complaints.tests.factories import ComplaintFactory, RedirectBodyFactory, RootCauseCategoryFactory
 from processes.models import Process
 from qms.notifications.models import OutboxEmail
 

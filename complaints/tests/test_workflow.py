@@ -11,7 +11,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from complaints.choices import OPEN_STATUSES, ComplaintStatus, MessageKind
-from complaints.factories import ComplaintFactory, RedirectBodyFactory
 from complaints.models import Complaint
 from complaints.services import (
     ComplaintError,
@@ -27,7 +26,8 @@ from complaints.services import (
     complaint_transition,
     complaints_auto_close,
 )
-from complaints.workflow import WORKFLOW
+from complaints.tests.factories import ComplaintFactory, RedirectBodyFactory
+from complaints.workflows import WORKFLOW
 from qms.core.choices import Actor
 from qms.core.models import ActivityLog, StatusChange
 from qms.core.workflow import status_history

@@ -40,7 +40,7 @@ from complaints.selectors import (
 )
 from complaints.services import ComplaintError
 from complaints.views.public import file_response, too_large
-from complaints.workflow import WORKFLOW
+from complaints.workflows import WORKFLOW
 from qms.core.choices import Actor
 from qms.core.domain import errors_on, show_on_form
 from qms.core.lists import query_string

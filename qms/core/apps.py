@@ -11,13 +11,16 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        from qms.core import calendar  # noqa: F401 - registers the check of the holiday settings
+        from qms.core import auth_cache, calendar  # noqa: F401 - calendar registers the check of the holiday settings
+        from qms.core.models import User
         from qms.core.roles import sync_roles_after_migrate
 
         # post_migrate is sent once per app; sync once, after the last app with models, when every
         # permission exists.
         last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
         post_migrate.connect(sync_roles_after_migrate, sender=last, dispatch_uid="qms.core.sync_roles")
+        # Roles and permissions are read from the shared cache; a change to them replaces its version.
+        auth_cache.connect_signals(User)
 
         # Periodic jobs come from each app's schedule.py (qms.core.schedule).
         from qms.celery import app as celery_app

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.contrib.auth import backends
 
+from qms.core import auth_cache
+
 
 def has_superuser_powers(user) -> bool:
     """Whether ``user``'s superuser flag is in force: an active superuser in a session verified with a second
@@ -24,7 +26,14 @@ class ModelBackend(backends.ModelBackend):
     """Django's model backend, without the superuser's blanket permissions in an unverified session."""
 
     def _get_permissions(self, user_obj, obj, from_name):
-        if not user_obj.is_superuser or has_superuser_powers(user_obj):
+        if not user_obj.is_superuser:
+            # Read from the shared cache (qms.core.auth_cache) and kept on the user object where Django's own
+            # method looks for it, which then applies its usual checks (active, anonymous, object).
+            cache_name = f"_{from_name}_perm_cache"
+            if user_obj.is_active and not user_obj.is_anonymous and obj is None and not hasattr(user_obj, cache_name):
+                setattr(user_obj, cache_name, set(getattr(auth_cache.principal(user_obj), f"{from_name}_permissions")))
+            return super()._get_permissions(user_obj, obj, from_name)
+        if has_superuser_powers(user_obj):
             return super()._get_permissions(user_obj, obj, from_name)
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

@@ -84,13 +84,13 @@ def version() -> str:
     return memoised(VERSION_KEY, _read_version)
 
 
-def _read_version() -> str:
-    current = cache.get(VERSION_KEY)
+def _read_version(key: str = VERSION_KEY) -> str:
+    current = cache.get(key)
     if current is None:
         current = uuid.uuid4().hex
         # add() keeps a version another process set meanwhile.
-        if not cache.add(VERSION_KEY, current, None):
-            current = cache.get(VERSION_KEY) or current
+        if not cache.add(key, current, None):
+            current = cache.get(key) or current
     return current
 
 

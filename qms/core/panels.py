@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 
 
@@ -53,6 +54,18 @@ def register(panel: ObjectPanel) -> ObjectPanel:
 
 def unregister(key: str) -> None:
     _REGISTRY.pop(key, None)
+
+
+def is_person(obj) -> bool:
+    """Whether ``obj`` is a person (a user): the panels of a home page apply to the person whose page it is."""
+    return obj._meta.label_lower == settings.AUTH_USER_MODEL.lower()
+
+
+def viewer_is(request, person) -> bool:
+    """Whether the viewer of ``request`` is ``person`` themself: a home-page panel shows their own work to them
+    only."""
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated and user.pk == person.pk
 
 
 def panels_for(obj) -> list[ObjectPanel]:

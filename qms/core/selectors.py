@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
+from qms.core import auth_cache
 from qms.core.choices import MembershipRole, Role
 from qms.core.models import AccessGrant, Membership, OrgUnit, User
 from qms.core.search import search
@@ -30,7 +31,11 @@ def role_names(user) -> frozenset[str]:
         return frozenset()
     cache = _cache(user)
     if "roles" not in cache:
-        cache["roles"] = frozenset(user.groups.values_list("name", flat=True))
+        if user.pk is None or user.is_superuser:
+            cache["roles"] = frozenset(user.groups.values_list("name", flat=True)) if user.pk else frozenset()
+        else:
+            # From the shared cache, with the permissions (qms.core.auth_cache): no query on most requests.
+            cache["roles"] = auth_cache.principal(user).roles
     return cache["roles"]
 
 

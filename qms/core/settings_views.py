@@ -20,6 +20,7 @@ from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 from qms.core.app_settings import SettingsSection, declared_sections
 from qms.core.calendar import WorkingCalendar
 from qms.core.forms import ClosureDayForm, SiteSettingsForm
+from qms.core.health import setup_warnings
 from qms.core.models import ClosureDay, SiteSettings
 from qms.core.services import log_activity
 
@@ -103,6 +104,8 @@ class SiteSettingsView(View):
             "sections": blocks,
             "form": bound if bound is not None else blocks[0][1],
             "effective": SiteSettings.get() if SITE_SECTION in self.sections else None,
+            # What needs attention in the setup (qms.core.health), such as an empty sensitive-cases group.
+            "setup_warnings": setup_warnings(),
         }
         return render(self.request, self.template_name, context, status=status)
 

@@ -17,6 +17,7 @@ app. Each app registers its source models in ``AppConfig.ready()``::
         can_attach=None,                                     # see below
         refuse_actions=None,                                 # see below
         default_process=lambda risk: risk.process,           # the process its actions concern, if any
+        default_programme=None,                              # see below
     )
 
 ``granted_ids(user) -> Iterable[int] | None``, when given, names the source objects through which ``user``
@@ -26,6 +27,10 @@ return a ``values_list`` queryset: it is then used as a subquery.
 ``can_attach(user, obj) -> bool``, when given, says whether ``user`` may create actions answering ``obj`` or
 link existing ones to it (the helpdesk: whoever handles the request); by default, whoever may open it.
 Action-plan rights are checked on top by the action plans.
+
+``default_programme(obj) -> Programme | None``, when given, names the programme whose plan (``ActionPlan.programme``,
+of kind "programme") receives the actions of ``obj`` by default, made when first needed, instead of the
+continuous-improvement plan of its unit (a council decision: its programme's plan).
 
 ``refuse_actions(obj) -> str | None``, when given, is the source's own rule: a translated reason why no action
 may answer ``obj`` now (a request marked as spam), or None. The action plans' services enforce it.
@@ -71,6 +76,9 @@ class SourceType:
     refuse_actions: Callable[[models.Model], str | None] | None = None
     # The process its actions concern by default (a ``processes.Process``), when the source knows one.
     default_process: Callable[[models.Model], object] | None = None
+    # The programme (a ``qms.core.Programme``) whose plan receives its actions by default, instead of its unit's
+    # continuous-improvement plan.
+    default_programme: Callable[[models.Model], object] | None = None
 
     @property
     def name(self) -> str:
@@ -181,3 +189,12 @@ def default_unit(obj):
     """The unit whose plan receives ``obj``'s actions by default (None: the caller chooses)."""
     source_type = get(obj)
     return source_type.default_unit(obj) if source_type else None
+
+
+def default_programme(obj):
+    """The programme whose plan receives ``obj``'s actions by default (None: its unit's continuous-improvement
+    plan)."""
+    source_type = get(obj)
+    if source_type is None or source_type.default_programme is None:
+        return None
+    return source_type.default_programme(obj)

@@ -12,12 +12,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView, TemplateView
 
 from qms.core.app_settings import settings_models
+from qms.core.health import setup_warnings
 from qms.core.models import SiteSettings
 from qms.core.navigation import nav_items
 from qms.core.public import too_many_requests
@@ -162,8 +164,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {
         "status": "ok" if healthy else "error",
         "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in checks.items()},
+        # What needs attention without stopping the site (qms.core.health): never a 503.
+        "warnings": _setup_warnings() if checks["database"][0] else {},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _setup_warnings() -> dict[str, str]:
+    with translation.override("en"):
+        return {warning.key: str(warning.message) for warning in setup_warnings()}
 
 
 # --- The people picker's search (qms.core.widgets) -------------------------------------------------------------

@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from qms.notifications.choices import OUTBOX_STATE_BADGES
-from qms.notifications.models import HIDDEN_RECIPIENT, DailyCount, OutboxEmail, ReminderClaim, ReminderPreference
+from qms.notifications.models import (
+    HIDDEN_RECIPIENT,
+    DailyCount,
+    OutboxEmail,
+    ReminderClaim,
+    ReminderPreference,
+    ReminderWording,
+)
 from qms.notifications.selectors import outbox_visible_to
 from qms.notifications.services import give_up, retry_now
 
@@ -168,3 +175,20 @@ class ReminderPreferenceAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     exclude = ("calendar_token_hash",)
     readonly_fields = ("calendar_token_created_at",)
+
+
+@admin.register(ReminderWording)
+class ReminderWordingAdmin(admin.ModelAdmin):
+    """The quality manager's wording of reminders, read-only here: it is edited (and its placeholders checked) on
+    its own back-office page."""
+
+    list_display = ("kind", "language", "subject", "updated_at", "updated_by")
+    list_filter = ("language", "kind")
+    search_fields = ("kind", "subject", "body")
+    list_select_related = ("updated_by",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -234,3 +234,35 @@ class ReminderPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_mode_display()})"
+
+
+class ReminderWording(models.Model):
+    """The quality manager's wording of one kind of reminder in one language, in place of the file templates.
+
+    A blank subject or body keeps the default one. The text is filled by plain ``{placeholder}`` substitution
+    (``qms.notifications.wording``), never by the template engine."""
+
+    kind = models.CharField(_("kind of reminder"), max_length=100)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reminder wording")
+        verbose_name_plural = _("reminder wordings")
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="one_reminder_wording_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language})"

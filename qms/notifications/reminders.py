@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 
 from qms.core.models import OrgUnit, User
 
@@ -99,6 +100,61 @@ def threshold_label(threshold: int) -> str:
     if threshold == 0:
         return "due today"
     return "overdue" if threshold == OVERDUE else f"overdue by more than {-threshold - 1} day(s)"
+
+
+# --- Kinds of reminder, and the placeholders their wording may use -------------------------------------------
+
+# What every reminder's wording may use (see ``qms.notifications.wording``): filled from the item when sent.
+COMMON_PLACEHOLDERS = ("reference", "title", "item_label", "due_date", "days_left", "link", "institution")
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    """A kind of reminder (the ``kind`` its items carry), as the quality manager's wording pages show it.
+
+    ``placeholders`` are the ones this kind adds to ``COMMON_PLACEHOLDERS`` (its items put their values in their
+    ``context``); ``sample`` gives a value to each of them for the preview.
+    """
+
+    key: str
+    label: str | Promise
+    module: str = ""
+    placeholders: tuple[str, ...] = ()
+    sample: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def allowed_placeholders(self) -> tuple[str, ...]:
+        return COMMON_PLACEHOLDERS + tuple(name for name in self.placeholders if name not in COMMON_PLACEHOLDERS)
+
+
+_kinds: dict[str, ReminderKind] = {}
+
+
+def register_kind(
+    key: str,
+    *,
+    label: str | Promise,
+    module: str = "",
+    placeholders: Sequence[str] = (),
+    sample: dict[str, str] | None = None,
+) -> ReminderKind:
+    """Declare a kind of reminder, so that its wording can be overridden; registering a key again replaces it."""
+    kind = ReminderKind(key, label, module, tuple(placeholders), dict(sample or {}))
+    _kinds[key] = kind
+    return kind
+
+
+def unregister_kind(key: str) -> None:
+    _kinds.pop(key, None)
+
+
+def reminder_kinds() -> list[ReminderKind]:
+    """The declared kinds, by module then key."""
+    return sorted(_kinds.values(), key=lambda kind: (kind.module, kind.key))
+
+
+def reminder_kind(key: str) -> ReminderKind | None:
+    return _kinds.get(key)
 
 
 # --- The personal calendar feed -------------------------------------------------------------------------

@@ -8,5 +8,10 @@ PERMISSIONS = {
         "notifications.view_outboxemail",
         "notifications.change_outboxemail",
         "notifications.view_dailycount",
+        # The wording of reminder emails, in place of the default templates.
+        "notifications.view_reminderwording",
+        "notifications.add_reminderwording",
+        "notifications.change_reminderwording",
+        "notifications.delete_reminderwording",
     ],
 }

@@ -200,3 +200,55 @@ def reminder_preference(user: User):
     from qms.notifications.models import ReminderPreference
 
     return ReminderPreference.objects.filter(user=user).first() or ReminderPreference(user=user)
+
+
+@dataclass(frozen=True)
+class WordingRow:
+    """A kind of reminder on the wording page: which languages the quality manager worded."""
+
+    kind: Any  # a qms.notifications.reminders.ReminderKind
+    module_name: str
+    worded: frozenset[str]
+
+
+def reminder_wording_rows() -> list[WordingRow]:
+    """Every declared kind of reminder, with the languages it has a wording of its own in (one query)."""
+    from django.apps import apps
+
+    from qms.notifications.models import ReminderWording
+    from qms.notifications.reminders import reminder_kinds
+
+    worded: dict[str, set[str]] = {}
+    for kind, language in ReminderWording.objects.values_list("kind", "language"):
+        worded.setdefault(kind, set()).add(language)
+    rows = []
+    for kind in reminder_kinds():
+        try:
+            module_name = str(apps.get_app_config(kind.module).verbose_name) if kind.module else ""
+        except LookupError:
+            module_name = kind.module
+        rows.append(WordingRow(kind, module_name, frozenset(worded.get(kind.key, ()))))
+    return rows
+
+
+def sensitive_cases_group_is_empty() -> bool:
+    """Whether no active member of the sensitive-cases group has an address: their reminders would reach none of
+    them (the providers then write to the quality managers, with the reference and a link only)."""
+    return not users_with_role(Role.SENSITIVE_CASES).exclude(email="").exists()
+
+
+def sensitive_cases_warning():
+    """The setup warning shown on the settings page and in /healthz while the sensitive-cases group is empty."""
+    from django.utils.translation import gettext_lazy
+
+    from qms.core.health import SetupWarning
+
+    if not sensitive_cases_group_is_empty():
+        return None
+    return SetupWarning(
+        "sensitive_cases_group_empty",
+        gettext_lazy(
+            "The sensitive-cases group has no member with an email address: reminders about sensitive cases go to "
+            "the quality managers instead, with the reference and a link only. Ask an administrator to add its members."
+        ),
+    )

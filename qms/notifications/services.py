@@ -174,20 +174,66 @@ def _render_plain(template_name: str, context: dict[str, Any]) -> str:
     return engine_template.render(Context(context, autoescape=False))
 
 
-def render_subject(event: str, *, language: str, context: dict[str, Any]) -> str:
-    """Render ``emails/<event>-subject.txt`` in ``language``, on one line, cut to the column's length."""
-    with translation.override(language):
-        subject = " ".join(_render_plain(f"emails/{event}-subject.txt", context).split())
+def _wording_for(context: dict[str, Any], language: str) -> Any:
+    """The quality manager's wording of a reminder's kind in ``language`` (``ReminderWording``), if any: only
+    reminders carry a ``reminder_kind``, so other emails cost no query."""
+    kind = context.get("reminder_kind")
+    if not kind:
+        return None
+    from qms.notifications.models import ReminderWording
+
+    return ReminderWording.objects.filter(kind=kind, language=language).first()
+
+
+def _wording_values(wording: Any, context: dict[str, Any], language: str) -> dict[str, str]:
+    from qms.notifications.reminders import COMMON_PLACEHOLDERS, reminder_kind
+    from qms.notifications.wording import placeholder_values
+
+    kind = reminder_kind(wording.kind)
+    allowed = kind.allowed_placeholders if kind is not None else COMMON_PLACEHOLDERS
+    return placeholder_values(context, allowed, language=language)
+
+
+def _render_subject(event: str, *, language: str, context: dict[str, Any], wording: Any) -> str:
+    if wording is not None and wording.subject:
+        from qms.notifications.wording import fill
+
+        subject = " ".join(fill(wording.subject, _wording_values(wording, context, language)).split())
+    else:
+        with translation.override(language):
+            subject = " ".join(_render_plain(f"emails/{event}-subject.txt", context).split())
     return Truncator(subject).chars(OutboxEmail._meta.get_field("subject").max_length)
 
 
-def render_email(event: str, *, language: str, context: dict[str, Any]) -> RenderedEmail:
+def render_subject(event: str, *, language: str, context: dict[str, Any]) -> str:
+    """Render ``emails/<event>-subject.txt`` in ``language``, on one line, cut to the column's length; for a
+    reminder whose kind the quality manager worded, their subject (``qms.notifications.wording``)."""
+    return _render_subject(event, language=language, context=context, wording=_wording_for(context, language))
+
+
+_LOOK_UP = object()
+
+
+def render_email(event: str, *, language: str, context: dict[str, Any], wording: Any = _LOOK_UP) -> RenderedEmail:
     """Render ``emails/<event>-subject.txt``, ``-body.txt`` and ``-body.html`` in ``language``.
 
-    The HTML template is optional: without it, the text body is laid out in ``emails/base.html``.
+    The HTML template is optional: without it, the text body is laid out in ``emails/base.html``. A reminder whose
+    kind the quality manager worded in ``language`` takes their subject and body instead (filled by plain
+    substitution, laid out in ``emails/reminder-wording-body.*``). ``wording``: the one to use instead of the
+    stored one (a preview), or None for the default.
     """
-    subject = render_subject(event, language=language, context=context)
+    if wording is _LOOK_UP:
+        wording = _wording_for(context, language)
+    subject = _render_subject(event, language=language, context=context, wording=wording)
     with translation.override(language):
+        if wording is not None and wording.body:
+            from qms.notifications.wording import fill
+
+            text = fill(wording.body, _wording_values(wording, context, language))
+            worded = {**context, "wording_body": text}
+            body_text = _tidy_text(_render_plain("emails/reminder-wording-body.txt", worded))
+            body_html = render_to_string("emails/reminder-wording-body.html", worded)
+            return RenderedEmail(subject, body_text, body_html.strip())
         body_text = _tidy_text(_render_plain(f"emails/{event}-body.txt", context))
         try:
             html_template = get_template(f"emails/{event}-body.html")
@@ -196,6 +242,12 @@ def render_email(event: str, *, language: str, context: dict[str, Any]) -> Rende
         else:
             body_html = html_template.render(context)
     return RenderedEmail(subject, body_text, body_html.strip())
+
+
+def _preferences_url(site: SiteInfo) -> str:
+    from django.urls import reverse
+
+    return f"{site.site_url}{reverse('notifications:profile')}"
 
 
 def email_context(
@@ -213,6 +265,8 @@ def email_context(
         "site": site.record or site,
         "site_url": site.site_url,
         "institution_name": site.institution_name,
+        # The footer of emails/base.* links to the person's preferences; a bare address has none.
+        "preferences_url": _preferences_url(site) if recipient.user is not None else "",
         **(extra or {}),
     }
 
@@ -936,12 +990,6 @@ def _item_recipients(item: Any) -> list[User]:
     return [user for user in users if user.is_active and user.email]
 
 
-def _preferences_url(site: SiteInfo) -> str:
-    from django.urls import reverse
-
-    return f"{site.site_url}{reverse('notifications:profile')}"
-
-
 def _reminder_context(item: Any, site: SiteInfo, today: datetime.date, threshold: int) -> dict[str, Any]:
     return {
         **item.context,
@@ -953,7 +1001,8 @@ def _reminder_context(item: Any, site: SiteInfo, today: datetime.date, threshold
         "days_left": item.days_left(today),
         "overdue": threshold < 0,
         "sensitive": item.sensitive,
-        "preferences_url": _preferences_url(site),
+        # Which reminder this is: the quality manager's wording of that kind, if any, replaces the default one.
+        "reminder_kind": item.claim_kind,
     }
 
 
@@ -970,6 +1019,12 @@ def _item_label(item: Any) -> str:
     return (
         reference if item.sensitive or not (item.title or str(item.obj)) else f"{reference} — {item.title or item.obj}"
     )
+
+
+def _label_for(item: Any, target: Recipient | None) -> str:
+    """The item's label as its digest shows it, in the recipient's language (a title may be translatable text)."""
+    with translation.override(target.language if target is not None else settings.LANGUAGE_CODE):
+        return _item_label(item)
 
 
 def claim_reminder(*, item: Any, recipient: User, threshold: int, today: datetime.date) -> ReminderLine | None:
@@ -998,7 +1053,7 @@ def claim_reminder(*, item: Any, recipient: User, threshold: int, today: datetim
                 in_digest=delivery == Delivery.DIGEST,
                 urgent=item.urgent,
                 module=str(item.module)[:100],
-                label=_item_label(item)[:300],
+                label=_label_for(item, target)[:300],
                 url=item.url[:300],
             )
             if delivery == Delivery.IMMEDIATE:
@@ -1098,7 +1153,9 @@ def send_digests(
                 (
                     False,
                     str(item.module),
-                    DigestEntry(_item_label(item), f"{site.site_url}{item.url}", item.due_date, True),
+                    DigestEntry(
+                        _label_for(item, resolve_recipient(user)), f"{site.site_url}{item.url}", item.due_date, True
+                    ),
                 )
                 for item in overdue.get(user.pk, [])
                 if not item.sensitive
@@ -1115,7 +1172,6 @@ def send_digests(
                     "new_sections": _digest_sections(fresh),
                     "overdue_sections": _digest_sections(late),
                     "digest_date": today,
-                    "preferences_url": _preferences_url(site),
                 }
             email = notify(
                 user, "reminder-digest", None, context=context, dedup_key=f"digest:{user.pk}:{today.isoformat()}"
@@ -1249,3 +1305,98 @@ def calendar_feed(user: User) -> bytes:
             event.add("url", f"{site.site_url}{entry.url}")
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+# --- The quality manager's wording of reminders ------------------------------------------------------------------
+
+
+def _check_wording(kind: Any, subject: str, body: str) -> None:
+    from qms.notifications.wording import unknown_placeholders
+
+    unknown = unknown_placeholders(f"{subject}\n{body}", kind.allowed_placeholders)
+    if unknown:
+        raise NotificationError(
+            _("Unknown placeholder(s): %(names)s.") % {"names": ", ".join(f"{{{name}}}" for name in unknown)}
+        )
+
+
+def _wording_kind(kind: str) -> Any:
+    from qms.notifications.reminders import reminder_kind
+
+    found = reminder_kind(kind)
+    if found is None:
+        raise NotificationError(_("There is no kind of reminder “%(kind)s”.") % {"kind": kind})
+    return found
+
+
+@transaction.atomic
+def reminder_wording_save(*, kind: str, language: str, subject: str, body: str, by: User | None) -> Any:
+    """Record the quality manager's wording of ``kind`` in ``language`` (a blank part keeps the default one).
+
+    Raises ``NotificationError`` for an unknown kind or language, a placeholder the kind does not have, or nothing
+    written at all."""
+    from qms.core.services import log_activity
+    from qms.notifications.models import ReminderWording
+
+    found = _wording_kind(kind)
+    if language not in dict(settings.LANGUAGES):
+        raise NotificationError(_("“%(language)s” is not a language of the site.") % {"language": language})
+    subject, body = subject.strip(), body.strip()
+    if not subject and not body:
+        raise NotificationError(_("Write a subject, a body or both; to go back to the default wording, revert it."))
+    _check_wording(found, subject, body)
+    wording, created = ReminderWording.objects.update_or_create(
+        kind=kind, language=language, defaults={"subject": subject, "body": body, "updated_by": by}
+    )
+    log_activity(
+        obj=wording,
+        verb="reminder_wording.created" if created else "reminder_wording.updated",
+        by=by,
+        details={"kind": kind, "language": language},
+    )
+    return wording
+
+
+@transaction.atomic
+def reminder_wording_revert(*, kind: str, language: str, by: User | None) -> bool:
+    """Go back to the default wording of ``kind`` in ``language``; False when it had none of its own."""
+    from qms.core.services import log_activity
+    from qms.notifications.models import ReminderWording
+
+    wording = ReminderWording.objects.select_for_update().filter(kind=kind, language=language).first()
+    if wording is None:
+        return False
+    log_activity(obj=wording, verb="reminder_wording.reverted", by=by, details={"kind": kind, "language": language})
+    wording.delete()
+    return True
+
+
+def sample_reminder_context(kind: Any, *, today: datetime.date | None = None) -> dict[str, Any]:
+    """What a preview of ``kind`` is rendered with: a made-up item due in 7 days, with the kind's own samples."""
+    today = today or timezone.localdate()
+    due = today + datetime.timedelta(days=7)
+    site = site_info()
+    return {
+        "reference": "REF-2026-001",
+        "title": _("Title of the item"),
+        "item_label": str(kind.label),
+        "link": f"{site.site_url}/",
+        "due_date": due,
+        "threshold": 7,
+        "days_left": 7,
+        "overdue": False,
+        "sensitive": False,
+        **kind.sample,
+        "reminder_kind": kind.key,
+    }
+
+
+def preview_reminder(*, kind: str, language: str, user: User, wording: Any = None) -> RenderedEmail:
+    """The email of ``kind`` in ``language`` as ``user`` would receive it for a sample item: with ``wording`` (an
+    unsaved ``ReminderWording``, the text being edited), else the default. Nothing is written."""
+    found = _wording_kind(kind)
+    recipient = Recipient(email=user.email or "preview@example.invalid", language=language, user=user)
+    with translation.override(language):
+        sample = sample_reminder_context(found)
+    context = email_context(recipient, "reminder", None, site_info(), sample)
+    return render_email("reminder", language=language, context=context, wording=wording)

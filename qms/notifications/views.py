@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -14,8 +15,15 @@ from django_ratelimit.decorators import ratelimit
 
 from qms.notifications import services
 from qms.notifications.filtersets import OutboxFilter
-from qms.notifications.forms import OutboxPasswordResetForm, ProfileForm
-from qms.notifications.selectors import outbox_visible_to, reminder_preference, user_for_calendar_token
+from qms.notifications.forms import OutboxPasswordResetForm, ProfileForm, ReminderWordingForm
+from qms.notifications.models import ReminderWording
+from qms.notifications.reminders import reminder_kind
+from qms.notifications.selectors import (
+    outbox_visible_to,
+    reminder_preference,
+    reminder_wording_rows,
+    user_for_calendar_token,
+)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -112,3 +120,90 @@ class OutboxListView(PermissionRequiredMixin, ListView):
         query.pop("page", None)
         encoded = query.urlencode()
         return super().get_context_data(filter=self.filterset, query=f"{encoded}&" if encoded else "", **kwargs)
+
+
+class ReminderWordingListView(PermissionRequiredMixin, TemplateView):
+    """Every kind of reminder in each language, and whether the quality manager worded it or it uses the default."""
+
+    permission_required = "notifications.change_reminderwording"
+    raise_exception = True
+    template_name = "notifications/wording_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rows=reminder_wording_rows(), wording_languages=settings.LANGUAGES, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ReminderWordingEditView(PermissionRequiredMixin, TemplateView):
+    """The wording of one kind of reminder in one language: edit, preview with a sample item, or revert."""
+
+    permission_required = "notifications.change_reminderwording"
+    raise_exception = True
+    template_name = "notifications/wording_form.html"
+
+    def _load(self) -> None:
+        self.kind = reminder_kind(self.kwargs["kind"])
+        self.language = self.kwargs["language"]
+        if self.kind is None or self.language not in dict(settings.LANGUAGES):
+            raise Http404
+        self.wording = ReminderWording.objects.filter(kind=self.kind.key, language=self.language).first()
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("form", None) or ReminderWordingForm(kind=self.kind, instance=self.wording)
+        preview = kwargs.pop("preview", None)
+        if preview is None:
+            preview = services.preview_reminder(
+                kind=self.kind.key, language=self.language, user=self.request.user, wording=self.wording
+            )
+        return super().get_context_data(
+            kind=self.kind,
+            language=self.language,
+            language_name=dict(settings.LANGUAGES)[self.language],
+            wording=self.wording,
+            form=form,
+            preview=preview,
+            **kwargs,
+        )
+
+    def get(self, request, *args, **kwargs):
+        self._load()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self._load()
+        action = request.POST.get("action", "save")
+        if action == "revert":
+            if services.reminder_wording_revert(kind=self.kind.key, language=self.language, by=request.user):
+                messages.success(request, _("The default wording is back."))
+            return redirect("notifications:wording-edit", kind=self.kind.key, language=self.language)
+        form = ReminderWordingForm(
+            request.POST,
+            kind=self.kind,
+            instance=self.wording or ReminderWording(kind=self.kind.key, language=self.language),
+        )
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=200)
+        if action == "preview":
+            typed = ReminderWording(
+                kind=self.kind.key,
+                language=self.language,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            )
+            preview = services.preview_reminder(
+                kind=self.kind.key, language=self.language, user=request.user, wording=typed
+            )
+            return self.render_to_response(self.get_context_data(form=form, preview=preview, previewing=True))
+        try:
+            services.reminder_wording_save(
+                kind=self.kind.key,
+                language=self.language,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                by=request.user,
+            )
+        except services.NotificationError as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, _("The wording is saved: reminders of this kind use it from now on."))
+        return redirect("notifications:wording-edit", kind=self.kind.key, language=self.language)

@@ -4,6 +4,7 @@ reviewed and its decisions (which become actions through the action sources regi
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +71,8 @@ class Council(models.Model):
 
 
 class CouncilMember(models.Model):
-    """Someone sitting on a council: an account or a name, their group, and whether they attended."""
+    """Someone sitting on a council: an account (a teacher, a student who signs in) or a name (a professional
+    from outside, an alumnus), their group, and whether they attended."""
 
     council = models.ForeignKey(Council, verbose_name=_("council"), on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
@@ -81,6 +83,7 @@ class CouncilMember(models.Model):
         blank=True,
         related_name="council_seats",
     )
+    # Typed for someone without an account; for an account, its name when linked, kept if the account goes.
     name = models.CharField(_("name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=CouncilMemberRole.choices)
     attended = models.BooleanField(_("attended"), default=False)
@@ -89,15 +92,34 @@ class CouncilMember(models.Model):
         verbose_name = _("council member")
         verbose_name_plural = _("council members")
         ordering = ["role", "name", "pk"]
+        constraints = [
+            # Linked or not, a member keeps a name: an account that goes (SET_NULL) leaves it behind.
+            models.CheckConstraint(condition=~models.Q(name=""), name="council_member_has_a_name"),
+            models.UniqueConstraint(
+                fields=["council", "user"],
+                condition=models.Q(user__isnull=False),
+                name="unique_council_member_account",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, **kwargs) -> None:
+        if not self.name.strip() and self.user_id:
+            self.name = str(self.user)[:200]
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if not self.name.strip() and not self.user_id:
+            raise ValidationError(_("Give the member's name or choose their account."))
+
     @property
     def display_name(self) -> str:
-        if self.name:
-            return self.name
-        return str(self.user) if self.user_id else "—"
+        """The account's name when the member is linked to one, else the name recorded (select ``user``)."""
+        if self.user_id:
+            return str(self.user)
+        return self.name or "—"
 
 
 class CouncilInput(models.Model):

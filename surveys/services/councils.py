@@ -73,13 +73,19 @@ def council_transition(*, council: Council, to: str, by, note: str = "") -> Coun
 
 @transaction.atomic
 def member_save(*, council: Council, by, member: CouncilMember | None = None, data: dict) -> CouncilMember:
-    if not data.get("name") and not data.get("user"):
+    """Add or change a member from ``data`` (``user``: an account, or ``name`` for someone without one; ``role``,
+    ``attended``). A linked member keeps its account's name, which stays if the account goes."""
+    user = data.get("user")
+    name = (data.get("name") or "").strip()
+    if not name and user is None:
         raise SurveyError(_("Give the member's name or choose their account."), field="name")
     member = member or CouncilMember(council=council)
     if member.council_id != council.pk:
         raise SurveyError(_("This member sits on another council."))
-    member.user = data.get("user")
-    member.name = data.get("name") or ""
+    if user is not None and council.members.filter(user=user).exclude(pk=member.pk).exists():
+        raise SurveyError(_("%(name)s already sits on this council.") % {"name": user}, field="user")
+    member.user = user
+    member.name = str(user)[:200] if user is not None else name
     member.role = data["role"]
     member.attended = bool(data.get("attended"))
     member.save()

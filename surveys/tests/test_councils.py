@@ -17,6 +17,7 @@ from qms.core.factories import (
     UserFactory,
 )
 from qms.core.models import StatusChange
+from qms.core.navigation import nav_items
 from surveys.councils_choices import CouncilMemberRole, CouncilStatus
 from surveys.councils_selectors import can_edit_council, can_read_minutes, councils_visible_to
 from surveys.models import Council, CouncilDecision
@@ -168,20 +169,95 @@ def test_decision_is_an_action_source(year, physics, chemistry, prog_director, r
     assert sources.describe(first, prog_director).url == council.get_absolute_url() + f"#decision-{first.pk}"
 
 
-def test_decision_becomes_an_action_in_the_programme_plan(year, physics, chemistry, quality_manager):
-    from actionplans.choices import PlanKind
-    from actionplans.models import Action, ActionPlan
-    from actionplans.services import action_create
+def _kit(decision) -> str:
+    return reverse("actionplans:source-actions", args=[sources.key(decision), decision.pk])
 
-    council = make_council(year, physics, chemistry)
-    decision = services.decision_add(council=council, by=None, programme=chemistry, text="Plus de TP")
-    plan = ActionPlan.objects.create(
-        title="Plan Chimie", kind=PlanKind.PROGRAMME, programme=chemistry, org_unit=sources.default_unit(decision)
+
+def _create_action(client, decision, title):
+    return client.post(
+        _kit(decision),
+        {"form": "create", "create-title": title, "create-kind": "improvement", "create-priority": "normal"},
     )
-    action_create(plan=plan, title="Ajouter deux TP", by=quality_manager, sources=[decision])
-    action = Action.objects.get()
-    assert action.plan.programme == chemistry
-    assert action.origin == decision
+
+
+def test_a_decisions_action_lands_in_its_programmes_plan_made_when_first_needed(
+    client, year, physics, chemistry, referent_sciences
+):
+    from actionplans.choices import PlanKind, PlanStatus
+    from actionplans.models import ActionPlan
+    from actionplans.selectors import actions_for_source
+
+    # A council of two programmes: each decision names its own.
+    council = make_council(year, physics, chemistry)
+    practicals = services.decision_add(council=council, by=None, programme=chemistry, text="Plus de TP")
+    tutoring = services.decision_add(council=council, by=None, programme=chemistry, text="Tutorat")
+    mentoring = services.decision_add(council=council, by=None, programme=physics, text="Parrainage")
+    client.force_login(referent_sciences)
+
+    assert _create_action(client, practicals, "Ajouter deux TP").status_code == 302
+    [action] = actions_for_source(practicals)
+    plan = action.plan
+    assert (plan.kind, plan.programme, plan.org_unit, plan.status) == (
+        PlanKind.PROGRAMME,
+        chemistry,
+        chemistry.org_unit,
+        PlanStatus.ACTIVE,
+    )
+    # Its source is the decision, not the council.
+    assert action.origin == practicals
+    assert [link.content_type.model for link in action.sources.all()] == ["councildecision"]
+
+    # The second decision of the programme reuses the plan.
+    assert _create_action(client, tutoring, "Organiser le tutorat").status_code == 302
+    assert actions_for_source(tutoring).get().plan == plan
+    assert ActionPlan.objects.count() == 1
+
+    # The council's other programme gets its own plan; no continuous-improvement plan is made.
+    assert _create_action(client, mentoring, "Lancer le parrainage").status_code == 302
+    assert actions_for_source(mentoring).get().plan.programme == physics
+    assert sorted(ActionPlan.objects.values_list("kind", "programme__code")) == [
+        (PlanKind.PROGRAMME, "L-CHI"),
+        (PlanKind.PROGRAMME, "L-PHY"),
+    ]
+
+
+def test_the_form_names_the_programmes_plan(client, year, physics, quality_manager):
+    council = make_council(year, physics)
+    decision = services.decision_add(council=council, by=None, programme=physics, text="Tutorat")
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+    html = client.get(_kit(decision)).content.decode()
+    assert "The plan of the programme Licence Physique (made if needed)" in html
+
+
+def test_no_plan_and_no_action_without_action_plan_rights(
+    client, year, physics, prog_director, referent_letters, quality_manager
+):
+    from actionplans.models import ActionPlan
+    from actionplans.selectors import actions_for_source
+    from actionplans.services import plan_update, programme_plan_for
+
+    council = make_council(year, physics)
+    decision = services.decision_add(council=council, by=None, programme=physics, text="Tutorat")
+    # The programme's director opens the decision but holds no action-plan right: no plan is made for them.
+    client.force_login(prog_director)
+    assert client.get(council.get_absolute_url()).status_code == 200
+    assert client.get(_kit(decision)).status_code == 403
+    assert _create_action(client, decision, "Tutorat en L1").status_code == 403
+    # A referent of another unit may not even open it.
+    client.force_login(referent_letters)
+    assert _create_action(client, decision, "Tutorat en L1").status_code == 404
+    assert not ActionPlan.objects.exists() and not actions_for_source(decision).exists()
+
+    # Once the plan exists, the right is the one to add to that plan, as if it were chosen.
+    plan = programme_plan_for(programme=physics, by=quality_manager)
+    client.force_login(prog_director)
+    assert _create_action(client, decision, "Tutorat en L1").status_code == 403
+    plan_update(plan=plan, by=quality_manager, owner=prog_director)
+    assert _create_action(client, decision, "Tutorat en L1").status_code == 302
+    assert actions_for_source(decision).get().plan == plan
+    assert ActionPlan.objects.count() == 1
 
 
 # Permissions ----------------------------------------------------------------------------------------------------
@@ -409,21 +485,170 @@ def test_council_page_renders_each_decisions_panels(client, year, physics, quali
     assert f'data-panel-for="{second.pk}"' in content
 
 
-def test_teacher_finds_published_councils_on_the_year_page(client, year, physics, teacher):
-    course = CourseFactory(code="PHY-1", org_unit=physics.org_unit)
-    physics.courses.add(course)
+def test_the_council_page_keeps_a_place_for_the_programme_dossier(client, year, physics, chemistry, quality_manager):
+    """Another app (the management review, later) adds its part of the dossier as a panel on the council."""
+    from qms.core import panels
+    from qms.core.tests.html import parse
+
+    council = make_council(year, physics, chemistry)
+    panels.register(
+        panels.ObjectPanel(
+            key="test.council-dossier",
+            applies_to=lambda obj: obj._meta.label_lower == "surveys.council",
+            render=lambda request, obj: f'<p data-dossier-part="{obj.pk}">Réclamations</p>',
+        )
+    )
+    try:
+        client.force_login(quality_manager)
+        page = parse(client.get(council.get_absolute_url()).content.decode())
+    finally:
+        panels.unregister("test.council-dossier")
+    dossier = page.one("#programme-dossier")
+    assert dossier.one(f'[data-dossier-part="{council.pk}"]').text == "Réclamations"
+    links = [a.get("href") for a in dossier.all("li a")]
+    assert links == [reverse("surveys:programme-trends", args=[p.pk]) for p in (chemistry, physics)]
+
+
+def _teaches(teacher, programme, year, code="PHY-1"):
+    course = CourseFactory(code=code, org_unit=programme.org_unit)
+    programme.courses.add(course)
     TeachingFactory(course=course, academic_year=year, teacher=teacher)
-    council = make_council(year, physics, held_date=datetime.date(2026, 3, 12))
-    client.force_login(teacher)
-    assert client.get(reverse("surveys:council-year")).status_code == 403
-    services.council_save(council=council, by=None, data={}, programmes=[physics], minutes=minutes_file())
+
+
+def _publish(council, programme):
+    services.council_save(council=council, by=None, data={}, programmes=[programme], minutes=minutes_file())
     add_member(council, CouncilMemberRole.TEACHER)
     add_member(council, CouncilMemberRole.STUDENT)
     services.council_transition(council=council, to=CouncilStatus.HELD, by=None)
     services.council_transition(council=council, to=CouncilStatus.MINUTES_PUBLISHED, by=None)
+
+
+def test_teacher_finds_published_councils_on_the_year_page(client, year, physics, history, teacher):
+    _teaches(teacher, physics, year)
+    council = make_council(year, physics, held_date=datetime.date(2026, 3, 12))
+    other = make_council(year, history, held_date=datetime.date(2026, 3, 12))
+    _publish(other, history)  # another programme's: never listed for them
+    client.force_login(teacher)
+    # The menu offers the page to every teacher (from the role alone): with nothing published for their
+    # programmes yet, the page says so, never a 403.
+    assert "improvement-councils" in [item.key for item in nav_items(teacher)]
+    response = client.get(reverse("surveys:council-year"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="no-published-minutes"' in html
+    assert 'id="council-figures"' not in html and 'id="council-rows"' not in html
+    assert response.context["readable"] == []
+
+    _publish(council, physics)
     response = client.get(reverse("surveys:council-year"))
     assert response.status_code == 200
     assert response.context["readable"] == [council]
     assert response.context["total"] == 0
+    assert 'id="no-published-minutes"' not in response.content.decode()
     detail = client.get(council.get_absolute_url()).content.decode()
     assert 'id="minutes-link"' in detail and 'id="council-actions"' not in detail
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_the_menu_entry_costs_no_query(teacher, django_assert_num_queries):
+    from qms.core.selectors import role_names
+    from surveys.menu import ENTRIES
+
+    [entry] = [entry for entry in ENTRIES if entry.key == "improvement-councils"]
+    role_names(teacher)  # read once per request, by the layout
+    with django_assert_num_queries(0):
+        assert entry.check(teacher)
+
+
+# Members linked to an account ------------------------------------------------------------------------------------
+
+
+def test_a_member_linked_to_an_account_finds_the_council(client, year, physics, history, prog_director, teacher):
+    council = make_council(year, physics)
+    # An outside professional stays a name; a teacher (of another programme) is linked to their account.
+    add_member(council, CouncilMemberRole.PROFESSIONAL, name="Mme Martin (Entreprise X)")
+    client.force_login(prog_director)
+    response = client.post(
+        reverse("surveys:council-member-add", args=[council.pk]),
+        {"user": teacher.pk, "role": CouncilMemberRole.TEACHER, "attended": "on"},
+    )
+    assert response.status_code == 302
+    member = council.members.get(user=teacher)
+    assert member.name == str(teacher) and member.display_name == str(teacher)
+    assert not councils_visible_to(teacher).exclude(pk=council.pk).exists()
+
+    # Before anything is published, the member opens the council they sit on, and finds it on the year page.
+    client.force_login(teacher)
+    assert client.get(council.get_absolute_url()).status_code == 200
+    response = client.get(reverse("surveys:council-year"))
+    assert response.status_code == 200
+    assert response.context["seats"] == [council]
+    assert 'id="my-seats"' in response.content.decode()
+    assert not can_edit_council(teacher, council)
+    assert client.get(reverse("surveys:council-edit", args=[council.pk])).status_code == 403
+    # Another programme's council stays closed to them.
+    assert client.get(make_council(year, history).get_absolute_url()).status_code == 404
+
+
+def test_a_member_without_a_role_reaches_the_year_page_only_through_a_seat(client, year, physics, staff_member):
+    client.force_login(staff_member)
+    assert client.get(reverse("surveys:council-year")).status_code == 403
+    council = make_council(year, physics)
+    services.member_save(council=council, by=None, data={"user": staff_member, "role": CouncilMemberRole.STUDENT})
+    response = client.get(reverse("surveys:council-year"))
+    assert response.status_code == 200 and response.context["seats"] == [council]
+
+
+def test_an_account_sits_once_and_a_member_needs_a_name_or_an_account(client, year, physics, prog_director, teacher):
+    council = make_council(year, physics)
+    services.member_save(council=council, by=None, data={"user": teacher, "role": CouncilMemberRole.TEACHER})
+    with pytest.raises(SurveyError, match="already sits"):
+        services.member_save(council=council, by=None, data={"user": teacher, "role": CouncilMemberRole.STUDENT})
+    with pytest.raises(SurveyError, match="name"):
+        services.member_save(council=council, by=None, data={"name": "  ", "role": CouncilMemberRole.ALUMNUS})
+    client.force_login(prog_director)
+    response = client.post(
+        reverse("surveys:council-member-add", args=[council.pk]), {"name": "", "role": CouncilMemberRole.ALUMNUS}
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    response = client.post(
+        reverse("surveys:council-member-add", args=[council.pk]), {"user": teacher.pk, "role": "student"}
+    )
+    assert response.status_code == 200 and "user" in response.context["form"].errors
+    assert council.members.count() == 1
+
+
+def test_a_linked_members_name_stays_when_the_account_goes(year, physics, teacher):
+    council = make_council(year, physics)
+    member = services.member_save(council=council, by=None, data={"user": teacher, "role": "teacher"})
+    name = str(teacher)
+    teacher.delete()
+    member.refresh_from_db()
+    assert (member.user, member.display_name) == (None, name)
+
+
+def test_editing_a_member_keeps_or_changes_their_account(client, year, physics, prog_director, teacher):
+    council = make_council(year, physics)
+    member = services.member_save(council=council, by=None, data={"user": teacher, "role": "teacher"})
+    client.force_login(prog_director)
+    url = reverse("surveys:council-member", args=[council.pk, member.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["user"] == teacher and form.initial["name"] == ""
+    client.post(url, {"user": teacher.pk, "role": "teacher", "attended": "on"})
+    member.refresh_from_db()
+    assert member.attended and member.user == teacher
+    # Unlinked, the member becomes the name typed.
+    client.post(url, {"name": "Un enseignant vacataire", "role": "teacher"})
+    member.refresh_from_db()
+    assert (member.user, member.name, member.attended) == (None, "Un enseignant vacataire", False)
+
+
+def test_the_members_picker_serves_those_who_edit_the_council(year, physics, prog_director, teacher):
+    from qms.core.search import USER_SCOPES
+    from surveys.councils_selectors import COUNCIL_PEOPLE_SCOPE
+
+    council = make_council(year, physics)
+    resolve = USER_SCOPES[COUNCIL_PEOPLE_SCOPE].resolve
+    assert teacher in resolve(prog_director, f"council:{council.pk}")
+    assert resolve(teacher, f"council:{council.pk}") is None
+    assert resolve(prog_director, "council:x") is None and resolve(prog_director, f"plan:{council.pk}") is None

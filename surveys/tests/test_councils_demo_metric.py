@@ -68,12 +68,27 @@ def test_the_held_rate_against_a_count_by_hand(org):
     assert metrics.compute("surveys.councils_held_rate", YEAR, [org.quality_service]) is None
 
 
-def test_the_demo_councils():
+def _counts():
+    from actionplans.models import Action, ActionPlan
+
+    return (
+        Council.objects.count(),
+        CouncilDecision.objects.count(),
+        Action.objects.count(),
+        ActionPlan.objects.count(),
+    )
+
+
+def test_the_demo_councils(client):
+    from actionplans.choices import ActionStatus, PlanKind
+    from actionplans.selectors import actions_for_source
+    from qms.core.models import User
+
     core_demo.seed(io.StringIO())
     councils_demo.seed(io.StringIO())
-    counts = (Council.objects.count(), CouncilDecision.objects.count())
+    counts = _counts()
     councils_demo.seed(io.StringIO())
-    assert (Council.objects.count(), CouncilDecision.objects.count()) == counts
+    assert _counts() == counts
     assert not OutboxEmail.objects.exists()
     for start in (2024, 2025):
         statuses = set(Council.objects.filter(academic_year__start_date__year=start).values_list("status", flat=True))
@@ -83,3 +98,49 @@ def test_the_demo_councils():
     published = Council.objects.filter(status=CouncilStatus.MINUTES_PUBLISHED)
     assert all(c.minutes and c.minutes.read().startswith(b"%PDF") for c in published)
     assert CouncilDecision.objects.count() >= 5
+
+    # Some decisions became actions, each in the plan of the programme it names (the shared council's too).
+    answered = [d for d in CouncilDecision.objects.select_related("programme") if actions_for_source(d).exists()]
+    assert 0 < len(answered) < CouncilDecision.objects.count()
+    assert {d.programme.code for d in answered} >= {"L-INFO", "M-INFO", "ING-INFO"}
+    for decision in answered:
+        for action in actions_for_source(decision).select_related("plan"):
+            assert (action.plan.kind, action.plan.programme_id) == (PlanKind.PROGRAMME, decision.programme_id)
+            assert action.origin == decision
+
+    # This year's held council of L-INFO: its own decision's action, and what became of last year's decisions.
+    held = Council.objects.get(academic_year__start_date__year=2025, status=CouncilStatus.HELD)
+    previous = CouncilDecision.objects.filter(council__academic_year__start_date__year=2024, programme__code="L-INFO")
+    statuses = {actions_for_source(d).get().status for d in previous}
+    assert statuses == {ActionStatus.DONE, ActionStatus.IN_PROGRESS}
+    client.force_login(User.objects.get(username="qualite"))
+    html = client.get(held.get_absolute_url()).content.decode()
+    assert "Étendre le tutorat par les pairs à la L2" in html
+    assert "Mettre en place un tutorat par les pairs en L1" in html and "data-previous-decision" in html
+
+    # Members: the programme's director and the demo teacher by their accounts, who find the council.
+    teacher = User.objects.get(username="enseignant")
+    assert set(held.members.exclude(user=None).values_list("user__username", flat=True)) == {
+        held.programmes.get().director.username,
+        "enseignant",
+    }
+    client.force_login(teacher)
+    assert client.get(held.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("action_plans_first", [True, False])
+def test_the_councils_demo_and_the_action_plans_demo_run_in_either_order(action_plans_first):
+    from actionplans import demo as actionplans_demo
+    from actionplans.choices import PlanKind
+    from actionplans.models import ActionPlan
+
+    core_demo.seed(io.StringIO())
+    order = [actionplans_demo.seed, councils_demo.seed]
+    for seed in order if action_plans_first else order[::-1]:
+        seed(io.StringIO())
+    counts = _counts()
+    for seed in order:
+        seed(io.StringIO())
+    assert _counts() == counts
+    assert ActionPlan.objects.filter(kind=PlanKind.PROGRAMME).count() == 3
+    assert ActionPlan.objects.filter(title=actionplans_demo.AEQES_TITLE).exists()

@@ -24,7 +24,9 @@ from surveys.councils_selectors import (
     councils_visible_to,
     editable_programmes,
     may_see_year_page,
+    other_councils_of_year,
     previous_decisions,
+    year_programmes,
     year_rows,
 )
 from surveys.models import Council, CouncilDecision, CouncilMember
@@ -67,20 +69,16 @@ class CouncilYearView(UserPassesTestMixin, TemplateView):
                 without_date.append(programme)
             rows.append({"programme": programme, "councils": councils, "state": state})
         total = len(rows)
-        readable = []
-        if not rows and not unit and not level:
-            # A teacher: the councils of their programmes whose minutes are published.
-            readable = list(
-                councils_visible_to(self.request.user)
-                .filter(academic_year=self.year)
-                .prefetch_related("programmes")
-                .order_by("held_date", "pk")
-            )
+        # Beyond the programmes listed: the councils they sit on, and a teacher's programmes' published minutes.
+        seats, readable = other_councils_of_year(self.request.user, self.year)
         context.update(
             year=self.year,
             years=AcademicYear.objects.all(),
             form=form,
+            # Those with programmes in scope get the figures and the filters; a teacher, their councils alone.
+            in_scope=bool(rows) or year_programmes(self.request.user).filter(is_active=True).exists(),
             rows=rows,
+            seats=seats,
             readable=readable,
             counts=counts,
             total=total,
@@ -141,7 +139,6 @@ class CouncilDetailView(CouncilMixin, TemplateView):
             moves=moves,
             refusals=refusals,
             history=[(change, COUNCIL_WORKFLOW.label(change.to_status)) for change in status_history(council)],
-            member_form=MemberForm() if self.can_edit else None,
             input_form=InputForm() if self.can_edit else None,
             decision_form=DecisionForm(council=council) if self.can_edit else None,
         )
@@ -245,20 +242,27 @@ class CouncilMemberView(CouncilMixin, FormView):
             return None
         return get_object_or_404(self.council.members, pk=self.kwargs["member_pk"])
 
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(council=self.council, user=self.request.user)
+        return kwargs
+
     def get_initial(self):
         member = self.member
         if member is None:
             return {}
-        return {"name": member.display_name, "role": member.role, "attended": member.attended}
+        return {
+            "user": member.user,
+            "name": "" if member.user_id else member.name,
+            "role": member.role,
+            "attended": member.attended,
+        }
 
     def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        if self.member is not None:
-            data["user"] = self.member.user
         try:
-            services.member_save(council=self.council, member=self.member, by=self.request.user, data=data)
+            services.member_save(council=self.council, member=self.member, by=self.request.user, data=form.cleaned_data)
         except SurveyError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.form_invalid(form)
         return self.back("#members")
 

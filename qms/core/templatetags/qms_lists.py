@@ -17,9 +17,12 @@ to fold its columns on a narrow screen, so that it never scrolls, says ``focusab
 
 from __future__ import annotations
 
-from django import template
+from django import forms, template
+from django.conf import settings
 from django.template.base import token_kwargs
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -68,3 +71,112 @@ def data_table(parser, token) -> DataTableNode:
     nodelist = parser.parse(("end_data_table",))
     parser.delete_first_token()
     return DataTableNode(nodelist, options)
+
+
+# --- Filter fields ----------------------------------------------------------------------------------------------
+# A list's filters are rendered on every page of it, and crispy-forms renders a drop-down's options one template
+# each: the filters of the action list cost more than its 50 rows. ``{% filter_field field %}`` writes the same
+# markup as ``{{ field|as_crispy_field }}`` (Bootstrap 5) for a plain drop-down, in Python, and hands every other
+# field (errors, help text, required, other widgets) to crispy-forms. ``qms/core/tests/test_lists.py`` renders
+# every filter of every app both ways and checks they are the same.
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _attrs_html(attrs: dict) -> str:
+    parts = []
+    for name, value in attrs.items():
+        if value is False or value is None:
+            continue
+        parts.append(f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"')
+    return "".join(parts)
+
+
+def _plain_select(field) -> bool:
+    widget = field.field.widget
+    return (
+        isinstance(widget, forms.Select)
+        and widget.template_name == SELECT_TEMPLATE
+        and widget.option_template_name == OPTION_TEMPLATE
+        and not field.is_hidden
+        and not field.errors
+        and not field.help_text
+        and not field.field.required
+        and not field.css_classes()
+        and not field.use_fieldset
+        and bool(field.label)
+    )
+
+
+def _crispy_class(widget) -> str:
+    """The class crispy-forms gives a drop-down (``CrispyFieldNode``): the widget's own, its class name, form-select."""
+    class_name = widget.__class__.__name__.lower()
+    class_name = getattr(settings, "CRISPY_CLASS_CONVERTERS", {}).get(class_name, class_name)
+    css_class = widget.attrs.get("class", "")
+    if css_class:
+        if css_class.find(class_name) == -1:
+            css_class += f" {class_name}"
+    else:
+        css_class = class_name
+    classes = css_class.split()
+    if "form-select" not in classes:
+        classes.append("form-select")
+    return " ".join(classes)
+
+
+@register.simple_tag
+def filter_field(field) -> str:
+    """A filter's field as crispy-forms' Bootstrap 5 field renders it, drop-downs written in Python."""
+    if not _plain_select(field):
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(field)
+    widget = field.field.widget
+    attrs = {**widget.attrs, "class": _crispy_class(widget)}
+    attrs = field.build_widget_attrs(attrs)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    options = []
+    for group_name, group_choices, _index in context["optgroups"]:
+        if group_name:
+            options.append(f'<optgroup label="{conditional_escape(group_name)}">')
+        for option in group_choices:
+            value, label = conditional_escape(str(option["value"])), conditional_escape(option["label"])
+            options.append(f'<option value="{value}"{_attrs_html(option["attrs"])}>{label}</option>')
+        if group_name:
+            options.append("</optgroup>")
+    label_for = f' for="{conditional_escape(field.id_for_label)}"' if field.id_for_label else ""
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'<div id="div_{conditional_escape(field.auto_id)}" class="mb-3">'
+        f'<label{label_for} class="form-label">{conditional_escape(field.label)}</label>'
+        f'<select name="{conditional_escape(context["name"])}"{_attrs_html(context["attrs"])}>'
+        f"{''.join(options)}</select>"
+        "</div>"
+    )
+
+
+# --- Cells repeated on every row ----------------------------------------------------------------------------------
+# An ``{% include %}`` costs a template render per row; these cells are written in Python.
+@register.simple_tag
+def status_badge(status, label, badge=None) -> str:
+    """A status as a badge: its label in words (never colour alone), its colour, and its value for tests and
+    scripts (``includes/status_badge.html`` renders the same)."""
+    return format_html('<span class="badge text-bg-{}" data-status="{}">{}</span>', badge or "secondary", status, label)
+
+
+@register.simple_tag
+def progress_bar(value) -> str:
+    """A progress bar with its figure beside it, never inside: a label inside a bar of fixed height is clipped as
+    soon as a reader spaces the text out (WCAG 1.4.12), and is unreadable on a bar near 0 %."""
+    value = value or 0
+    return format_html(
+        '<div class="qms-progress"><div class="progress" role="progressbar" aria-label="{}" aria-valuenow="{}" '
+        'aria-valuemin="0" aria-valuemax="100"><div class="progress-bar{}" style="width: {}%"></div></div>'
+        '<span class="qms-progress-label" aria-hidden="true">{}\xa0%</span></div>',
+        _("Progress"),
+        value,
+        " bg-success" if value == 100 else "",
+        value,
+        value,
+    )

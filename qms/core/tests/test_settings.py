@@ -76,6 +76,7 @@ def load_settings(**env: str) -> ModuleType:
 
 SNAPSHOT = (
     "DATABASES",
+    "SESSION_ENGINE",
     "CELERY_TASK_ALWAYS_EAGER",
     "CELERY_BROKER_URL",
     "CACHES",
@@ -182,6 +183,8 @@ def test_with_no_environment_it_runs_on_sqlite_with_eager_tasks_and_console_emai
     assert values["CELERY_TASK_ALWAYS_EAGER"] is True
     assert values["CELERY_BROKER_URL"] == ""
     assert values["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    # A cache private to each process never holds sessions: a signed-out session would live on in the others.
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert values["LANGUAGE_CODE"] == "fr"
     assert values["TIME_ZONE"] == "Europe/Paris"
@@ -223,6 +226,8 @@ def test_database_url_selects_postgresql_and_redis_url_the_broker_and_the_cache(
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
     assert values["CACHES"]["default"]["BACKEND"] == "qms.core.redis_cache.RedisCache"
     assert values["CACHES"]["default"]["LOCATION"] == "redis://redis.example.edu:6379/0"
+    # Sessions read from the shared cache, written through to the database.
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_the_planners_page_cost_is_set_on_postgresql_connections_when_asked():

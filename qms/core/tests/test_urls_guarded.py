@@ -23,11 +23,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls import path as route
 from django.urls.exceptions import Resolver404
+from django.views.generic import RedirectView
 
 from qms.core.access import is_open_to_signed_in, open_to_signed_in
 from qms.core.factories import UserFactory
@@ -233,6 +234,7 @@ def test_public_means_a_public_name_or_the_allow_list():
 # --- Signed in, with no role and no membership ---------------------------------------------------------------
 
 REFUSED = frozenset({403, 404, 405})
+MOVED = frozenset({301, 308})
 
 
 def redirects_within_admin_or_to_login(response) -> bool:
@@ -247,9 +249,20 @@ def no_role_user():
     return UserFactory(username="no-role", roles=[])
 
 
+def moved_to(response) -> str | None:
+    """The new address of a page that moved within the site (a permanent redirect to one of its URLs), or None."""
+    if response.status_code not in MOVED:
+        return None
+    location = urlsplit(response["Location"])
+    if location.scheme or location.netloc or not resolves(location.path):
+        return None
+    return location.path
+
+
 def no_role_problems(path: str, user, description: str = "") -> list[str]:
     """What is wrong with ``path`` for a signed-in ``user`` with no role: nothing when it refuses them, or when it is
-    public or declared open to every signed-in person."""
+    public or declared open to every signed-in person. A page that moved is judged by its new address (its old one
+    answers with a permanent redirect to it)."""
     match = resolve(path)
     if is_public(match.view_name) or getattr(match.func, "login_required", True) is False:
         return []  # public pages and the pages of signing in: checked anonymously above
@@ -258,15 +271,22 @@ def no_role_problems(path: str, user, description: str = "") -> list[str]:
     client.force_login(user)
     problems = []
     for method in ("get", "post"):
+        view_name = match.view_name
         try:
             response = getattr(client, method)(path)
+            for _hop in range(3):
+                target = moved_to(response)
+                if target is None:
+                    break
+                view_name = resolve(target).view_name
+                response = getattr(client, method)(target)
         except Exception as exc:  # noqa: BLE001 - a crash is a finding, reported with the path
             problems.append(f"{method.upper()} {label} raised {exc.__class__.__name__}: {exc}")
             continue
         status = response.status_code
         if status >= 500:
             problems.append(f"{method.upper()} {label} answered {status}")
-        elif is_open_to_signed_in(match.view_name) or status in REFUSED:
+        elif is_open_to_signed_in(view_name) or status in REFUSED:
             continue
         elif "admin" in match.namespaces and status in REDIRECTS and redirects_within_admin_or_to_login(response):
             continue  # the Django admin asks for an administrator with a second factor
@@ -359,10 +379,17 @@ def _crash_signed_in(request):
     raise RuntimeError("boom")
 
 
+def _refuses(request):
+    return HttpResponseForbidden("no")
+
+
 urlpatterns = [
     route("self-test/signed-in-only/", _signed_in_only, name="self-test-signed-in-only"),
     route("self-test/to-login/", _to_login, name="self-test-to-login"),
     route("self-test/crash-signed-in/", _crash_signed_in, name="self-test-crash-signed-in"),
+    route("self-test/refuses/", _refuses, name="self-test-refuses"),
+    route("self-test/moved-to-refusing/", RedirectView.as_view(url="/self-test/refuses/", permanent=True)),
+    route("self-test/moved-to-open/", RedirectView.as_view(url="/self-test/signed-in-only/", permanent=True)),
     route("self-test/unguarded/", login_not_required(_unguarded), name="self-test-unguarded"),
     route("self-test/public-page/", login_not_required(_public), name="public-self-test"),
     route("self-test/guarded/", _guarded, name="self-test-guarded"),
@@ -396,3 +423,7 @@ def test_the_check_fails_a_page_that_lets_a_user_with_no_role_in_or_sends_them_t
     assert no_role_problems("/self-test/public-page/", user) == []
     assert "raised RuntimeError" in no_role_problems("/self-test/crash-signed-in/", user)[0]
     assert no_role_problems("/accueil/", user) == []  # declared open
+    # A page that moved is judged at its new address.
+    assert no_role_problems("/self-test/moved-to-refusing/", user) == []
+    moved_open = no_role_problems("/self-test/moved-to-open/", user)
+    assert len(moved_open) == 2 and "answered 200 to a signed-in user with no role" in moved_open[0]

@@ -19,11 +19,14 @@ from django.utils import timezone
 
 from qms.core.factories import OrgUnitFactory, UserFactory
 from qms.notifications.choices import OutboxState
-from qms.notifications.models import OutboxEmail
+from qms.notifications.models import OutboxEmail, ReminderClaim
+from qms.notifications.schedule import SCHEDULE
 from qms.notifications.services import notify
-from qms.notifications.tasks import send_email_task
+from qms.notifications.tasks import send_email_task, send_emails_task
+from qms.notifications.tasks import send_reminders as send_reminders_task
 from qms.notifications.tasks import sweep_outbox as sweep_outbox_task
 from qms.notifications.tests.conftest import celery_broker, closed_port_url
+from qms.notifications.tests.test_reminders import deadlines  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -87,3 +90,28 @@ def test_the_periodic_sweep_sends_what_the_broker_lost(celery_worker):
         assert wait_for(lambda: state_of(email) == OutboxState.SENT)
     assert len(mail.outbox) == 1
     assert [name for name, _thread in celery_worker.ran] == [sweep_outbox_task.name]
+
+
+def test_the_daily_scan_runs_on_a_worker_and_its_reminder_leaves_the_outbox(celery_worker, deadlines):  # noqa: F811
+    unit = OrgUnitFactory(code="ufr-int", name="UFR Int")
+    user = UserFactory(language="en", email="due@example.edu")
+    # Due today, urgent: it goes at once, whatever the person's digest.
+    deadlines.rows.append((unit, user, timezone.localdate(), {"urgent": True}))
+    entry = SCHEDULE["notifications-send-reminders"]
+    assert entry["task"] == send_reminders_task.name
+    with celery_worker() as worker:
+        # What beat sends at 07:00: the task by its name, with the entry's options (its expiry).
+        worker.app.send_task(entry["task"], **entry["options"])
+        assert wait_for(lambda: OutboxEmail.objects.filter(kind="reminder", state=OutboxState.SENT).exists())
+    email = OutboxEmail.objects.get(kind="reminder")
+    claim = ReminderClaim.objects.get()
+    assert (claim.recipient, claim.email_id, claim.threshold) == (user, email.pk, 1)
+    # The scan and the sending both ran on the worker's thread, not this one.
+    names = [name for name, _thread in celery_worker.ran]
+    assert names[0] == send_reminders_task.name
+    assert set(names[1:]) <= {send_email_task.name, send_emails_task.name} and names[1:]
+    assert all(thread != threading.get_ident() for _name, thread in celery_worker.ran)
+    (message,) = mail.outbox
+    assert message.to == ["due@example.edu"]
+    assert message.subject == f"Due today: U-{unit.pk} — UFR Int"
+    assert message.extra_headers["Message-ID"] == email.message_id

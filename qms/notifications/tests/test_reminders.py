@@ -6,16 +6,18 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from qms.core.choices import MembershipRole
 from qms.core.factories import MembershipFactory, OrgUnitFactory, UserFactory
-from qms.notifications import reminders
+from qms.notifications import reminders, services
+from qms.notifications.choices import OutboxState
 from qms.notifications.models import OutboxEmail, ReminderClaim
 from qms.notifications.reminders import OVERDUE, ReminderItem
 from qms.notifications.schedule import SCHEDULE
-from qms.notifications.services import send_reminders
+from qms.notifications.services import send_outbox_email, send_reminders, sweep_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +192,40 @@ def test_the_task_runs_the_scan_and_the_beat_entry_is_daily_at_seven_with_expiry
     assert entry["task"] == task.name
     assert entry["schedule"].hour == {7} and entry["schedule"].minute == {0}
     assert entry["options"]["expires"] > 0
+
+
+class ProcessDied(BaseException):
+    """The sender's process stops dead (killed, the machine lost): nothing after the send runs, no handler."""
+
+
+def test_a_reminder_resent_after_a_crash_past_the_mail_server_carries_the_same_message_id(
+    deadlines, unit, alice, monkeypatch, time_machine
+):
+    # At least once, not exactly once: the copy sent again after a crash is folded by mail clients through its
+    # Message-ID. (A retry after a failed attempt keeps it too: test_sending.py, test_the_message_id_is_stable_…)
+    deadlines.rows.append((unit, alice, DUE, {"urgent": True}))
+    time_machine.move_to(datetime.datetime(2026, 3, 19, 7, tzinfo=datetime.UTC), tick=False)
+    send_reminders()  # written in this test's transaction; its task waits for a commit that never comes
+    email = OutboxEmail.objects.get(kind="reminder")
+
+    def die_after_sending(*args, **kwargs):
+        raise ProcessDied
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "_record_sent", die_after_sending)
+        with pytest.raises(ProcessDied):
+            send_outbox_email(email.pk)
+    # The mail server accepted it, but the row still says "sending", held by a sender that is gone.
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.state == OutboxState.SENDING
+    time_machine.shift(services.LEASE + datetime.timedelta(seconds=1))
+    assert sweep_outbox().sent == 1
+    first, second = mail.outbox
+    assert first.message()["Message-ID"] == second.message()["Message-ID"] == email.message_id
+    assert first.subject == second.subject
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (OutboxState.SENT, 1)
+    # And the scan does not write it again.
+    send_reminders()
+    assert OutboxEmail.objects.filter(kind="reminder").count() == 1

@@ -13,6 +13,8 @@
 | new, acknowledged, in progress| redirected        | staff, with the body and an explanation                   |
 | new, acknowledged             | rejected          | staff, with the reason                                    |
 | any open status               | spam, duplicate   | staff (a duplicate names its original)                    |
+
+The guards that read the clock take the move's ``now`` (``complaint_transition(now=…)``), the present by default.
 """
 
 from __future__ import annotations
@@ -46,9 +48,9 @@ def _needs_summary(obj, *, resolution_summary: str = "", **context) -> str | Non
     return _("A resolution summary is required to close the request.")
 
 
-def _quiet_period_over(obj, **context) -> str | None:
+def _quiet_period_over(obj, *, now=None, **context) -> str | None:
     days = _settings().auto_close_after_days
-    if obj.answered_at and obj.answered_at <= timezone.now() - timedelta(days=days):
+    if obj.answered_at and obj.answered_at <= (now or timezone.now()) - timedelta(days=days):
         return None
     return ngettext(
         "The request was answered less than %(days)d day ago.",
@@ -57,9 +59,9 @@ def _quiet_period_over(obj, **context) -> str | None:
     ) % {"days": days}
 
 
-def _within_reopen_window(obj, **context) -> str | None:
+def _within_reopen_window(obj, *, now=None, **context) -> str | None:
     days = _settings().reopen_window_days
-    if obj.answered_at and timezone.now() <= obj.answered_at + timedelta(days=days):
+    if obj.answered_at and (now or timezone.now()) <= obj.answered_at + timedelta(days=days):
         return None
     return ngettext(
         "The request was answered more than %(days)d day ago; please file a new request.",

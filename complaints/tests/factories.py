@@ -1,5 +1,4 @@
-"""factory_boy factories of the helpdesk. They live beside the code (not under tests/) so that ``seed_demo`` can
-build its requests from them, as qms.core does."""
+"""factory_boy factories of the helpdesk."""
 
 from __future__ import annotations
 
