@@ -16,6 +16,7 @@ from certifications.services.base import CertificationError
 from certifications.services.compliance import assessment_save, evidence_add, evidence_delete, snapshot_take
 from certifications.services.findings import (
     default_dates,
+    finding_answered,
     finding_create,
     finding_transition,
     finding_update,
@@ -64,6 +65,7 @@ __all__ = [
     "default_dates",
     "evidence_add",
     "evidence_delete",
+    "finding_answered",
     "finding_create",
     "finding_transition",
     "finding_update",

@@ -213,6 +213,22 @@ def finding_transition(
 
 
 @transaction.atomic
+def finding_answered(*, finding: Finding, by: User | None) -> Finding:
+    """An action now answers ``finding`` (the action plans' kit says so through the sources registry): an open
+    finding moves to "action planned". Any other status stays as it is."""
+    finding = Finding.objects.select_related("grade").get(pk=finding.pk)
+    if finding.status != FindingStatus.OPEN:
+        return finding
+    return finding_transition(
+        finding=finding,
+        to=FindingStatus.ACTION_PLANNED,
+        by=by,
+        actor=Actor.USER if signed_in_user(by) else Actor.SYSTEM,
+        note=_("An action answers it."),
+    )
+
+
+@transaction.atomic
 def regrade_open_findings(*, audit: Audit, by: User | None, at: datetime.datetime | None = None) -> list[Finding]:
     """At the close of ``audit``, regrade the findings of earlier audits of the same certification that are
     still open and whose grade says what it becomes (Qualiopi: a minor non-conformity becomes major). The

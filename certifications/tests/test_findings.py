@@ -50,10 +50,8 @@ def grade(certification, code):
 
 def answer(finding, title, by):
     """An action answering ``finding``, made by the action plans' source-to-action service (as the kit's page
-    does), then the finding moved to "action planned"."""
-    action = action_services.action_create_for_source(source=finding, title=title, by=by)
-    services.finding_transition(finding=finding, to=FindingStatus.ACTION_PLANNED, by=by)
-    return action
+    does): the finding moves to "action planned" on its own."""
+    return action_services.action_create_for_source(source=finding, title=title, by=by)
 
 
 def test_a_minor_nc_is_refused_on_a_major_only_indicator(surveillance, qualiopi_certification, quality_manager):
@@ -238,8 +236,8 @@ def test_one_action_may_answer_several_findings(surveillance, qualiopi_certifica
     )
     action = answer(first, "Action commune", quality_manager)
     assert action_services.action_link_to_source(source=second, actions=[action], by=quality_manager) == 1
+    assert Finding.objects.get(pk=second.pk).status == FindingStatus.ACTION_PLANNED  # linked: action planned
     assert action_services.action_link_to_source(source=second, actions=[action], by=quality_manager) == 0
-    services.finding_transition(finding=second, to=FindingStatus.ACTION_PLANNED, by=quality_manager)
     assert list(actions_for_source(second)) == [action]
     assert set(actions_for_source(first)) == {action}
 
@@ -344,7 +342,28 @@ def test_a_finding_answered_by_actions_keeps_a_grade_that_needs_action(iso, org,
     # Regraded a strength before anything answers it: it loses its dates and status.
     services.finding_update(finding=finding, grade=iso.grades.get(code="PS"), by=quality_manager)
     services.finding_update(finding=finding, grade=iso.grades.get(code="NCm"), by=quality_manager)
-    action_services.action_create_for_source(source=finding, title="Corriger", by=quality_manager)
-    assert Finding.objects.get(pk=finding.pk).status == FindingStatus.OPEN  # it moves when someone says so
+    # An action that answers it while it is still open (recorded with its sources, as an import does).
+    plan = action_services.continuous_improvement_plan_for(org_unit=org.sciences, by=quality_manager)
+    action_services.action_create(plan=plan, title="Corriger", sources=[finding], by=quality_manager)
+    assert Finding.objects.get(pk=finding.pk).status == FindingStatus.OPEN
     with pytest.raises(CertificationError, match="Actions answer this finding"):
         services.finding_update(finding=finding, grade=iso.grades.get(code="PF"), by=quality_manager)
+
+
+def test_an_open_finding_moves_to_action_planned_once_an_action_answers_it(
+    surveillance, qualiopi_certification, quality_manager
+):
+    finding = services.finding_create(
+        audit=surveillance, grade=grade(qualiopi_certification, "major"), description="X", by=quality_manager
+    )
+    first = answer(finding, "Première action", quality_manager)
+    answer(finding, "Seconde action", quality_manager)
+    moves = list(status_history(finding).values_list("from_status", "to_status", "actor", "by"))
+    assert moves == [("", "open", "user", quality_manager.pk), ("open", "action_planned", "user", quality_manager.pk)]
+    # Later moves are people's: an action done, the verification awaited; linking one more changes nothing of it.
+    action_services.action_transition(action=first, to=ActionStatus.DONE, by=quality_manager)
+    Finding.objects.filter(pk=finding.pk).update(status=FindingStatus.AWAITING_VERIFICATION)
+    plan = first.plan
+    other = action_services.action_create(plan=plan, title="Autre", by=quality_manager)
+    action_services.action_link_to_source(source=finding, actions=[other], by=quality_manager)
+    assert Finding.objects.get(pk=finding.pk).status == FindingStatus.AWAITING_VERIFICATION

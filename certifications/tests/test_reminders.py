@@ -12,7 +12,6 @@ from actionplans.services import action_link_to_source
 from actionplans.tests.factories import ActionFactory, ActionPlanFactory
 from certifications.choices import AuditStatus, CertificationStatus, FindingStatus
 from certifications.models import Certificate, Finding
-from certifications.services.findings import finding_transition
 from certifications.tests.factories import AuditFactory, CertificationFactory, GradeFactory
 from processes.tests.factories import ProcessFactory
 from qms.core.factories import UserFactory
@@ -176,7 +175,6 @@ def test_once_actions_answer_it_their_people_are_reminded_and_the_action_plan_da
     doer = UserFactory(username="doer", email="doer@example.edu")
     labelled = ActionFactory(plan=ActionPlanFactory(owner=UserFactory(username="plan-owner")), owner=None)
     action_link_to_source(source=finding, actions=[ActionFactory(owner=doer), labelled], by=owner)
-    finding_transition(finding=finding, to=FindingStatus.ACTION_PLANNED, by=owner)
     finding.refresh_from_db()
     assert finding.status == FindingStatus.ACTION_PLANNED
     scan(before(0))
