@@ -218,7 +218,8 @@ EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL (or EMAIL_URL) ask for both TLS and SSL: choose one.")
 if "EMAIL_FILE_PATH" in _email:
-    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+    # filemail:///var/mail/qms is absolute; filemail://mails is relative to the project, like MEDIA_ROOT.
+    EMAIL_FILE_PATH = str(BASE_DIR / _email["EMAIL_FILE_PATH"])
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "QMS <qualite@example.edu>")
 SERVER_EMAIL = env_email_address("SERVER_EMAIL", "qms-errors@example.edu")
