@@ -286,6 +286,20 @@ def test_messages_appear_in_the_messages_area(client, quality_manager, settings)
     assert alert.one("button.btn-close").get("aria-label")
 
 
+def test_a_message_is_a_live_region_that_the_page_focuses_once_loaded(client, quality_manager, settings):
+    """Written again into its live region after load and given focus by static/js/messages.js (the browser test
+    of the keyboard journey checks that it happens): the person hears what their action did."""
+    settings.TWO_FACTOR_REQUIRED_FOR_QUALITY_MANAGERS = True
+    client.force_login(quality_manager)
+
+    page = parse(client.get(reverse("core:home"), follow=True))
+
+    message = page.one("#messages [data-message]")
+    assert (message.get("role"), message.get("aria-live"), message.get("tabindex")) == ("alert", "assertive", "-1")
+    assert message.one("[data-message-text]").text
+    assert page.one("script[src$='js/messages.js']")
+
+
 def test_minutes_round_a_wait_up():
     import datetime
 
