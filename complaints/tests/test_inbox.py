@@ -191,3 +191,22 @@ def test_a_skip_link_leads_past_the_filters_to_the_results(quality_manager):
     results = page.one("#results")
     assert results.element.tag.endswith("table") and results.get("tabindex") == "-1"
     assert len(results.all("tbody tr[data-reference]")) == 1
+
+
+def test_a_request_says_the_language_its_requester_wrote_it_in(quality_manager):
+    """RGAA 8.7: a French request on the English inbox and request page carries lang="fr"; an English one on the
+    French pages carries lang="en"."""
+    french = ComplaintFactory(subject="Salle de TP sans chauffage", language="fr")
+    english = ComplaintFactory(subject="No heating in room B204", language="en")
+    client = Client()
+    client.force_login(quality_manager)
+
+    for language, foreign, other in (("en", french, english), ("fr", english, french)):
+        quality_manager.language = language
+        quality_manager.save(update_fields=["language"])
+        inbox_page = parse(client.get(reverse("complaints:inbox")))
+        assert inbox_page.one(f"tr[data-reference='{foreign.reference}'] [lang]").get("lang") == foreign.language
+        assert inbox_page.all(f"tr[data-reference='{other.reference}'] [lang]") == []
+        detail = parse(client.get(foreign.get_absolute_url()))
+        assert detail.one("[data-subject]").get("lang") == foreign.language
+        assert detail.one("[data-description]").get("lang") == foreign.language

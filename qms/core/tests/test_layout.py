@@ -300,6 +300,37 @@ def test_a_message_is_a_live_region_that_the_page_focuses_once_loaded(client, qu
     assert page.one("script[src$='js/messages.js']")
 
 
+def test_the_institutions_french_name_says_its_language_on_english_pages(client, settings):
+    """RGAA 8.7: "Université de démonstration" in the header, the footer and the landing page's heading is French
+    on an English page; on a French page it needs nothing."""
+    site = SiteSettings.load()
+    site.institution_name = "Université de démonstration"
+    site.save()
+
+    english = parse(client.get(reverse("core:landing"), HTTP_ACCEPT_LANGUAGE="en"))
+    assert english.one("html").get("lang") == "en"
+    named = [element for element in english.all("[lang=fr]") if not element.get("data-language")]
+    assert [element.text for element in named] == ["Université de démonstration"] * 3
+    assert {element.element.tag.split("}")[-1] for element in named} == {"span", "h1"}
+    french = parse(client.get(reverse("core:landing"), HTTP_ACCEPT_LANGUAGE="fr"))
+    assert [element for element in french.all("body [lang]") if not element.get("data-language")] == []
+
+
+def test_content_lang_names_the_language_only_when_it_differs_from_the_pages(settings):
+    from django.utils import translation
+
+    from qms.core.templatetags.qms_layout import content_lang
+
+    settings.LANGUAGE_CODE = "fr"
+    with translation.override("en"):
+        assert content_lang() == ' lang="fr"'
+        assert content_lang("en") == ""
+        assert content_lang("fr-be") == ' lang="fr"'
+    with translation.override("fr"):
+        assert content_lang() == ""
+        assert content_lang("en") == ' lang="en"'
+
+
 def test_minutes_round_a_wait_up():
     import datetime
 
