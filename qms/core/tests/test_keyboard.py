@@ -154,3 +154,54 @@ def test_staff_open_a_request_from_the_inbox_and_take_it_in_charge_with_the_keyb
     newest.refresh_from_db()
     assert newest.status == "in_progress"
     assert without_visible_focus(stops) == []
+
+
+CALENDAR_BUTTON_FOCUSED = """(input) => input.matches(":focus-within") && !input.matches(":focus")"""
+FOCUS_RING = """(input) => {
+    const field = getComputedStyle(input);
+    return {outline: field.outlineStyle, width: parseFloat(field.outlineWidth), color: field.outlineColor,
+            ring: field.boxShadow};
+}"""
+ACCENT = (255, 191, 71)  # --qms-accent, the focus colour
+
+
+def accent_pixels(page, box: dict) -> int:
+    """Pixels of the focus colour in ``box`` of the page as drawn (the calendar button lives in the browser's
+    own shadow tree, whose computed style a page cannot read)."""
+    import io
+
+    from PIL import Image
+
+    data = Image.open(io.BytesIO(page.screenshot(clip=box))).convert("RGB").tobytes()
+    pixels = (data[index : index + 3] for index in range(0, len(data), 3))
+    return sum(1 for pixel in pixels if all(abs(a - b) <= 12 for a, b in zip(pixel, ACCENT, strict=True)))
+
+
+def test_the_date_filters_calendar_button_shows_the_house_focus_ring(page, live_server, transactional_db, quiet_setup):  # noqa: F811
+    """The inbox's "received from" filter: Tab through the day, month and year to the calendar button; the field
+    keeps a 3 px ring and the button is filled with the focus colour (it had only the browser's thin ring)."""
+    personas = build_personas()
+    sign_in(page, live_server, personas.quality_manager)
+    page.goto(live_server.url + reverse("complaints:inbox"))
+    date = page.locator("input[type=date]").first
+    tab_to(page, "input[type=date]")
+    for _ in range(6):
+        if date.evaluate(CALENDAR_BUTTON_FOCUSED):
+            break
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail("the calendar button of the date field was not reached with Tab")
+    page.wait_for_timeout(300)  # past any transition
+    style = date.evaluate(FOCUS_RING)
+    assert style["outline"] == "solid" and style["width"] >= 3, style
+    assert style["color"] == "rgb(255, 191, 71)", style
+    assert "5px" in style["ring"], style
+    # The button itself is filled with the focus colour: the right end of the field, inside its border.
+    field = date.bounding_box()
+    button = {"x": field["x"] + field["width"] - 34, "y": field["y"] + 4, "width": 28, "height": field["height"] - 8}
+    assert accent_pixels(page, button) > 40
+    # … which it is not while the day, month and year have focus.
+    page.keyboard.press("Shift+Tab")
+    assert not date.evaluate(CALENDAR_BUTTON_FOCUSED)
+    page.wait_for_timeout(300)
+    assert accent_pixels(page, button) == 0
