@@ -331,6 +331,27 @@ def test_content_lang_names_the_language_only_when_it_differs_from_the_pages(set
         assert content_lang("en") == ' lang="en"'
 
 
+@pytest.mark.parametrize(
+    ("language", "landing", "home"),
+    [
+        ("fr", "Service qualité · Université de démonstration", "Mon espace · Université de démonstration"),
+        ("en", "Quality office · Université de démonstration", "My space · Université de démonstration"),
+    ],
+)
+def test_the_landing_page_and_the_home_page_have_titles_of_their_own(client, staff_member, language, landing, home):
+    """Both were "Accueil": a person with several tabs, or a screen reader's list of windows, told them apart by
+    nothing (WCAG 2.4.2)."""
+    site = SiteSettings.load()
+    site.institution_name = "Université de démonstration"
+    site.save()
+    staff_member.language = language
+    staff_member.save(update_fields=["language"])
+
+    assert parse(client.get(reverse("core:landing"), HTTP_ACCEPT_LANGUAGE=language)).text_of("title") == landing
+    client.force_login(staff_member)
+    assert parse(client.get(reverse("core:home"))).text_of("title") == home
+
+
 def test_minutes_round_a_wait_up():
     import datetime
 
