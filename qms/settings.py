@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "qms.core.context_processors.site",
             ],
+            # "1er janvier" in French: the date filter, with the first of the month as an ordinal.
+            "builtins": ["qms.core.templatetags.french_dates"],
         },
     },
 ]
@@ -277,6 +279,8 @@ SURVEYS_ANSWER_RATE_BY_TOKEN = env_rate("SURVEYS_ANSWER_RATE_BY_TOKEN", "30/h")
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# French numbers grouped with a narrow no-break space (qms/formats/fr/formats.py).
+FORMAT_MODULE_PATH = ["qms.formats"]
 TIME_ZONE = env_timezone("TIME_ZONE", "Europe/Paris")
 CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True

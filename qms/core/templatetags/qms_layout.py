@@ -71,3 +71,20 @@ def content_lang(language: str | None = None) -> SafeString | str:
     if not written_in or written_in == page:
         return ""
     return format_html(' lang="{}"', written_in)
+
+
+_VOWELS = frozenset("AEIOUYÀÂÄÆÉÈÊËÎÏÔÖŒÙÛÜŸaeiouyàâäæéèêëîïôöœùûüÿ")
+
+
+@register.filter
+def of_institution(name: str) -> str:
+    """The institution named after a noun ("the acknowledgement of receipt …"), as the language writes it: in
+    French "de l'Université de démonstration" (elided before a vowel: Université, École, Institut, ENS, IUT),
+    "de l'établissement Sciences Po" before a consonant, whose article ("du", "de la") cannot be guessed; in
+    English "from Université de démonstration"."""
+    name = str(name or "").strip()
+    if not (translation.get_language() or "").startswith("fr"):
+        return translation.gettext("from %(institution)s") % {"institution": name}
+    if name[:1] in _VOWELS:
+        return f"de l'{name}"
+    return f"de l'établissement {name}"
