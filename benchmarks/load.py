@@ -302,6 +302,16 @@ class Bench:
         self.checks += self._reference_checks()
 
     def _reference_checks(self) -> list[str]:
+        from django.db import connection, transaction
+
+        # One snapshot for the counters and the references: a submission still committing when wrk stops must be
+        # seen in both or in neither (two statements in READ COMMITTED could each see a different side of it).
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return self._reference_checks_in_snapshot()
+
+    def _reference_checks_in_snapshot(self) -> list[str]:
         from complaints.models import Complaint, ReferenceCounter
 
         problems = []

@@ -71,7 +71,7 @@ def test_it_writes_in_the_recipients_language(unit):
 
     assert fr_email.language == "fr"
     assert fr_email.subject.startswith("[fr]")
-    assert "1 mars 2026" in fr_email.subject
+    assert "1er mars 2026" in fr_email.subject
     assert fr_rendered.body_text.startswith("Oui, ")
     assert '<html lang="fr">' in fr_rendered.body_html
 
