@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The longest lead time a list may hold: two years, past any reminder anyone sets.
@@ -78,8 +79,9 @@ class DayCountsFormField(forms.CharField):
         self.max_days = max_days
         kwargs.setdefault("max_length", 100)
         super().__init__(**kwargs)
-        if not self.help_text:
-            self.help_text = _("Days before the deadline, separated by commas (such as “30, 7”).")
+        # How to type them, after what the model says they are for.
+        hint = _("Days before the deadline, separated by commas (such as “30, 7”).")
+        self.help_text = format_lazy("{} {}", self.help_text, hint) if self.help_text else hint
 
     def prepare_value(self, value):
         if isinstance(value, list | tuple):

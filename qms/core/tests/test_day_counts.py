@@ -68,6 +68,8 @@ def test_the_model_field_keeps_its_tuple_default_as_a_list_and_validates():
     assert field.get_default() == [30, 7]
     assert field.check() == []
     assert isinstance(field.formfield(), DayCountsFormField)
+    helped = DayCountsField(default=(7,), help_text="To the owner.").formfield().help_text
+    assert str(helped) == "To the owner. Days before the deadline, separated by commas (such as “30, 7”)."
     field.clean([30, 7], None)
     for bad in ([], [0], ["7"], [True], "7"):
         with pytest.raises(ValidationError):
