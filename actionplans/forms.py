@@ -6,7 +6,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.choices import OPEN_STATUSES, ActionKind, ActionPriority, ActionStatus, EffectivenessResult
@@ -24,7 +23,7 @@ from actionplans.selectors import (
 )
 from actionplans.workflows import ACTION_WORKFLOW
 from qms.core import sources
-from qms.core.files import MultipleFileField, UploadPolicy
+from qms.core.files import MultipleFileField, UploadPolicy, size_label
 from qms.core.models import OrgUnit, User
 from qms.core.spreadsheets import DEFAULT_MAX_BYTES
 from qms.core.widgets import Autocomplete, AutocompleteMultiple, DateInput, set_user_picker
@@ -377,7 +376,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > DEFAULT_MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is too large: the limit is %(limit)s."), params={"limit": filesizeformat(DEFAULT_MAX_BYTES)}
+                _("The file is too large: the limit is %(limit)s."), params={"limit": size_label(DEFAULT_MAX_BYTES)}
             )
         return upload
 

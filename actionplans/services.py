@@ -608,6 +608,7 @@ def action_create_for_source(
         sources=[source],
     )
     _log_on_source(source, "action-created", action, by)
+    source_type.answered(source, by)
     return action
 
 
@@ -615,7 +616,7 @@ def action_create_for_source(
 def action_link_to_source(*, source: models.Model, actions: Iterable[Action], by: User | None) -> int:
     """Record that existing ``actions`` also answer ``source`` (one action often answers several requests).
     Linking an action twice changes nothing. Returns the number of new links."""
-    _source_type(source)
+    source_type = _source_type(source)
     added = 0
     for action in actions:
         _link, created = _link_source(action, source, by)
@@ -623,6 +624,8 @@ def action_link_to_source(*, source: models.Model, actions: Iterable[Action], by
             log_activity(obj=action, verb="source_added", by=by, details={"source": sources.key(source)})
             _log_on_source(source, "action-linked", action, by)
             added += 1
+    if added:
+        source_type.answered(source, by)
     return added
 
 

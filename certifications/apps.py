@@ -8,8 +8,8 @@ class CertificationsConfig(AppConfig):
     verbose_name = _("Certifications")
 
     def ready(self) -> None:
-        # Metrics, named lists (live evidence) and findings as action sources.
-        from certifications import evidence, metrics, sources  # noqa: F401
+        # Metrics, named lists (live evidence), findings as action sources, the evidence archive as a report.
+        from certifications import evidence, metrics, reports, sources  # noqa: F401
         from certifications.selectors import PEOPLE_SCOPE, people_for_picker
         from qms.core.search import register_user_scope
 

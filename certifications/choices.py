@@ -8,7 +8,7 @@ INTERNAL_AUDITOR = "internal_auditor"
 
 class FrameworkKind(models.TextChoices):
     CERTIFICATION = "certification", _("Certification")
-    LABEL = "label", _("Label")
+    LABEL = "label", pgettext_lazy("framework kind", "Label")
     EVALUATION = "evaluation", _("External evaluation")
 
 
@@ -77,7 +77,7 @@ class AuditType(models.TextChoices):
 
 
 class AuditStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", pgettext_lazy("audit", "Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     REPORT_RECEIVED = "report_received", _("Report received")
     CLOSED = "closed", pgettext_lazy("audit", "Closed")
@@ -121,7 +121,7 @@ class ComplianceStatus(models.TextChoices):
     COMPLIANT = "compliant", _("Compliant")
     PARTIAL = "partial", _("Partially compliant")
     NON_COMPLIANT = "non_compliant", _("Non-compliant")
-    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    NOT_APPLICABLE = "not_applicable", pgettext_lazy("compliance", "Not applicable")
 
 
 COMPLIANCE_BADGES = {

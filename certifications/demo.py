@@ -35,6 +35,7 @@ from certifications.models import (
     Framework,
     InternalAuditProgramme,
 )
+from certifications.selectors import finding_default_unit
 from processes.models import Process
 from qms.core.choices import MembershipRole, Role
 from qms.core.factories import MembershipFactory, UserFactory
@@ -162,16 +163,14 @@ class Demo:
         done: datetime.date | None = None,
         effective: bool | None = None,
     ):
-        plan = action_services.continuous_improvement_plan_for(
-            org_unit=services.findings.finding_default_unit(finding), by=self.by
-        )
+        plan = action_services.continuous_improvement_plan_for(org_unit=finding_default_unit(finding), by=self.by)
         action = action_services.action_import_create(
             plan=plan,
             title=title,
             by=self.by,
             owner=self.by,  # the demo's actions belong to who creates them: no email goes out
             kind=ActionKind.CORRECTIVE,
-            org_unit=services.findings.finding_default_unit(finding),
+            org_unit=finding_default_unit(finding),
             deadline=finding.implementation_due,
             sources=[finding],
             at=_moment(created),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from certifications.choices import EvidenceKind, GradeKind
 from certifications.models import Audit, Certification, CertificationSettings
 from certifications.selectors import Matrix, compliance_matrix, finding_actions
+from certifications.services.base import CertificationError
 from qms.core.pdf import PdfReport
 from qms.core.spreadsheets import write_xlsx
 
@@ -161,8 +162,18 @@ class AuditReportPdf(PdfReport):
 # --- The evidence archive -----------------------------------------------------------------------------------------
 
 
-class EvidenceArchiveTooLarge(Exception):
+class EvidenceArchiveTooLarge(CertificationError):
     """The files would pass the size the settings allow. ``str(error)`` is translated and says what to do."""
+
+
+def _too_large(max_bytes: int) -> EvidenceArchiveTooLarge:
+    return EvidenceArchiveTooLarge(
+        _(
+            "The evidence files pass the archive's limit of %(limit)s MB: raise the limit in the "
+            "certifications' settings, or share the largest files by link."
+        )
+        % {"limit": max_bytes // (1024 * 1024)}
+    )
 
 
 def _folder_name(reference: str, title: str) -> str:
@@ -171,12 +182,38 @@ def _folder_name(reference: str, title: str) -> str:
     return text[:80].strip(" .") or reference or "requirement"
 
 
+def _size(stored) -> int | None:
+    """The size of a stored file, or None when it is missing from the storage."""
+    try:
+        return stored.size
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def _max_bytes(max_bytes: int | None) -> int:
+    return CertificationSettings.get().zip_max_bytes if max_bytes is None else max_bytes
+
+
+def check_archive_size(certification: Certification, *, max_bytes: int | None = None) -> int:
+    """The size of the files the evidence archive of ``certification`` would hold (before compression); raises
+    ``EvidenceArchiveTooLarge`` past ``max_bytes`` (the settings' cap by default). Asked before the archive is,
+    so that the person is told at once."""
+    max_bytes = _max_bytes(max_bytes)
+    total = 0
+    for row in compliance_matrix(certification, with_live=False).leaf_rows:
+        for evidence in row.evidence:
+            stored = evidence.stored_file
+            total += (_size(stored) or 0) if stored is not None else 0
+            if total > max_bytes:
+                raise _too_large(max_bytes)
+    return total
+
+
 def evidence_archive(certification: Certification, *, max_bytes: int | None = None) -> bytes:
     """The archive for the certifier: ``index.html`` (the matrix, with its links) and, in a folder per criterion,
     the files the matrix references. Refused past ``max_bytes`` (the settings' cap by default), counted on the
     files before compression, with a message saying what to do."""
-    if max_bytes is None:
-        max_bytes = CertificationSettings.get().zip_max_bytes
+    max_bytes = _max_bytes(max_bytes)
     matrix = compliance_matrix(certification)
     criteria = {row.requirement.pk: row for row in matrix.criteria}
     entries: list[tuple[str, Any]] = []
@@ -188,21 +225,12 @@ def evidence_archive(certification: Certification, *, max_bytes: int | None = No
         folder = _folder_name(criterion.requirement.reference, criterion.requirement.label) if criterion else "-"
         for evidence in row.evidence:
             stored = evidence.stored_file
-            if stored is None:
-                continue
-            try:
-                size = stored.size
-            except (FileNotFoundError, OSError):
+            size = _size(stored) if stored is not None else None
+            if size is None:
                 continue
             total += size
             if total > max_bytes:
-                raise EvidenceArchiveTooLarge(
-                    _(
-                        "The evidence files pass the archive's limit of %(limit)s MB: raise the limit in the "
-                        "certifications' settings, or share the largest files by link."
-                    )
-                    % {"limit": max_bytes // (1024 * 1024)}
-                )
+                raise _too_large(max_bytes)
             name = f"{folder}/{row.requirement.reference} - {evidence.filename}"
             name = re.sub(r"[\\:*?\"<>|\x00-\x1f]+", "-", name)
             stem, extension = os.path.splitext(name)
@@ -230,3 +258,8 @@ def evidence_archive(certification: Certification, *, max_bytes: int | None = No
             with field_file.open("rb") as handle:
                 archive.writestr(name, handle.read())
     return buffer.getvalue()
+
+
+def build_evidence_archive(certification: Certification) -> tuple[str, str, bytes]:
+    """The evidence archive as a stored report builds it (``certifications/reports.py``)."""
+    return filename(certification, "zip", kind="preuves"), ZIP_CONTENT_TYPE, evidence_archive(certification)

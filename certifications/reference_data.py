@@ -24,7 +24,6 @@ from certifications.services.frameworks import rebuild_tree
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-FRAMEWORK_TEXT_FIELDS = ("name", "kind", "publisher", "effective_from", "effective_until", "description", "sources")
 RULE_FIELDS = (
     "certificate_validity_months",
     "surveillance_from_month",

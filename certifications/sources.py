@@ -1,6 +1,7 @@
 """Findings are action sources (qms.core.sources): their actions live in the action plans, which create and link
 them through their source-to-action page and show them on the finding's page through their "Actions" panel; an
-auditor's grant on an audit opens its findings' actions."""
+open finding moves to "action planned" once an action answers it; an auditor's grant on an audit opens its
+findings' actions."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def _refusal(finding: Finding) -> str | None:
 
 
 def _default_unit(finding: Finding):
-    from certifications.services.findings import finding_default_unit
+    from certifications.selectors import finding_default_unit
 
     return finding_default_unit(finding)
 
@@ -48,6 +49,13 @@ def _default_process(finding: Finding):
     """The audited process, when the audit had exactly one."""
     processes = list(finding.audit.audited_processes.all()[:2])
     return processes[0] if len(processes) == 1 else None
+
+
+def _answered(finding: Finding, by) -> None:
+    """An open finding moves to "action planned" once an action answers it."""
+    from certifications.services.findings import finding_answered
+
+    finding_answered(finding=finding, by=by)
 
 
 def _granted_ids(user):
@@ -66,5 +74,6 @@ sources.register(
     default_unit=_default_unit,
     default_process=_default_process,
     granted_ids=_granted_ids,
+    on_answered=_answered,
     verbose_name=gettext_lazy("audit finding"),
 )

@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import (
@@ -86,12 +86,17 @@ class HelpdeskSettings(AppSettings):
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="helpdesk_settings_singleton")]
 
     def privacy_retention(self) -> list[str]:
+        months = ngettext("%(count)s month", "%(count)s months", self.retention_closed_months)
+        days = ngettext("%(count)s day", "%(count)s days", self.retention_spam_days)
         return [
             gettext(
-                "Complaints and suggestions: %(months)s months after they are closed (%(days)s days for spam); then "
+                "Complaints and suggestions: %(months)s after they are closed (%(days)s for spam); then "
                 "the personal data is erased and only anonymous figures are kept."
             )
-            % {"months": self.retention_closed_months, "days": self.retention_spam_days}
+            % {
+                "months": months % {"count": self.retention_closed_months},
+                "days": days % {"count": self.retention_spam_days},
+            }
         ]
 
 

@@ -32,7 +32,7 @@ from complaints.selectors import (
     inbox_complaints,
 )
 from complaints.statistics import ComplaintStatistics, complaint_statistics, default_period
-from qms.core.charts import bar_chart, progress_bar
+from qms.core.charts import bar_chart, format_value, progress_bar
 from qms.core.metrics import expand_units
 from qms.core.models import OrgUnit
 from qms.core.selectors import referent_units, sees_everything
@@ -92,6 +92,7 @@ class StatisticsView(StatisticsMixin, View):
             stacked=True,
             width=760,
             height=340,
+            in_table=True,  # the table below it holds the same figures
         )
         rates = [
             (_("Taken in charge"), stats.handled_rate, stats.handled, stats.received, "handled"),
@@ -115,7 +116,9 @@ class StatisticsView(StatisticsMixin, View):
                     "numerator": numerator,
                     "denominator": denominator,
                     "key": key,
-                    "bar": progress_bar(value.value if value else None, title=label),
+                    # The figure is written in the cell for screen readers; the bar draws it for the eye.
+                    "bar": progress_bar(value.value if value else None, title=label, in_table=True),
+                    "figure": format_value(value.value if value else None, "%"),
                 }
                 for label, value, numerator, denominator, key in rates
             ],

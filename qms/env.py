@@ -163,6 +163,13 @@ def env_email_url(name: str, default: str) -> dict:
             raise ValueError(raw)
         if scheme.startswith("smtp") and not config.get("EMAIL_HOST"):
             raise ValueError(raw)
+        if scheme == "filemail":
+            # environ reads the path as a database name and drops its leading slash: filemail:///tmp/mails would
+            # write to tmp/mails under the working directory. Everything after "filemail://" is the path.
+            path = value[len("filemail://") :]
+            if not path:
+                raise ValueError(raw)
+            config["EMAIL_FILE_PATH"] = path
         # environ writes None for the parts the URL leaves out; drop them so that the defaults apply.
         return {key: item for key, item in config.items() if item not in (None, "")}
 

@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "qms.core.context_processors.site",
             ],
+            # "1er janvier" in French: the date filter, with the first of the month as an ordinal.
+            "builtins": ["qms.core.templatetags.french_dates"],
         },
     },
 ]
@@ -223,7 +225,8 @@ EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL (or EMAIL_URL) ask for both TLS and SSL: choose one.")
 if "EMAIL_FILE_PATH" in _email:
-    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+    # filemail:///var/mail/qms is absolute; filemail://mails is relative to the project, like MEDIA_ROOT.
+    EMAIL_FILE_PATH = str(BASE_DIR / _email["EMAIL_FILE_PATH"])
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "QMS <qualite@example.edu>")
 SERVER_EMAIL = env_email_address("SERVER_EMAIL", "qms-errors@example.edu")
@@ -281,6 +284,8 @@ SURVEYS_ANSWER_RATE_BY_TOKEN = env_rate("SURVEYS_ANSWER_RATE_BY_TOKEN", "30/h")
 LANGUAGE_CODE = env_choice("LANGUAGE_CODE", "fr", ["fr", "en"])
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# French numbers grouped with a narrow no-break space (qms/formats/fr/formats.py).
+FORMAT_MODULE_PATH = ["qms.formats"]
 TIME_ZONE = env_timezone("TIME_ZONE", "Europe/Paris")
 CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True

@@ -321,3 +321,36 @@ def test_the_action_plans_refusals_are_domain_errors_with_their_field(plan, qual
     with pytest.raises(services.ActionPlanError) as error:
         services.plan_import_start(plan=plan, by=quality_manager, source=b"not a spreadsheet", filename="x.pdf")
     assert error.value.field == "file"
+
+
+def test_a_source_is_told_once_an_action_answers_it_and_may_undo_the_whole(quality_manager, org):
+    """``on_answered`` (qms.core.sources): called when an action is created for the source or first linked to it,
+    in the same transaction; a refusal it raises leaves nothing."""
+    from qms.core import sources
+    from qms.core.domain import DomainError
+
+    told = []
+
+    def on_answered(unit, by):
+        if unit.code == "refuse":
+            raise DomainError("Ce service ne prend pas d'action.")
+        told.append((unit.pk, by))
+
+    sources.register(OrgUnit, reference=str, label=str, can_open=lambda user, unit: True, on_answered=on_answered)
+    try:
+        plan = services.plan_create(title="Plan", by=quality_manager)
+        action = services.action_create_for_source(source=org.letters, title="Répondre", plan=plan, by=quality_manager)
+        assert told == [(org.letters.pk, quality_manager)]
+        other = services.action_create(plan=plan, title="Autre", by=quality_manager)
+        assert services.action_link_to_source(source=org.sciences, actions=[action, other], by=quality_manager) == 2
+        assert services.action_link_to_source(source=org.sciences, actions=[other], by=quality_manager) == 0
+        assert told == [(org.letters.pk, quality_manager), (org.sciences.pk, quality_manager)]  # once per source
+        refusing = OrgUnit.objects.create(code="refuse", name="Service qui refuse", kind="service")
+        with pytest.raises(DomainError):
+            services.action_create_for_source(source=refusing, title="Refusée", plan=plan, by=quality_manager)
+        with pytest.raises(DomainError):
+            services.action_link_to_source(source=refusing, actions=[other], by=quality_manager)
+        assert not Action.objects.filter(title="Refusée").exists()
+        assert actions_for_source(refusing).count() == 0
+    finally:
+        sources.unregister(OrgUnit)

@@ -55,6 +55,37 @@ def test_the_plan_page_shows_the_tree_with_badges(client, plan, make_action, qua
     assert 'data-total="1" data-done="0" data-late="1"' in page
 
 
+def test_titles_written_in_french_say_so_on_english_pages(client, plan, make_action, quality_manager):
+    """RGAA 8.7: a plan's, an axis's, an objective's and an action's titles are written in the institution's
+    language; on an English page they carry lang="fr", so that a screen reader reads them with a French voice."""
+    from qms.core.tests.html import parse
+
+    action = make_action(title="Former les référents")
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+
+    page = parse(client.get(plan.get_absolute_url()))
+    assert page.one("html").get("lang") == "en"
+    assert page.one("main h1").get("lang") == "fr"
+    assert page.one("h1").text == plan.title
+    assert {element.text for element in page.all("main [lang=fr]")} >= {
+        plan.title,
+        "Gouvernance",
+        action.title,
+        action.objective.title,
+    }
+    detail = parse(client.get(action.get_absolute_url()))
+    assert detail.one("main h1 [lang=fr]").text == action.title
+    listing = parse(client.get(reverse("actionplans:plan-list")))
+    assert listing.one(f"tr[data-plan='{plan.pk}'] a[lang=fr]").text == plan.title
+
+    # In French, nothing to say.
+    quality_manager.language = "fr"
+    quality_manager.save(update_fields=["language"])
+    assert parse(client.get(plan.get_absolute_url())).all("main [lang]") == []
+
+
 def test_a_quality_manager_creates_a_plan_for_any_unit(client, quality_manager, org):
     client.force_login(quality_manager)
     response = client.post(

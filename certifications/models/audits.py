@@ -257,13 +257,5 @@ class Finding(models.Model):
         return FINDING_STATUS_BADGES.get(self.status, "secondary")
 
     @property
-    def needs_action(self) -> bool:
-        return bool(self.grade.needs_action)
-
-    @property
     def is_open(self) -> bool:
         return bool(self.status) and self.status != FindingStatus.CLOSED
-
-    @property
-    def was_regraded(self) -> bool:
-        return self.original_grade_id is not None

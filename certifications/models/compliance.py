@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certifications.choices import COMPLIANCE_BADGES, ComplianceStatus, EvidenceKind
 from certifications.models.audits import Audit
@@ -56,7 +58,7 @@ class Assessment(models.Model):
     )
 
     class Meta:
-        verbose_name = _("assessment")
+        verbose_name = pgettext_lazy("compliance", "assessment")
         verbose_name_plural = _("assessments")
         ordering = ["certification_id", "requirement__position"]
         constraints = [
@@ -84,7 +86,10 @@ class Evidence(models.Model):
     """A piece of evidence for one assessment: an uploaded file or a URL, each with its date."""
 
     assessment = models.ForeignKey(
-        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="evidence"
+        Assessment,
+        verbose_name=pgettext_lazy("compliance", "assessment"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
     label = models.CharField(_("label"), max_length=250, blank=True)
@@ -260,3 +265,27 @@ class SnapshotRow(models.Model):
     @property
     def badge(self) -> str:
         return COMPLIANCE_BADGES.get(self.status, "secondary")
+
+    @property
+    def evidence_items(self) -> list[dict]:
+        """The evidence as it was frozen, each with its date read back as a date (``dated_on``)."""
+        items = []
+        for item in self.evidence:
+            try:
+                dated_on = datetime.date.fromisoformat(item.get("dated") or "")
+            except ValueError:
+                dated_on = None
+            items.append({**item, "dated_on": dated_on})
+        return items
+
+    @property
+    def live_items(self) -> list[dict]:
+        """The live figures as they were frozen, each value read back as a number (shown the language's way)."""
+        items = []
+        for item in self.live:
+            try:
+                value = Decimal(item["value"]) if item.get("value") not in (None, "") else None
+            except (InvalidOperation, TypeError):
+                value = None
+            items.append({**item, "value": value})
+        return items

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from certifications.choices import (
     GRADE_BADGES,
-    NONCONFORMITY_KINDS,
     FrameworkKind,
     GradeKind,
     LiveEvidenceKind,
@@ -84,10 +83,6 @@ class Framework(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("certifications:framework-detail", args=[self.pk])
-
-    @property
-    def has_categories(self) -> bool:
-        return self.categories.exists()
 
     @property
     def level_choices(self) -> list[tuple[str, str]]:
@@ -272,11 +267,3 @@ class Grade(models.Model):
     @property
     def badge(self) -> str:
         return GRADE_BADGES.get(self.kind, "secondary")
-
-    @property
-    def is_nonconformity(self) -> bool:
-        return self.kind in NONCONFORMITY_KINDS
-
-    @property
-    def is_minor_nc(self) -> bool:
-        return self.kind == GradeKind.MINOR_NC

@@ -99,6 +99,11 @@ class Certification(models.Model):
         return CERTIFICATION_STATUS_BADGES.get(self.status, "secondary")
 
     @property
+    def level_label(self) -> str:
+        """The level as the framework names it ("2 étoiles"), else as recorded."""
+        return dict(self.framework.level_choices).get(self.level, self.level) if self.level else ""
+
+    @property
     def latest_certificate(self) -> Certificate | None:
         """The certificate in force or last in force (prefetch ``certificates`` to spare a query)."""
         certificates = list(self.certificates.all())

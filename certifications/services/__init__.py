@@ -16,9 +16,8 @@ from certifications.services.base import CertificationError
 from certifications.services.compliance import assessment_save, evidence_add, evidence_delete, snapshot_take
 from certifications.services.findings import (
     default_dates,
+    finding_answered,
     finding_create,
-    finding_create_action,
-    finding_link_actions,
     finding_transition,
     finding_update,
     regrade_open_findings,
@@ -66,9 +65,8 @@ __all__ = [
     "default_dates",
     "evidence_add",
     "evidence_delete",
+    "finding_answered",
     "finding_create",
-    "finding_create_action",
-    "finding_link_actions",
     "finding_transition",
     "finding_update",
     "framework_create",

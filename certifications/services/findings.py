@@ -1,9 +1,9 @@
-"""Findings: their grade and its refusals, their three dates, their status, regrading, and their actions."""
+"""Findings: their grade and its refusals, their three dates, their status, and regrading. Their actions are made
+and linked by the action plans' source-to-action kit (``certifications/sources.py``)."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -11,15 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actionplans.choices import ActionKind
-from actionplans.models import Action, ActionPlan
-from actionplans.services import ActionPlanError, action_create_for_source, action_link_to_source
+from actionplans.selectors import actions_for_source
 from certifications.choices import AuditStatus, FindingStatus, GradeKind
 from certifications.models import Audit, Finding, Grade, Requirement
 from certifications.services.base import CertificationError, set_fields, signed_in_user, value_for_log
 from certifications.workflows import FINDING_WORKFLOW
 from qms.core.choices import Actor
-from qms.core.models import OrgUnit, User
+from qms.core.models import User
 from qms.core.services import log_activity
 from qms.core.workflow import TransitionError, record_status
 
@@ -171,7 +169,7 @@ def finding_update(*, finding: Finding, by: User | None, grade: Grade | None = N
             finding.save()
             record_status(finding, "", finding.status, by=by)
         elif not grade.needs_action and needed_before:
-            if finding.status not in ("", FindingStatus.OPEN):
+            if finding.status not in ("", FindingStatus.OPEN) or actions_for_source(finding).exists():
                 raise CertificationError(_("Actions answer this finding: its grade must keep needing action."))
             for name in DATE_FIELDS:
                 setattr(finding, name, None)
@@ -212,6 +210,22 @@ def finding_transition(
         obj=finding, verb="status_changed", by=by, actor=actor, details={"from": previous, "to": to, "note": note}
     )
     return finding
+
+
+@transaction.atomic
+def finding_answered(*, finding: Finding, by: User | None) -> Finding:
+    """An action now answers ``finding`` (the action plans' kit says so through the sources registry): an open
+    finding moves to "action planned". Any other status stays as it is."""
+    finding = Finding.objects.select_related("grade").get(pk=finding.pk)
+    if finding.status != FindingStatus.OPEN:
+        return finding
+    return finding_transition(
+        finding=finding,
+        to=FindingStatus.ACTION_PLANNED,
+        by=by,
+        actor=Actor.USER if signed_in_user(by) else Actor.SYSTEM,
+        note=_("An action answers it."),
+    )
 
 
 @transaction.atomic
@@ -256,71 +270,3 @@ def regrade_open_findings(*, audit: Audit, by: User | None, at: datetime.datetim
         )
         regraded.append(finding)
     return regraded
-
-
-# --- Actions ------------------------------------------------------------------------------------------------------
-
-
-def finding_default_unit(finding: Finding) -> OrgUnit | None:
-    """Whose continuous-improvement plan receives a finding's actions by default: the certification's holder,
-    else the first audited unit."""
-    audit = finding.audit
-    if audit.certification_id:
-        return audit.certification.holder
-    return audit.audited_units.order_by("path").first()
-
-
-def _plan_actions(finding: Finding, by: User | None) -> None:
-    if finding.status == FindingStatus.OPEN:
-        finding_transition(
-            finding=finding,
-            to=FindingStatus.ACTION_PLANNED,
-            by=by,
-            actor=Actor.USER if signed_in_user(by) else Actor.SYSTEM,
-            note=_("An action answers it."),
-        )
-
-
-@transaction.atomic
-def finding_create_action(
-    *,
-    finding: Finding,
-    by: User | None,
-    title: str,
-    plan: ActionPlan | None = None,
-    description: str = "",
-    kind: str = ActionKind.CORRECTIVE,
-    owner: User | None = None,
-    deadline: datetime.date | None = None,
-) -> Action:
-    """Create an action answering ``finding`` through the action plans (by default in the continuous-improvement
-    plan of the finding's unit), due by the finding's implementation date; an open finding moves to "action
-    planned"."""
-    try:
-        action = action_create_for_source(
-            source=finding,
-            by=by,
-            title=title,
-            plan=plan,
-            description=description,
-            kind=kind,
-            owner=owner,
-            deadline=deadline or finding.implementation_due,
-        )
-    except ActionPlanError as error:
-        raise CertificationError(error.message, field=error.field) from None
-    _plan_actions(finding, by)
-    return action
-
-
-@transaction.atomic
-def finding_link_actions(*, finding: Finding, actions: Sequence[Action], by: User | None) -> int:
-    """Record that existing ``actions`` also answer ``finding`` (one action may answer several findings);
-    linking twice changes nothing. An open finding moves to "action planned". Returns the number of new links."""
-    try:
-        added = action_link_to_source(source=finding, actions=actions, by=by)
-    except ActionPlanError as error:
-        raise CertificationError(error.message, field=error.field) from None
-    if added:
-        _plan_actions(finding, by)
-    return added

@@ -221,3 +221,64 @@ def test_an_audit_belongs_somewhere_and_ends_after_it_starts(qualiopi_certificat
             end_date=D(2025, 6, 3),
             by=quality_manager,
         )
+
+
+def test_the_programme_shows_the_processes_it_covers_and_those_it_leaves_out(client, programme, quality_manager, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qms.core.tests.html import parse
+
+    def process(code: str) -> Process:
+        return Process.objects.create(code=code, name=f"Processus {code}", type="support", org_unit=org.quality_service)
+
+    enrol, teach = process("R2"), process("R3")
+    process("S8")
+    Process.objects.create(
+        code="X9", name="Ancien processus", type="support", org_unit=org.quality_service, is_active=False
+    )
+    earlier = services.programme_save(
+        year=2024, title="Programme 2024", framework=programme.framework, by=quality_manager
+    )
+    services.audit_create(
+        title="Audit interne 2024 — Scolarité",
+        audit_type=AuditType.INTERNAL,
+        start_date=D(2024, 3, 4),
+        end_date=D(2024, 3, 5),
+        programme=earlier,
+        audited_processes=[enrol],
+        by=quality_manager,
+    )
+
+    def plan(count: int) -> None:
+        for index in range(count):
+            services.audit_create(
+                title=f"Audit interne {index}",
+                audit_type=AuditType.INTERNAL,
+                start_date=D(2025, 3, 3),
+                end_date=D(2025, 3, 3),
+                programme=programme,
+                audited_processes=[enrol, teach],
+                by=quality_manager,
+            )
+
+    client.force_login(quality_manager)
+    url = programme.get_absolute_url()
+
+    def queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    plan(1)
+    few = queries()
+    plan(9)
+    assert queries() == few  # whatever the number of audits
+
+    page = parse(client.get(url))
+    rows = {row.get("data-process"): row for row in page.all("[data-process]")}
+    assert set(rows) == {"R2", "R3", "S8"}  # the active processes
+    assert rows["S8"].get("data-uncovered") is not None and rows["R2"].get("data-uncovered") is None
+    assert rows["R2"].text.endswith("05/03/2024")  # when an internal audit last looked at it, before the year
+    assert rows["R3"].text.endswith("—")

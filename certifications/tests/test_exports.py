@@ -8,13 +8,20 @@ import zipfile
 
 import openpyxl
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
+from actionplans.services import action_create_for_source
 from certifications import exports, services
 from certifications.choices import AuditType, ComplianceStatus
 from certifications.models import CertificationSettings
+from certifications.reports import EVIDENCE_ARCHIVE, MATRIX_PDF
+from qms.core import reports
+from qms.core.choices import ReportState
+from qms.core.models import StoredReport
+from qms.core.tests.html import parse
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -73,11 +80,25 @@ def test_the_matrix_xlsx_reads_back_requirement_status_and_evidence(client, qual
     assert by_reference["C1"][2].endswith("%")  # a criterion shows its readiness
 
 
-def test_the_matrix_pdf_reads_back(client, quality_manager, assessed):
+def test_the_matrix_pdf_is_built_in_the_background_and_reads_back(
+    client, quality_manager, assessed, django_capture_on_commit_callbacks
+):
     client.force_login(quality_manager)
-    response = client.get(reverse("certifications:matrix-pdf", args=[assessed.pk]))
-    assert response.status_code == 200
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    matrix_url = reverse("certifications:matrix", args=[assessed.pk])
+    assert client.get(reverse("certifications:matrix-pdf", args=[assessed.pk]))["Location"] == matrix_url
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("certifications:matrix-pdf", args=[assessed.pk]))
+    report = StoredReport.objects.get(kind=MATRIX_PDF)
+    assert response["Location"] == report.get_absolute_url() and report.target == assessed
+    report.refresh_from_db()
+    assert report.state == ReportState.READY and report.generated_at is not None
+    page = parse(client.get(matrix_url))
+    assert page.one("[data-last-pdf]").get("href") == reverse("core:report-download", args=[report.pk])
+    assert client.get(reverse("certifications:matrix-pdf", args=[assessed.pk]))["Location"] == report.get_absolute_url()
+    response = client.get(reverse("core:report-download", args=[report.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "Matrice de conformité" in text
     assert "I1" in text and "Conforme" in text
     assert "formation.example.edu/catalogue" in text
@@ -105,7 +126,7 @@ def test_the_audit_report_lists_findings_by_grade_with_their_actions_and_dates(
     services.finding_create(
         audit=audit, grade=framework.grades.get(code="minor"), description="Tarifs manquants", by=quality_manager
     )
-    services.finding_create_action(finding=major, title="Mettre en place une évaluation finale", by=quality_manager)
+    action_create_for_source(source=major, title="Mettre en place une évaluation finale", by=quality_manager)
     client.force_login(quality_manager)
     response = client.get(reverse("certifications:audit-report-pdf", args=[audit.pk]))
     assert response.status_code == 200
@@ -115,11 +136,43 @@ def test_the_audit_report_lists_findings_by_grade_with_their_actions_and_dates(
     assert "03/09/2025" in text  # the major's implementation date
 
 
-def test_the_evidence_archive_holds_an_index_and_a_folder_per_criterion(client, quality_manager, assessed):
+def ask_for_the_archive(client, certification, capture):
+    """Post the matrix page's button; the worker (eager here) builds the archive once the request commits."""
+    with capture(execute=True):
+        response = client.post(reverse("certifications:evidence-archive", args=[certification.pk]))
+    return response
+
+
+def test_the_evidence_archive_is_built_after_commit_and_stored_with_its_time(
+    client, quality_manager, assessed, django_capture_on_commit_callbacks
+):
     client.force_login(quality_manager)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("certifications:evidence-archive", args=[assessed.pk]))
+    report = StoredReport.objects.get(kind=EVIDENCE_ARCHIVE)
+    assert response["Location"] == report.get_absolute_url()  # the progress page
+    assert (report.state, report.target) == (ReportState.QUEUED, assessed)
+    for callback in callbacks:  # the request commits: the task is queued (and, eager here, runs)
+        callback()
+    report.refresh_from_db()
+    assert report.state == ReportState.READY and report.generated_at is not None
+    assert report.filename.startswith("preuves-") and report.filename.endswith(".zip")
+    # The matrix offers the archive built, with its time; the address of the archive leads to it too.
+    page = parse(client.get(reverse("certifications:matrix", args=[assessed.pk])))
+    assert page.one("[data-last-archive]").get("href") == reverse("core:report-download", args=[report.pk])
     response = client.get(reverse("certifications:evidence-archive", args=[assessed.pk]))
-    assert response.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert response["Location"] == report.get_absolute_url()
+
+
+def test_the_evidence_archive_holds_an_index_and_a_folder_per_criterion(
+    client, quality_manager, assessed, django_capture_on_commit_callbacks
+):
+    client.force_login(quality_manager)
+    ask_for_the_archive(client, assessed, django_capture_on_commit_callbacks)
+    report = StoredReport.objects.get(kind=EVIDENCE_ARCHIVE, state=ReportState.READY)
+    response = client.get(reverse("core:report-download", args=[report.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = archive.namelist()
     assert "index.html" in names
     files = [name for name in names if name != "index.html"]
@@ -134,9 +187,39 @@ def test_the_evidence_archive_holds_an_index_and_a_folder_per_criterion(client, 
         assert name.replace(" ", "%20") in index  # each file is linked from its row
 
 
-def test_the_archive_stops_with_a_clear_message_at_the_size_cap(client, quality_manager, assessed):
+def test_an_auditor_downloads_the_archive_built_but_does_not_ask_for_one(
+    client, quality_manager, auditor, assessed, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(D(2025, 6, 1)):
+        services.audit_create(
+            title="Surveillance",
+            audit_type=AuditType.SURVEILLANCE,
+            start_date=D(2025, 6, 2),
+            end_date=D(2025, 6, 3),
+            certification=assessed,
+            lead_auditor=auditor,
+            by=quality_manager,
+        )
+    client.force_login(quality_manager)
+    ask_for_the_archive(client, assessed, django_capture_on_commit_callbacks)
+    report = StoredReport.objects.get(kind=EVIDENCE_ARCHIVE)
+    with time_machine.travel(D(2025, 6, 2)):
+        client.force_login(auditor)
+        assert client.post(reverse("certifications:evidence-archive", args=[assessed.pk])).status_code == 403
+        assert client.get(reverse("core:report-download", args=[report.pk])).status_code == 200
+    with time_machine.travel(D(2026, 1, 1)):  # the grant has ended
+        client.force_login(auditor)
+        assert client.get(reverse("core:report-download", args=[report.pk])).status_code == 404
+
+
+def test_the_archive_stops_with_a_clear_message_at_the_size_cap(
+    client, quality_manager, assessed, django_capture_on_commit_callbacks
+):
     with pytest.raises(exports.EvidenceArchiveTooLarge, match="limit of 0 MB"):
         exports.evidence_archive(assessed, max_bytes=30)
+    with pytest.raises(exports.EvidenceArchiveTooLarge, match="limit of 0 MB"):
+        exports.check_archive_size(assessed, max_bytes=30)
+    assert exports.check_archive_size(assessed) == len(b"%PDF-1.4 fiche programme") + len(b"%PDF-1.4 indicateurs")
     settings = CertificationSettings.load()
     settings.zip_max_megabytes = 1
     settings.save()
@@ -147,9 +230,32 @@ def test_the_archive_stops_with_a_clear_message_at_the_size_cap(client, quality_
         by=quality_manager,
     )
     client.force_login(quality_manager)
-    response = client.get(reverse("certifications:evidence-archive", args=[assessed.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("certifications:evidence-archive", args=[assessed.pk]), follow=True)
+    # Told at once, on the matrix; nothing is asked of the workers.
     assert response.redirect_chain[-1][0] == reverse("certifications:matrix", args=[assessed.pk])
     assert "1\u00a0Mo" in response.content.decode()
+    assert not StoredReport.objects.filter(kind=EVIDENCE_ARCHIVE).exists()
+
+
+def test_an_archive_that_grew_past_the_cap_before_its_build_fails_with_the_message(
+    quality_manager, assessed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        report = reports.request_report(kind=EVIDENCE_ARCHIVE, obj=assessed, by=quality_manager)
+    settings = CertificationSettings.load()
+    settings.zip_max_megabytes = 1
+    settings.save()
+    services.evidence_add(
+        certification=assessed,
+        requirement=assessed.framework.requirements.get(reference="I2"),
+        file=SimpleUploadedFile("gros.pdf", b"%PDF-1.4 " + b"x" * (1024 * 1024)),
+        by=quality_manager,
+    )
+    reports.build_report(report.pk)
+    report.refresh_from_db()
+    assert report.state == ReportState.FAILED
+    assert report.error.startswith("The evidence files pass the archive's limit of 1 MB")
 
 
 def test_the_archive_holds_the_cited_document_version(client, quality_manager, auditor, qualiopi_certification):

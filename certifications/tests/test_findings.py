@@ -12,10 +12,12 @@ from django.core.files.base import ContentFile
 from actionplans import services as action_services
 from actionplans.choices import ActionStatus, EffectivenessResult
 from actionplans.selectors import actions_for_source
+from actionplans.services import ActionPlanError
 from certifications import services
 from certifications.choices import AuditStatus, AuditType, FindingStatus
 from certifications.models import Finding
 from certifications.services import CertificationError
+from qms.core import sources
 from qms.core.models import ActivityLog
 from qms.core.workflow import status_history
 
@@ -44,6 +46,12 @@ def indicator(certification, reference):
 
 def grade(certification, code):
     return certification.framework.grades.get(code=code)
+
+
+def answer(finding, title, by):
+    """An action answering ``finding``, made by the action plans' source-to-action service (as the kit's page
+    does): the finding moves to "action planned" on its own."""
+    return action_services.action_create_for_source(source=finding, title=title, by=by)
 
 
 def test_a_minor_nc_is_refused_on_a_major_only_indicator(surveillance, qualiopi_certification, quality_manager):
@@ -154,8 +162,8 @@ def test_a_strength_needs_no_action_no_dates_and_no_workflow(iso, org, quality_m
     assert not status_history(strength).exists()
     with pytest.raises(CertificationError, match="no status"):
         services.finding_transition(finding=strength, to=FindingStatus.CLOSED, by=quality_manager)
-    with pytest.raises(CertificationError, match="needs no action"):
-        services.finding_create_action(finding=strength, title="Rien", by=quality_manager)
+    with pytest.raises(ActionPlanError, match="needs no action"):
+        action_services.action_create_for_source(source=strength, title="Rien", by=quality_manager)
     with pytest.raises(CertificationError, match="no dates"):
         services.finding_update(finding=strength, implementation_due=D(2025, 9, 1), by=quality_manager)
 
@@ -172,12 +180,9 @@ def test_the_lifecycle_and_its_refusals(surveillance, qualiopi_certification, qu
         services.finding_transition(finding=finding, to=FindingStatus.ACTION_PLANNED, by=quality_manager)
     with pytest.raises(CertificationError, match="not allowed"):
         services.finding_transition(finding=finding, to=FindingStatus.CLOSED, by=quality_manager)
-    action = services.finding_create_action(
-        finding=finding, title="Mettre en place un registre des réclamations", by=quality_manager
-    )
+    action = answer(finding, "Mettre en place un registre des réclamations", quality_manager)
     finding.refresh_from_db()
     assert finding.status == FindingStatus.ACTION_PLANNED
-    assert action.deadline == finding.implementation_due
     assert list(actions_for_source(finding)) == [action]
     assert action.plan.org_unit == qualiopi_certification.holder  # the holder's continuous-improvement plan
     with pytest.raises(CertificationError, match="must be done first"):
@@ -200,7 +205,7 @@ def test_a_finding_closes_only_once_the_follow_up_of_a_not_effective_action_is_e
     finding = services.finding_create(
         audit=surveillance, grade=grade(qualiopi_certification, "major"), description="X", by=quality_manager
     )
-    action = services.finding_create_action(finding=finding, title="Première action", by=quality_manager)
+    action = answer(finding, "Première action", quality_manager)
     action_services.action_transition(action=action, to=ActionStatus.DONE, by=quality_manager)
     services.finding_transition(finding=finding, to=FindingStatus.AWAITING_VERIFICATION, by=quality_manager)
     check = action_services.action_check_effectiveness(
@@ -229,12 +234,12 @@ def test_one_action_may_answer_several_findings(surveillance, qualiopi_certifica
     second = services.finding_create(
         audit=surveillance, grade=grade(qualiopi_certification, "minor"), description="B", by=quality_manager
     )
-    action = services.finding_create_action(finding=first, title="Action commune", by=quality_manager)
-    assert services.finding_link_actions(finding=second, actions=[action], by=quality_manager) == 1
-    assert services.finding_link_actions(finding=second, actions=[action], by=quality_manager) == 0
-    second.refresh_from_db()
-    assert second.status == FindingStatus.ACTION_PLANNED
+    action = answer(first, "Action commune", quality_manager)
+    assert action_services.action_link_to_source(source=second, actions=[action], by=quality_manager) == 1
+    assert Finding.objects.get(pk=second.pk).status == FindingStatus.ACTION_PLANNED  # linked: action planned
+    assert action_services.action_link_to_source(source=second, actions=[action], by=quality_manager) == 0
     assert list(actions_for_source(second)) == [action]
+    assert set(actions_for_source(first)) == {action}
 
 
 def test_a_minor_nc_still_open_when_the_next_audit_closes_is_regraded_major(
@@ -250,7 +255,7 @@ def test_a_minor_nc_still_open_when_the_next_audit_closes_is_regraded_major(
     lifted = services.finding_create(
         audit=surveillance, grade=grade(qualiopi_certification, "minor"), description="Levée", by=quality_manager
     )
-    action = services.finding_create_action(finding=lifted, title="Corriger", by=quality_manager)
+    action = answer(lifted, "Corriger", quality_manager)
     action_services.action_transition(action=action, to=ActionStatus.DONE, by=quality_manager)
     action_services.action_check_effectiveness(
         action=action, result=EffectivenessResult.EFFECTIVE, comment="Vérifiée sur pièces", by=quality_manager
@@ -291,3 +296,74 @@ def test_a_closed_audit_takes_no_finding(surveillance, qualiopi_certification, q
         services.finding_create(
             audit=surveillance, grade=grade(qualiopi_certification, "minor"), description="X", by=quality_manager
         )
+
+
+def test_a_finding_is_an_action_source_whose_actions_go_to_its_units_plan(
+    surveillance, qualiopi_certification, iso, org, quality_manager
+):
+    finding = services.finding_create(
+        audit=surveillance, grade=grade(qualiopi_certification, "major"), description="X", by=quality_manager
+    )
+    assert sources.is_source(finding)
+    assert sources.default_unit(finding) == qualiopi_certification.holder
+    assert sources.describe(finding, quality_manager).text.startswith(finding.full_reference)
+    # An internal audit has no certification: its first audited unit's plan receives the actions.
+    programme = services.programme_save(year=2025, title="Programme 2025", framework=iso, by=quality_manager)
+    internal = services.audit_create(
+        title="Audit interne",
+        audit_type=AuditType.INTERNAL,
+        start_date=D(2025, 5, 12),
+        end_date=D(2025, 5, 12),
+        programme=programme,
+        audited_units=[org.sciences],
+        by=quality_manager,
+    )
+    weakness = services.finding_create(
+        audit=internal, grade=iso.grades.get(code="NCm"), description="Y", by=quality_manager
+    )
+    action = action_services.action_create_for_source(source=weakness, title="Corriger", by=quality_manager)
+    assert sources.default_unit(weakness) == org.sciences
+    assert action.plan.org_unit == org.sciences and action.sources.get().source == weakness
+
+
+def test_a_finding_answered_by_actions_keeps_a_grade_that_needs_action(iso, org, quality_manager):
+    certification = services.certification_create(name="ISO", framework=iso, holder=org.sciences, by=quality_manager)
+    audit = services.audit_create(
+        title="Audit initial",
+        audit_type=AuditType.INITIAL,
+        start_date=D(2025, 3, 3),
+        end_date=D(2025, 3, 4),
+        certification=certification,
+        by=quality_manager,
+    )
+    finding = services.finding_create(
+        audit=audit, grade=iso.grades.get(code="NCm"), description="X", by=quality_manager
+    )
+    # Regraded a strength before anything answers it: it loses its dates and status.
+    services.finding_update(finding=finding, grade=iso.grades.get(code="PS"), by=quality_manager)
+    services.finding_update(finding=finding, grade=iso.grades.get(code="NCm"), by=quality_manager)
+    # An action that answers it while it is still open (recorded with its sources, as an import does).
+    plan = action_services.continuous_improvement_plan_for(org_unit=org.sciences, by=quality_manager)
+    action_services.action_create(plan=plan, title="Corriger", sources=[finding], by=quality_manager)
+    assert Finding.objects.get(pk=finding.pk).status == FindingStatus.OPEN
+    with pytest.raises(CertificationError, match="Actions answer this finding"):
+        services.finding_update(finding=finding, grade=iso.grades.get(code="PF"), by=quality_manager)
+
+
+def test_an_open_finding_moves_to_action_planned_once_an_action_answers_it(
+    surveillance, qualiopi_certification, quality_manager
+):
+    finding = services.finding_create(
+        audit=surveillance, grade=grade(qualiopi_certification, "major"), description="X", by=quality_manager
+    )
+    first = answer(finding, "Première action", quality_manager)
+    answer(finding, "Seconde action", quality_manager)
+    moves = list(status_history(finding).values_list("from_status", "to_status", "actor", "by"))
+    assert moves == [("", "open", "user", quality_manager.pk), ("open", "action_planned", "user", quality_manager.pk)]
+    # Later moves are people's: an action done, the verification awaited; linking one more changes nothing of it.
+    action_services.action_transition(action=first, to=ActionStatus.DONE, by=quality_manager)
+    Finding.objects.filter(pk=finding.pk).update(status=FindingStatus.AWAITING_VERIFICATION)
+    plan = first.plan
+    other = action_services.action_create(plan=plan, title="Autre", by=quality_manager)
+    action_services.action_link_to_source(source=finding, actions=[other], by=quality_manager)
+    assert Finding.objects.get(pk=finding.pk).status == FindingStatus.AWAITING_VERIFICATION

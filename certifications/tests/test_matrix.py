@@ -15,6 +15,7 @@ from certifications.models import AssessmentSnapshot, CertificationSettings, Sna
 from certifications.selectors import compliance_matrix, readiness_of
 from certifications.services import CertificationError
 from certifications.tests.factories import CertificationFactory, build_framework
+from qms.core.tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +293,30 @@ def test_a_document_version_is_evidence_and_flagged_once_obsolete(qualiopi_certi
     assert row.obsolete_evidence == 1 and row.flagged
     snapshot = services.snapshot_take(certification=qualiopi_certification, label="Avant audit", by=quality_manager)
     assert snapshot.rows.get(reference="I31").evidence[0]["obsolete"] is True
+
+
+def test_the_snapshot_page_shows_the_matrix_as_it_was(client, qualiopi_certification, quality_manager):
+    framework = qualiopi_certification.framework
+    i1, i2 = framework.requirements.get(reference="I1"), framework.requirements.get(reference="I2")
+    services.assessment_save(
+        certification=qualiopi_certification, requirement=i1, status=S.COMPLIANT, by=quality_manager
+    )
+    services.assessment_save(certification=qualiopi_certification, requirement=i2, status=S.PARTIAL, by=quality_manager)
+    services.evidence_add(
+        certification=qualiopi_certification,
+        requirement=i1,
+        url="https://example.edu/catalogue",
+        label="Catalogue",
+        dated=datetime.date(2025, 3, 14),
+        by=quality_manager,
+    )
+    snapshot = services.snapshot_take(certification=qualiopi_certification, label="Avant audit", by=quality_manager)
+    services.assessment_save(
+        certification=qualiopi_certification, requirement=i2, status=S.COMPLIANT, by=quality_manager
+    )
+    client.force_login(quality_manager)
+    page = parse(client.get(snapshot.get_absolute_url()))
+    # Criterion 1 as it was: I1 compliant, I2 partially (I3 applies only to actions leading to a certification).
+    criterion = next(row for row in page.all("tbody tr") if row.text.startswith("C1 "))
+    assert criterion.one("[data-readiness]").text == "75,0 %"
+    assert "Catalogue 14/03/2025" in page.text

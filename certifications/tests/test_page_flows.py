@@ -11,6 +11,7 @@ from certifications import services
 from certifications.choices import INTERNAL_AUDITOR, AuditType
 from certifications.models import AssessmentSnapshot, Audit, Evidence, InternalAuditProgramme
 from qms.core.factories import MembershipFactory, UserFactory
+from qms.core.tests.html import parse
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -103,12 +104,12 @@ def test_a_finding_moves_and_links_actions_from_its_page(client, quality_manager
     kit = reverse("actionplans:source-actions", args=["certifications.finding", finding.pk])
     response = client.post(kit, {"form": "link", "link-actions": [action.pk]})
     assert response.status_code == 302
-    response = client.post(reverse("certifications:finding-transition", args=[finding.pk]), {"to": "action_planned"})
-    assert response.status_code == 302
     finding.refresh_from_db()
-    assert finding.status == "action_planned"
-    page = client.get(finding.get_absolute_url()).content.decode()
-    assert "Action existante" in page and "A-001" in page
+    assert finding.status == "action_planned"  # an action answers it now
+    # The finding's page lists its actions through the action plans' panel, with the way to add more.
+    panel = parse(client.get(finding.get_absolute_url()).content.decode()).one('[data-panel="actionplans.actions"]')
+    assert "Action existante" in panel.text and "A-001" in panel.text
+    assert panel.one("[data-panel-create]").get("href") == f"{kit}#create"
 
 
 def test_planning_an_audit_proposes_the_surveillance_window(client, quality_manager, qualiopi_certification):
@@ -120,3 +121,23 @@ def test_planning_an_audit_proposes_the_surveillance_window(client, quality_mana
     form = response.context["form"]
     # The certificate was issued on 15 January 2024: the window opens on 15 March 2025.
     assert (form.initial["audit_type"], form.initial["start_date"]) == (AuditType.SURVEILLANCE, D(2025, 3, 15))
+
+
+def test_a_strengths_page_offers_no_action(client, quality_manager, iso, org):
+    certification = services.certification_create(name="ISO", framework=iso, holder=org.sciences, by=quality_manager)
+    audit = services.audit_create(
+        title="Audit initial",
+        audit_type=AuditType.INITIAL,
+        start_date=D(2025, 3, 3),
+        end_date=D(2025, 3, 4),
+        certification=certification,
+        by=quality_manager,
+    )
+    strength = services.finding_create(
+        audit=audit, grade=iso.grades.get(code="PF"), description="Enquêtes exploitées", by=quality_manager
+    )
+    client.force_login(quality_manager)
+    page = parse(client.get(strength.get_absolute_url()))
+    assert page.all('[data-panel="actionplans.actions"]') == []
+    kit = reverse("actionplans:source-actions", args=["certifications.finding", strength.pk])
+    assert client.get(kit).status_code == 403  # the source's own rule: a strength calls for no action

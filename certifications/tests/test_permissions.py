@@ -80,6 +80,17 @@ def test_an_auditor_reads_the_audit_given_with_its_matrix_and_findings(client, a
         assert client.get(reverse("certifications:audit-report-pdf", args=[world["given"].pk])).status_code == 200
         listing = client.get(reverse("certifications:audit-list")).content.decode()
         assert "Surveillance Qualiopi" in listing and "Audit ISO" not in listing
+        # The certification's page names only the audit given, not its other audits.
+        earlier = services.audit_create(
+            title="Audit initial Qualiopi",
+            audit_type=AuditType.INITIAL,
+            start_date=D(2024, 1, 8),
+            end_date=D(2024, 1, 9),
+            certification=world["certification"],
+            by=world["certification"].owner,
+        )
+        page = client.get(reverse("certifications:certification-detail", args=[world["certification"].pk]))
+        assert "Surveillance Qualiopi" in page.content.decode() and earlier.title not in page.content.decode()
         # Nothing else: the other audit, its certification, its finding.
         assert client.get(reverse("certifications:audit-detail", args=[world["other"].pk])).status_code == 404
         assert client.get(reverse("certifications:matrix", args=[world["iso"].pk])).status_code == 404

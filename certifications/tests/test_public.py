@@ -54,3 +54,17 @@ def test_a_suspended_certification_leaves_the_public_page(client, qualiopi_certi
     with time_machine.travel(D(2025, 6, 1)):
         page = client.get(reverse("certifications:public-list")).content.decode()
     assert "Qualiopi — Université" not in page
+
+
+def test_a_label_shows_its_level_as_the_framework_names_it(client, org, quality_manager):
+    from certifications.reference_data import DATA_DIR, load_file
+    from qms.core.tests.html import parse
+
+    framework = load_file(DATA_DIR / "bienvenue_en_france.yaml").framework
+    label = services.certification_create(
+        name="Bienvenue en France", framework=framework, holder=org.institution, level="2", by=quality_manager
+    )
+    services.certificate_add(certification=label, issued_on=D(2024, 9, 3), by=quality_manager)
+    with time_machine.travel(D(2025, 6, 1)):
+        page = parse(client.get(reverse("certifications:public-list")))
+    assert page.one(f'[data-certification="{label.pk}"] [data-level]').text == "2 étoiles"

@@ -8,10 +8,10 @@ import datetime
 import pytest
 import time_machine
 
+from actionplans.services import action_link_to_source
 from actionplans.tests.factories import ActionFactory, ActionPlanFactory
 from certifications.choices import AuditStatus, CertificationStatus, FindingStatus
 from certifications.models import Certificate, Finding
-from certifications.services.findings import finding_link_actions
 from certifications.tests.factories import AuditFactory, CertificationFactory, GradeFactory
 from processes.tests.factories import ProcessFactory
 from qms.core.factories import UserFactory
@@ -174,7 +174,7 @@ def test_the_action_plan_date_of_a_finding_without_action_reminds_the_certificat
 def test_once_actions_answer_it_their_people_are_reminded_and_the_action_plan_date_is_met(finding, owner):
     doer = UserFactory(username="doer", email="doer@example.edu")
     labelled = ActionFactory(plan=ActionPlanFactory(owner=UserFactory(username="plan-owner")), owner=None)
-    finding_link_actions(finding=finding, actions=[ActionFactory(owner=doer), labelled], by=owner)
+    action_link_to_source(source=finding, actions=[ActionFactory(owner=doer), labelled], by=owner)
     finding.refresh_from_db()
     assert finding.status == FindingStatus.ACTION_PLANNED
     scan(before(0))

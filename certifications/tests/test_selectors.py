@@ -16,6 +16,7 @@ from certifications.selectors import (
     certificates_expiring_between,
     finding_dates_due_between,
 )
+from qms.core.tests.html import parse
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -88,3 +89,17 @@ def test_the_calendar_shows_expiries_audits_and_windows_and_highlights_twelve_mo
     assert 'data-month="2026-06" data-highlighted' not in page
     assert 'data-month="2024-12" data-highlighted' not in page
     assert 'data-kind="audit"' in page and 'data-kind="window"' in page
+
+
+def test_the_calendar_reaches_the_last_date_ahead_and_skips_empty_months_outside_the_year(
+    client, quality_manager, qualiopi_certification
+):
+    client.force_login(quality_manager)
+    # The certificate of 15 January 2024 expires on 14 January 2027, nearly three years ahead.
+    with time_machine.travel(D(2024, 2, 1)):
+        page = parse(client.get(reverse("certifications:calendar")))
+    months = [item.get("data-month") for item in page.all("[data-month]")]
+    assert "2027-01" in months and page.one('[data-month="2027-01"] [data-kind="expiry"]')
+    assert "2025-12" not in months  # nothing that month, outside the highlighted year
+    assert "2024-07" in months and "2025-01" in months  # the highlighted year is shown whole
+    assert page.one('[data-month="2025-03"] [data-kind="window"]')  # the surveillance window opens

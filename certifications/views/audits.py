@@ -1,4 +1,4 @@
-"""Audits, their findings and the findings' actions, and the internal audit programmes."""
+"""Audits, their findings, and the internal audit programmes."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from actionplans.selectors import actions_visible_to
 from certifications import exports, services
 from certifications.choices import AuditType
 from certifications.filtersets import AuditFilterSet
@@ -33,17 +31,16 @@ from certifications.selectors import (
     can_manage,
     can_record_findings,
     certifications_visible_to,
-    finding_actions,
     finding_closing_blockers,
+    programme_coverage,
     programmes_visible_to,
 )
 from certifications.services.findings import UNSET
 from certifications.views.base import AuditMixin, FindingMixin, private_download
 from certifications.workflows import AUDIT_WORKFLOW, FINDING_WORKFLOW
 from qms.core.domain import ServiceFormMixin
+from qms.core.lists import query_string
 from qms.core.pdf import pdf_response
-
-AUDIT_RELATIONS = ("team", "audited_units", "audited_processes")
 
 
 class AuditListView(UserPassesTestMixin, ListView):
@@ -67,9 +64,7 @@ class AuditListView(UserPassesTestMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(filterset=self.filterset, query_string=query.urlencode())
+        context.update(filterset=self.filterset, query_string=query_string(self.request))
         return context
 
 
@@ -270,7 +265,8 @@ class FindingCreateView(ServiceFormMixin, AuditMixin, FormView):
 
 
 class FindingDetailView(FindingMixin, TemplateView):
-    """A finding: its grade (and the one it was regraded from), its dates, root cause, actions and status."""
+    """A finding: its grade (and the one it was regraded from), its dates, root cause and status, and the actions
+    that answer it (the action plans' panel)."""
 
     template_name = "certifications/finding_detail.html"
 
@@ -278,12 +274,9 @@ class FindingDetailView(FindingMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         finding, user = self.finding, self.request.user
         can_edit = can_edit_finding(user, finding)
-        actions = finding_actions(finding) if finding.grade.needs_action else []
-        visible = set(actions_visible_to(user).filter(pk__in=[a.pk for a in actions]).values_list("pk", flat=True))
         context.update(
-            # The effectiveness of each action, for the closing rule; the "Actions" panel of the action plans
-            # lists them too, and creates or links them.
-            actions=[action for action in actions if action.pk in visible],
+            # What stands in the way of closing it; the action plans' "Actions" panel lists its actions, and
+            # creates or links them (qms.core.sources).
             blockers=finding_closing_blockers(finding) if finding.is_open else [],
             can_edit=can_edit,
             transition_form=(
@@ -382,20 +375,24 @@ class ProgrammeMixin(UserPassesTestMixin):
 
 
 class ProgrammeDetailView(ProgrammeMixin, TemplateView):
-    """A year's programme: its internal audits of processes and units, with their teams and status."""
+    """A year's programme: its internal audits of processes and units, with their teams and status, and the
+    processes of the map it covers or leaves out."""
 
     template_name = "certifications/programme_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        audits = (
+        audits = list(
             audits_visible_to(self.request.user)
             .filter(programme=self.programme)
             .prefetch_related("team", "audited_units", "audited_processes")
             .order_by("start_date", "pk")
         )
         context.update(
-            programme=self.programme, audits=audits, can_edit=can_edit_programme(self.request.user, self.programme)
+            programme=self.programme,
+            audits=audits,
+            coverage=programme_coverage(self.programme, audits),
+            can_edit=can_edit_programme(self.request.user, self.programme),
         )
         return context
 
@@ -442,7 +439,3 @@ class ProgrammeEditView(ServiceFormMixin, ProgrammeMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=_("Edit the programme"), **kwargs)
-
-
-def audit_list_url_for(certification: Certification) -> str:
-    return reverse("certifications:audit-list") + f"?certification={certification.pk}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -16,11 +18,12 @@ from certifications import exports, services
 from certifications.choices import ComplianceStatus
 from certifications.forms import AssessmentForm, EvidenceForm, SnapshotForm
 from certifications.models import Assessment, AssessmentSnapshot, CertificationSettings, Evidence, Requirement
+from certifications.reports import EVIDENCE_ARCHIVE, MATRIX_PDF
 from certifications.selectors import can_assess, certifications_visible_to, compliance_matrix, evidence_visible_to
 from certifications.services.compliance import assessment_fields
 from certifications.views.base import CertificationMixin, private_download
 from qms.core.domain import ServiceFormMixin
-from qms.core.pdf import pdf_response
+from qms.core.reports import ReportError, latest_ready, request_report
 
 
 class MatrixView(CertificationMixin, TemplateView):
@@ -48,6 +51,8 @@ class MatrixView(CertificationMixin, TemplateView):
             statuses=ComplianceStatus.choices,
             can_assess=can_assess(self.request.user, self.certification),
             max_age=CertificationSettings.get().evidence_max_age_months,
+            last_archive=latest_ready(EVIDENCE_ARCHIVE, self.certification),
+            last_pdf=latest_ready(MATRIX_PDF, self.certification),
         )
         return context
 
@@ -235,7 +240,14 @@ class SnapshotDetailView(UserPassesTestMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(snapshot=self.snapshot, certification=self.snapshot.certification, rows=self.snapshot.rows.all())
+        snapshot = self.snapshot
+        # Each criterion with the readiness it had then.
+        readiness = {item["reference"]: item.get("readiness") for item in snapshot.criteria or []}
+        rows = list(snapshot.rows.all())
+        for row in rows:
+            value = readiness.get(row.reference) if not row.is_leaf and row.depth == 0 else None
+            row.readiness = Decimal(value) if value not in (None, "") else None
+        context.update(snapshot=snapshot, certification=snapshot.certification, rows=rows)
         return context
 
 
@@ -250,5 +262,22 @@ class MatrixXlsxView(CertificationMixin, View):
 
 
 class MatrixPdfView(CertificationMixin, View):
+    """Ask for the matrix as a PDF, for whoever reads it: a worker builds it after commit, and the report's page
+    offers it once ready (``certifications/reports.py``)."""
+
+    http_method_names = ["get", "post"]
+
     def get(self, request, *args, **kwargs):
-        return pdf_response(exports.MatrixPdfReport(self.certification, request=request))
+        # A GET never builds anything: the last PDF built, if any, else the matrix.
+        last = latest_ready(MATRIX_PDF, self.certification)
+        return HttpResponseRedirect(
+            last.get_absolute_url() if last else reverse("certifications:matrix", args=[self.certification.pk])
+        )
+
+    def post(self, request, *args, **kwargs):
+        try:
+            report = request_report(kind=MATRIX_PDF, obj=self.certification, by=request.user)
+        except ReportError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("certifications:matrix", args=[self.certification.pk]))
+        return HttpResponseRedirect(report.get_absolute_url())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 from dateutil.relativedelta import relativedelta
@@ -20,6 +19,7 @@ from certifications.filtersets import CertificationFilterSet
 from certifications.forms import CertificateForm, CertificationForm, TransitionForm, VersionForm
 from certifications.models import Certificate, Certification, Framework
 from certifications.selectors import (
+    audits_visible_to,
     calendar_events,
     can_edit_certification,
     can_list_certifications,
@@ -32,6 +32,7 @@ from certifications.views.base import CertificationMixin, private_download
 from certifications.workflows import CERTIFICATION_WORKFLOW
 from qms.core.charts import line_chart
 from qms.core.domain import ServiceFormMixin
+from qms.core.lists import query_string
 
 
 class CertificationListView(UserPassesTestMixin, ListView):
@@ -52,11 +53,9 @@ class CertificationListView(UserPassesTestMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filterset=self.filterset,
-            query_string=query.urlencode(),
+            query_string=query_string(self.request),
             today=timezone.localdate(),
             soon=timezone.localdate() + relativedelta(months=6),
             can_create=can_manage(self.request.user),
@@ -111,7 +110,8 @@ class CertificationDetailView(CertificationMixin, TemplateView):
             latest=latest,
             window=services.surveillance_window(latest) if latest else None,
             today=timezone.localdate(),
-            audits=certification.audits.select_related("lead_auditor").order_by("-start_date"),
+            # Those the viewer may open: an auditor sees the one given to them, not the others.
+            audits=audits_visible_to(user).filter(certification=certification).order_by("-start_date", "-pk"),
             snapshots=snapshots,
             chart=chart,
             version_changes=certification.version_changes.select_related("from_framework", "to_framework", "by"),
@@ -270,10 +270,13 @@ class CertificationVersionView(ServiceFormMixin, CertificationMixin, FormView):
 
 
 class CalendarView(UserPassesTestMixin, TemplateView):
-    """Every expiry and audit date month by month, the next 12 months highlighted."""
+    """Every expiry and audit date month by month, the next 12 months highlighted: from six months back to the
+    last date ahead; outside the highlighted year, only the months that hold a date."""
 
     raise_exception = True
     template_name = "certifications/calendar.html"
+    # How far ahead a date is still looked for (a certificate lasts a few years).
+    LOOK_AHEAD_YEARS = 10
 
     def test_func(self) -> bool:
         return can_list_certifications(self.request.user)
@@ -282,22 +285,24 @@ class CalendarView(UserPassesTestMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         first = today.replace(day=1) - relativedelta(months=6)
-        last_month = today.replace(day=1) + relativedelta(months=24)
-        last = last_month.replace(day=calendar.monthrange(last_month.year, last_month.month)[1])
         horizon = today + relativedelta(months=12)
-        events = calendar_events(self.request.user, first, last)
+        events = calendar_events(self.request.user, first, today + relativedelta(years=self.LOOK_AHEAD_YEARS))
+        last = max([horizon, *(event.date for event in events)])
         months = []
         month = first
         while month <= last:
             end = month + relativedelta(months=1) - datetime.timedelta(days=1)
-            months.append(
-                {
-                    "start": month,
-                    "events": [e for e in events if month <= e.date <= end],
-                    "highlighted": month <= horizon and end >= today,
-                    "current": month.year == today.year and month.month == today.month,
-                }
-            )
+            in_month = [e for e in events if month <= e.date <= end]
+            highlighted = month <= horizon and end >= today
+            if in_month or highlighted:
+                months.append(
+                    {
+                        "start": month,
+                        "events": in_month,
+                        "highlighted": highlighted,
+                        "current": month.year == today.year and month.month == today.month,
+                    }
+                )
             month += relativedelta(months=1)
         context.update(months=months, today=today, horizon=horizon)
         return context

@@ -5,6 +5,8 @@ replies."""
 from __future__ import annotations
 
 import datetime
+import html
+import re
 import time
 from zoneinfo import ZoneInfo
 
@@ -52,6 +54,55 @@ def test_the_acknowledgement_is_written_in_the_submission_transaction_in_french(
     assert complaint.reference in email.subject and complaint.reference in body
     assert "/suivi/" in body  # the tracking link
     assert "27 mars 2026" in body  # the answer deadline, written the French way
+
+
+@pytest.mark.parametrize(
+    ("language", "phrases"),
+    [
+        (
+            "fr",
+            [
+                "Ce message vaut accusé de réception de l'Université de démonstration.",
+                "au plus tard le 1er avril 2026 (1\u00a0jour ouvré)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "This message is the acknowledgement of receipt from Université de démonstration.",
+                "by April 1, 2026 at the latest (1 working day)",
+            ],
+        ),
+    ],
+)
+def test_the_acknowledgement_names_the_institution_its_deadline_and_one_working_day_as_the_language_does(
+    submit, language, phrases
+):
+    """Not "accusé de réception par Université de démonstration", "(1 jours ouvrés)" nor "1 avril"."""
+    from qms.core.models import SiteSettings
+
+    site = SiteSettings.load()
+    site.institution_name = "Université de démonstration"
+    site.save()
+    complaint = submit(language=language).complaint
+    Complaint.objects.filter(pk=complaint.pk).update(answer_days=1, answer_due=datetime.date(2026, 4, 1))
+    rendered = render_outbox_email(acknowledgements().get())
+    for body in (rendered.body_text, html.unescape(rendered.body_html)):
+        text = re.sub(r"[ \t\n]+", " ", body)  # lines joined; no-break spaces kept
+        for phrase in phrases:
+            assert phrase in text
+
+
+def test_the_reopening_window_of_one_day_is_written_in_the_singular(quality_manager):
+    from complaints.models import HelpdeskSettings
+
+    helpdesk = HelpdeskSettings.get()
+    helpdesk.reopen_window_days = 1
+    helpdesk.save()
+    complaint = ComplaintFactory(status=ComplaintStatus.IN_PROGRESS, language="fr", email="sam@example.org")
+    complaint_answer(complaint=complaint, by=quality_manager, answer="Le chauffage est réparé.")
+    body = re.sub(r"[ \t\n]+", " ", render_outbox_email(notices("complaint-message").get()).body_text)
+    assert "dans un délai de 1\u00a0jour, ajouter des informations" in body
 
 
 def test_the_acknowledgement_is_written_in_english_for_an_english_requester(submit):

@@ -301,3 +301,22 @@ def test_the_migration_moves_every_value_to_the_helpdesk_settings_and_back():
     finally:
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.parametrize(
+    ("language", "notice", "privacy"),
+    [
+        ("fr", "1 mois après la clôture de votre demande (1 jour pour les spams)", "1 mois après leur clôture (1 jour"),
+        ("en", "1 month after your request is closed (1 day for spam)", "1 month after they are closed (1 day for"),
+    ],
+)
+def test_a_retention_of_one_month_and_one_day_is_written_in_the_singular(client, language, notice, privacy):
+    helpdesk = HelpdeskSettings.get()
+    helpdesk.retention_closed_months = 1
+    helpdesk.retention_spam_days = 1
+    helpdesk.save()
+
+    form = parse(client.get(reverse("complaints:public-create"), HTTP_ACCEPT_LANGUAGE=language))
+    assert notice in form.text_of("[data-retention]")
+    page = parse(client.get(reverse("core:privacy"), HTTP_ACCEPT_LANGUAGE=language))
+    assert privacy in " ".join(line.text for line in page.all("[data-retention]"))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from complaints.choices import ComplaintKind, ComplaintStatus, RequesterCategory
 from complaints.tests.factories import ComplaintFactory
+from qms.core.tests.html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +174,39 @@ def test_the_inbox_gives_the_list_includes_their_usual_names(client, quality_man
     assert response.context["filterset"].is_bound
     table = parse(response).one("table[data-inbox]")
     assert table.one("caption").text
+
+
+def test_a_skip_link_leads_past_the_filters_to_the_results(quality_manager):
+    """54 Tab presses reached the first request: the second stop of the page now skips to the results table."""
+    ComplaintFactory()
+    client = Client()
+    client.force_login(quality_manager)
+    page = parse(client.get(reverse("complaints:inbox")))
+
+    focusable = page.all("body a[href], body button, body input, body select")
+    assert [element.get("href") for element in focusable[:2]] == ["#main", "#results"]
+    skip = focusable[1]
+    assert "visually-hidden-focusable" in skip.get("class")
+    assert skip.text == "Aller aux résultats"
+    results = page.one("#results")
+    assert results.element.tag.endswith("table") and results.get("tabindex") == "-1"
+    assert len(results.all("tbody tr[data-reference]")) == 1
+
+
+def test_a_request_says_the_language_its_requester_wrote_it_in(quality_manager):
+    """RGAA 8.7: a French request on the English inbox and request page carries lang="fr"; an English one on the
+    French pages carries lang="en"."""
+    french = ComplaintFactory(subject="Salle de TP sans chauffage", language="fr")
+    english = ComplaintFactory(subject="No heating in room B204", language="en")
+    client = Client()
+    client.force_login(quality_manager)
+
+    for language, foreign, other in (("en", french, english), ("fr", english, french)):
+        quality_manager.language = language
+        quality_manager.save(update_fields=["language"])
+        inbox_page = parse(client.get(reverse("complaints:inbox")))
+        assert inbox_page.one(f"tr[data-reference='{foreign.reference}'] [lang]").get("lang") == foreign.language
+        assert inbox_page.all(f"tr[data-reference='{other.reference}'] [lang]") == []
+        detail = parse(client.get(foreign.get_absolute_url()))
+        assert detail.one("[data-subject]").get("lang") == foreign.language
+        assert detail.one("[data-description]").get("lang") == foreign.language

@@ -499,3 +499,14 @@ def test_an_xss_payload_is_shown_escaped_to_staff(client, quality_manager):
         html = staff.get(url).content.decode()
         assert payload not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;" in html
+
+
+def test_a_description_too_long_is_told_its_limit_the_french_way(db):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        form = PublicComplaintForm(form_data(description="x" * 10_001))
+        assert not form.is_valid()
+        assert form.errors["description"] == [
+            "Ce texte doit compter au plus 10\u202f000\u00a0caractères (il en compte 10\u202f001)."
+        ]

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from complaints.choices import ComplaintKind, ComplaintStatus, SensitiveNature
@@ -257,6 +258,25 @@ def test_the_quality_manager_and_directors_see_the_whole_institution(personas, o
     content = response.content.decode()
     assert "<svg" in content
     assert 'data-figure="received">2<' in content
+
+
+def test_the_figures_are_read_once_from_the_tables_the_charts_hidden_beside_them(quality_manager, org):
+    """The month chart's figures are in the table under it, and each rate is written in its cell: screen readers
+    skip the SVGs (they read the figures twice, as a name and as a description)."""
+    from qms.core.tests.html import parse
+
+    request(org_unit=org.sciences, received_at=at(2026, 2, 2), taken_in_charge_at=at(2026, 2, 3))
+    request(org_unit=org.sciences, received_at=at(2026, 2, 4))
+    page = parse(client_for(quality_manager).get(reverse("complaints:stats")))
+
+    chart = page.one("[data-chart=received] svg")
+    assert (chart.get("aria-hidden"), chart.get("role")) == ("true", None)
+    assert page.one("table[data-months] tr[data-month='2026-02']").text.endswith("2")
+    for row in page.all("table[data-rates] tr[data-rate]"):
+        assert row.one("svg").get("aria-hidden") == "true"
+    handled = page.one("tr[data-rate=handled] [data-rate-figure]")
+    assert "visually-hidden" in handled.get("class")
+    assert handled.text == "50 %"
 
 
 def test_a_referent_sees_the_figures_of_their_units_only(referent_sciences, org):

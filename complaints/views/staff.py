@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
 from complaints import forms as complaint_forms
@@ -176,16 +176,16 @@ ACTIONS: dict[str, StaffAction] = {
     "take-charge": StaffAction(
         complaint_forms.TakeChargeForm,
         services.complaint_take_charge,
-        _lazy("The request is taken in charge."),
-        _lazy("Take in charge"),
+        gettext_lazy("The request is taken in charge."),
+        gettext_lazy("Take in charge"),
         target=S.IN_PROGRESS,
         step=True,
     ),
     "ask": StaffAction(
         complaint_forms.QuestionForm,
         services.complaint_ask_requester,
-        _lazy("The question was sent; the request waits for the requester."),
-        _lazy("Ask the requester"),
+        gettext_lazy("The question was sent; the request waits for the requester."),
+        gettext_lazy("Ask the requester"),
         fields=("question",),
         target=S.WAITING,
         step=True,
@@ -193,8 +193,8 @@ ACTIONS: dict[str, StaffAction] = {
     "answer": StaffAction(
         complaint_forms.AnswerForm,
         services.complaint_answer,
-        _lazy("The answer was sent."),
-        _lazy("Give the final answer"),
+        gettext_lazy("The answer was sent."),
+        gettext_lazy("Give the final answer"),
         fields=("answer",),
         target=S.ANSWERED,
         step=True,
@@ -202,8 +202,8 @@ ACTIONS: dict[str, StaffAction] = {
     "close": StaffAction(
         complaint_forms.CloseForm,
         services.complaint_close,
-        _lazy("The request is closed."),
-        _lazy("Close"),
+        gettext_lazy("The request is closed."),
+        pgettext_lazy("request action", "Close"),
         fields=("resolution_summary",),
         target=S.CLOSED,
         step=True,
@@ -211,8 +211,8 @@ ACTIONS: dict[str, StaffAction] = {
     "redirect": StaffAction(
         complaint_forms.RedirectForm,
         services.complaint_redirect,
-        _lazy("The request was redirected."),
-        _lazy("Redirect"),
+        gettext_lazy("The request was redirected."),
+        gettext_lazy("Redirect"),
         fields=("body", "explanation"),
         target=S.REDIRECTED,
         step=True,
@@ -220,8 +220,8 @@ ACTIONS: dict[str, StaffAction] = {
     "reject": StaffAction(
         complaint_forms.RejectForm,
         services.complaint_reject,
-        _lazy("The request was rejected."),
-        _lazy("Reject as inadmissible"),
+        gettext_lazy("The request was rejected."),
+        gettext_lazy("Reject as inadmissible"),
         fields=("reason",),
         target=S.REJECTED,
         step=True,
@@ -230,39 +230,39 @@ ACTIONS: dict[str, StaffAction] = {
     "assign": StaffAction(
         complaint_forms.AssignForm,
         services.complaint_assign,
-        _lazy("The assignment was saved."),
-        _lazy("Assign"),
+        gettext_lazy("The assignment was saved."),
+        gettext_lazy("Assign"),
         fields=("org_unit", "process", "assignee"),
         rule="assign",
     ),
     "qualify": StaffAction(
         complaint_forms.QualifyForm,
         services.complaint_qualify,
-        _lazy("The qualification was saved."),
-        _lazy("Qualify"),
+        gettext_lazy("The qualification was saved."),
+        gettext_lazy("Qualify"),
         fields=("is_admissible", "is_founded", "severity", "root_cause"),
         rule="qualify",
     ),
     "note": StaffAction(
         complaint_forms.NoteForm,
         services.complaint_add_note,
-        _lazy("The internal note was added."),
-        _lazy("Add an internal note"),
+        gettext_lazy("The internal note was added."),
+        gettext_lazy("Add an internal note"),
         fields=("body",),
     ),
     "reply": StaffAction(
         complaint_forms.ReplyForm,
         services.complaint_reply,
-        _lazy("The reply was sent."),
-        _lazy("Send a public reply"),
+        gettext_lazy("The reply was sent."),
+        gettext_lazy("Send a public reply"),
         fields=("body",),
         rule="reply",
     ),
     "spam": StaffAction(
         complaint_forms.SpamForm,
         services.complaint_mark_spam,
-        _lazy("The request was marked as spam."),
-        _lazy("Mark as spam"),
+        gettext_lazy("The request was marked as spam."),
+        gettext_lazy("Mark as spam"),
         fields=("note",),
         target=S.SPAM,
         danger=True,
@@ -270,8 +270,8 @@ ACTIONS: dict[str, StaffAction] = {
     "duplicate": StaffAction(
         complaint_forms.DuplicateForm,
         services.complaint_mark_duplicate,
-        _lazy("The request was marked as a duplicate."),
-        _lazy("Mark as duplicate"),
+        gettext_lazy("The request was marked as a duplicate."),
+        gettext_lazy("Mark as duplicate"),
         fields=("original",),
         target=S.DUPLICATE,
     ),

@@ -1,10 +1,12 @@
 """Charts as SVG made on the server, so that the same chart serves a page and a WeasyPrint PDF.
 
 Each helper returns a standalone SVG document as a safe string: the SVG namespace, ``role="img"``, a
-``<title>`` (and a ``<desc>`` listing the figures) for screen readers, a ``viewBox``, no script, no external
-resource. Every label is escaped. Colours keep a contrast of at least 4.5:1 against white, and no chart says
-something with colour alone: bars and points carry their value in a tooltip title, a legend names the series,
-and the traffic light writes its state beside the light.
+``<title>`` (its accessible name) and a ``<desc>`` listing the figures (its accessible description, so that a
+screen reader reads them once), a ``viewBox``, no script, no external resource. A chart whose figures the page
+also shows in a data table (``in_table=True``) is hidden from assistive technologies (``aria-hidden``): the
+table is where they read the figures, once. Every label is escaped. Colours keep a contrast of at least 4.5:1
+against white, and no chart says something with colour alone: bars and points carry their value in a tooltip
+title, a legend names the series, and the traffic light writes its state beside the light.
 
     {{ chart }}                                   in a template, where chart = bar_chart(...)
 
@@ -64,12 +66,21 @@ def _truncate(label: str, length: int) -> str:
     return label if len(label) <= length else label[: max(1, length - 1)] + "…"
 
 
-def _svg(*, width: int, height: int, title: str, desc: str, body: list[str], role: str = "img") -> SafeString:
+def _svg(
+    *, width: int, height: int, title: str, desc: str, body: list[str], role: str = "img", in_table: bool = False
+) -> SafeString:
     # A chart with links inside is a group of controls, not an image: an image may not hold focusable elements.
     uid = "c" + uuid.uuid4().hex[:10]
+    # Named by its title, described by its figures: each is read once (a name made of both read the figures
+    # twice, once in the name and again as the description). In a table's company, hidden: the table reads them.
+    accessibility = (
+        'aria-hidden="true" focusable="false"'
+        if in_table
+        else f'role="{role}" aria-labelledby="{uid}-t" aria-describedby="{uid}-d"'
+    )
     parts = [
-        f'<svg xmlns="{SVG_NS}" role="{role}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-labelledby="{uid}-t {uid}-d" class="qms-chart" font-family="{FONT}" font-size="12" '
+        f'<svg xmlns="{SVG_NS}" {accessibility} viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'class="qms-chart" font-family="{FONT}" font-size="12" '
         f'style="max-width:100%;height:auto">',
         f'<title id="{uid}-t">{_text(title)}</title>',
         f'<desc id="{uid}-d">{_text(desc)}</desc>',
@@ -136,13 +147,14 @@ def _legend(names: list[str], *, x: float, y: float, width: float, kind: str = "
     return pieces, cursor_y - y + line
 
 
-def _empty(title: str, width: int, height: int) -> SafeString:
+def _empty(title: str, width: int, height: int, *, in_table: bool = False) -> SafeString:
     message = _("No data to show.")
     return _svg(
         width=width,
         height=height,
         title=title,
         desc=message,
+        in_table=in_table,
         body=[
             f'<rect x="0.5" y="0.5" width="{width - 1}" height="{height - 1}" fill="none" stroke="{GRID_COLOUR}"/>',
             f'<text class="empty" x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle" '
@@ -227,11 +239,13 @@ def bar_chart(
     stacked: bool = False,
     width: int = 640,
     height: int = 320,
+    in_table: bool = False,
 ) -> SafeString:
-    """Vertical bars: one group per label, one bar per series (or one stacked bar per label)."""
+    """Vertical bars: one group per label, one bar per series (or one stacked bar per label). ``in_table``: the
+    page shows the same figures in a data table, so the chart is hidden from screen readers."""
     labels, series = _normalise(labels, series)
     if not labels or not series or all(v is None for _name, values in series for v in values):
-        return _empty(title, width, height)
+        return _empty(title, width, height, in_table=in_table)
     names = [name for name, _values in series]
     legend, legend_height = _legend(names, x=56, y=0, width=width - 72)
     if stacked:
@@ -274,7 +288,9 @@ def bar_chart(
     body.append(f'<g transform="translate(0 {_num(height - legend_height + 8)})">')
     body.extend(legend)
     body.append("</g>")
-    return _svg(width=width, height=height, title=title, desc=_describe(labels, series, unit), body=body)
+    return _svg(
+        width=width, height=height, title=title, desc=_describe(labels, series, unit), body=body, in_table=in_table
+    )
 
 
 def line_chart(
@@ -286,11 +302,13 @@ def line_chart(
     target: Number | None = None,
     width: int = 640,
     height: int = 320,
+    in_table: bool = False,
 ) -> SafeString:
-    """Lines over labels (months, years …), with an optional dashed target line. A None value breaks the line."""
+    """Lines over labels (months, years …), with an optional dashed target line. A None value breaks the line.
+    ``in_table``: as for ``bar_chart``."""
     labels, series = _normalise(labels, series)
     if not labels or not series or all(v is None for _name, values in series for v in values):
-        return _empty(title, width, height)
+        return _empty(title, width, height, in_table=in_table)
     names = [name for name, _values in series]
     legend, legend_height = _legend(names, x=56, y=0, width=width - 72, kind="line")
     values = [v for _n, vs in series for v in vs if v is not None]
@@ -339,7 +357,7 @@ def line_chart(
     desc = _describe(labels, series, unit)
     if target is not None:
         desc += ". " + _("Target: %(value)s") % {"value": format_value(target, unit)}
-    return _svg(width=width, height=height, title=title, desc=desc, body=body)
+    return _svg(width=width, height=height, title=title, desc=desc, body=body, in_table=in_table)
 
 
 TRAFFIC_STATES = ("green", "amber", "red", "grey")
@@ -371,9 +389,16 @@ def traffic_light(
 
 
 def progress_bar(
-    percent: Number | None, *, title: str, width: int = 240, height: int = 24, colour: str = PALETTE[0]
+    percent: Number | None,
+    *,
+    title: str,
+    width: int = 240,
+    height: int = 24,
+    colour: str = PALETTE[0],
+    in_table: bool = False,
 ) -> SafeString:
-    """A horizontal bar filled to ``percent`` (clamped to 0–100), with the figure written beside it."""
+    """A horizontal bar filled to ``percent`` (clamped to 0–100), with the figure written beside it. ``in_table``:
+    the figure is written in the page's table too (hidden from screen readers, as for ``bar_chart``)."""
     if percent is None:
         value = None
         words = _("No data")
@@ -388,7 +413,7 @@ def progress_bar(
         f'<rect class="fill" x="0.5" y="4.5" width="{_num(fill_width)}" height="{height - 9}" rx="3" fill="{colour}"/>',
         f'<text x="{_num(track_width + 6)}" y="{_num(height / 2 + 4)}" fill="{TEXT_COLOUR}">{_text(words)}</text>',
     ]
-    return _svg(width=width, height=height, title=title, desc=words, body=body)
+    return _svg(width=width, height=height, title=title, desc=words, body=body, in_table=in_table)
 
 
 # --- Heat map ----------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from qms.core.files import size_label
 from qms.core.models import ClosureDay, SiteSettings
 from qms.core.widgets import DateInput
 
@@ -111,7 +112,9 @@ class SiteSettingsForm(forms.ModelForm):
             # Unchanged (the stored file), cleared (False) or empty.
             return logo
         if logo.size > LOGO_MAX_BYTES:
-            raise forms.ValidationError(_("The logo must not exceed 1 MB."))
+            raise forms.ValidationError(
+                _("The logo must not exceed %(limit)s."), params={"limit": size_label(LOGO_MAX_BYTES)}
+            )
         if getattr(logo.image, "format", None) not in LOGO_CONTENT_TYPES:
             raise forms.ValidationError(_("The logo must be a PNG, JPEG or WebP image."))
         return logo

@@ -24,7 +24,8 @@ transaction commits; with eager Celery (no broker) the report is built there and
 Every one of these pages checks the kind's ``can_view`` against the report's object.
 
 The builder runs with no request, in the language of the person who asked, and must not depend on who asked:
-whoever may see the object may download its reports.
+whoever may see the object may download its reports. A builder that refuses raises a ``DomainError``: the report
+fails with that message, shown as it is on the progress page.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qms.core.choices import REPORT_IN_FLIGHT, ReportState
+from qms.core.domain import DomainError
 from qms.core.models import StoredReport
 from qms.core.pdf import safe_filename
 
@@ -241,6 +243,10 @@ def build_report(pk: int) -> StoredReport | None:
     try:
         with translation.override(report.language):
             filename, content_type, content = report_kind.builder(target)
+    except DomainError as error:
+        # The builder refuses with a translated reason (an archive past its size cap): shown as it is.
+        _fail(report, error.message)
+        return report
     except Exception as exc:  # noqa: BLE001 - whatever the builder raises, the report records it
         logger.exception("Report %s (%s) could not be built.", report.pk, report.kind)
         _fail(report, f"{type(exc).__name__}: {exc}")

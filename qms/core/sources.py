@@ -18,6 +18,7 @@ app. Each app registers its source models in ``AppConfig.ready()``::
         refuse_actions=None,                                 # see below
         default_process=lambda risk: risk.process,           # the process its actions concern, if any
         default_programme=None,                              # see below
+        on_answered=None,                                    # see below
     )
 
 ``granted_ids(user) -> Iterable[int] | None``, when given, names the source objects through which ``user``
@@ -34,6 +35,11 @@ continuous-improvement plan of its unit (a council decision: its programme's pla
 
 ``refuse_actions(obj) -> str | None``, when given, is the source's own rule: a translated reason why no action
 may answer ``obj`` now (a request marked as spam), or None. The action plans' services enforce it.
+
+``on_answered(obj, by) -> None``, when given, is the source's own follow-up once an action answers ``obj``
+(created for it, or linked to it for the first time), called by the action plans' services inside their
+transaction with the person who did it: an audit finding moves to "action planned". A ``DomainError`` it raises
+undoes the whole.
 
 A sensitive source is never shown, not even by its reference, to a viewer who may not open it: ``describe``
 marks it ``hidden``, and pages leave it out.
@@ -79,6 +85,8 @@ class SourceType:
     # The programme (a ``qms.core.Programme``) whose plan receives its actions by default, instead of its unit's
     # continuous-improvement plan.
     default_programme: Callable[[models.Model], object] | None = None
+    # The source's own follow-up once an action answers it (see above).
+    on_answered: Callable[[models.Model, object], None] | None = None
 
     @property
     def name(self) -> str:
@@ -98,6 +106,11 @@ class SourceType:
     def refusal(self, obj: models.Model) -> str | None:
         """Why no action may answer ``obj`` now, or None."""
         return self.refuse_actions(obj) if self.refuse_actions else None
+
+    def answered(self, obj: models.Model, by) -> None:
+        """Tell the source that an action now answers ``obj`` (``on_answered``), if it wants to know."""
+        if self.on_answered is not None:
+            self.on_answered(obj, by)
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
 
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from qms.core.files import size_label
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_HEADER_ROWS = 20
@@ -249,9 +250,7 @@ def _read_limited(source: Any, max_bytes: int) -> bytes:
         if isinstance(data, str):
             data = data.encode("utf-8")
     if len(data) > max_bytes:
-        raise SpreadsheetError(
-            _("The file is too large: the limit is %(limit)s.") % {"limit": filesizeformat(max_bytes)}
-        )
+        raise SpreadsheetError(_("The file is too large: the limit is %(limit)s.") % {"limit": size_label(max_bytes)})
     return data
 
 
@@ -540,7 +539,7 @@ def _read_xlsx(data: bytes, columns: Sequence[Column], *, header_rows: int, max_
     if inflated > MAX_UNCOMPRESSED_BYTES:
         raise SpreadsheetError(
             _("The file is too large once decompressed: the limit is %(limit)s.")
-            % {"limit": filesizeformat(MAX_UNCOMPRESSED_BYTES)}
+            % {"limit": size_label(MAX_UNCOMPRESSED_BYTES)}
         )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -14,6 +14,10 @@ remove them from what is typed, before anything validates, stores or shows it ag
 from __future__ import annotations
 
 from django import forms
+from django.core import validators
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
 
 # Embeddings (LRE, RLE), the pop (PDF), overrides (LRO, RLO) and isolates (LRI, RLI, FSI, PDI).
 BIDI_REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -37,13 +41,51 @@ def is_multiline(field: forms.Field) -> bool:
     return isinstance(field.widget, forms.Textarea)
 
 
+class MaxLengthValidator(validators.MaxLengthValidator):
+    """Django's, with the figures written as the language groups them: "au plus 10 000 caractères (actuellement
+    10 240)" in French, a narrow no-break space between the thousands, where Django writes "10000"."""
+
+    def __call__(self, value) -> None:
+        length = self.clean(value)
+        limit = self.limit_value() if callable(self.limit_value) else self.limit_value
+        if self.compare(length, limit):
+            message = ngettext(
+                "Ensure this value has at most %(limit)s character (it has %(length)s).",
+                "Ensure this value has at most %(limit)s characters (it has %(length)s).",
+                limit,
+            )
+            raise ValidationError(
+                message,
+                code=self.code,
+                params={
+                    "limit": number_format(limit, force_grouping=True),
+                    "length": number_format(length, force_grouping=True),
+                    "limit_value": limit,
+                    "show_value": length,
+                    "value": value,
+                },
+            )
+
+
+def with_grouped_length_limits(field: forms.Field) -> None:
+    """Replace the length limit Django gives a ``CharField`` by ``MaxLengthValidator`` above."""
+    field.validators = [
+        MaxLengthValidator(validator.limit_value) if type(validator) is validators.MaxLengthValidator else validator
+        for validator in field.validators
+    ]
+
+
 class SafeTextMixin:
     """A form mixin: the typed text of every ``CharField`` (email and URL fields included) loses its
     bidirectional controls before the form cleans it, so that what is validated, stored and shown again is what
-    people see. Put it first in the bases: ``class MyForm(SafeTextMixin, forms.Form)``."""
+    people see; and a text too long is told its limit as the language writes numbers ("10 000 caractères").
+    Put it first in the bases: ``class MyForm(SafeTextMixin, forms.Form)``."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                with_grouped_length_limits(field)
         if self.is_bound:
             self.data = self._without_bidi_controls(self.data)
 

@@ -1,4 +1,5 @@
-"""Template helpers of the base layout: message styling and roles, and durations for people."""
+"""Template helpers of the base layout: message styling and roles, durations for people, and the language of
+content written in another language than the page's."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import datetime
 import math
 
 from django import template
+from django.conf import settings
 from django.contrib.messages import constants
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -50,3 +54,37 @@ def colon() -> str:
     """The colon after a label, as the current language writes it: "Plan :" in French (a no-break space
     before it), "Plan:" in English. Keeps the label itself a plain translatable string."""
     return "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
+
+
+@register.simple_tag
+def content_lang(language: str | None = None) -> SafeString | str:
+    """`` lang="fr"`` on an element holding text written by people rather than translated, when the page is in
+    another language (RGAA 8.7): so that a screen reader reads "Université de démonstration" or a plan's title
+    with a French voice on an English page. ``language`` is the text's own (a request's, which its requester
+    chose); by default the institution's, the interface's default language (``LANGUAGE_CODE``), in which staff
+    write plans, actions and names. Nothing when the two agree.
+
+        <h1{% content_lang %}>{{ plan.title }}</h1>    <div{% content_lang complaint.language %}>…</div>
+    """
+    written_in = (language or settings.LANGUAGE_CODE or "").split("-")[0]
+    page = (translation.get_language() or settings.LANGUAGE_CODE or "").split("-")[0]
+    if not written_in or written_in == page:
+        return ""
+    return format_html(' lang="{}"', written_in)
+
+
+_VOWELS = frozenset("AEIOUYÀÂÄÆÉÈÊËÎÏÔÖŒÙÛÜŸaeiouyàâäæéèêëîïôöœùûüÿ")
+
+
+@register.filter
+def of_institution(name: str) -> str:
+    """The institution named after a noun ("the acknowledgement of receipt …"), as the language writes it: in
+    French "de l'Université de démonstration" (elided before a vowel: Université, École, Institut, ENS, IUT),
+    "de l'établissement Sciences Po" before a consonant, whose article ("du", "de la") cannot be guessed; in
+    English "from Université de démonstration"."""
+    name = str(name or "").strip()
+    if not (translation.get_language() or "").startswith("fr"):
+        return translation.gettext("from %(institution)s") % {"institution": name}
+    if name[:1] in _VOWELS:
+        return f"de l'{name}"
+    return f"de l'établissement {name}"

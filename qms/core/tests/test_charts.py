@@ -19,8 +19,10 @@ def parse(svg: str) -> ET.Element:
     assert root.get("viewBox", "").startswith("0 0 ")
     title = root.find("svg:title", NS)
     assert title is not None and title.text
-    labelled_by = root.get("aria-labelledby").split()
-    assert title.get("id") in labelled_by
+    # Named by its title alone, described by its figures: each read once.
+    assert root.get("aria-labelledby") == title.get("id")
+    desc = root.find("svg:desc", NS)
+    assert desc is not None and root.get("aria-describedby") == desc.get("id")
     # Nothing that runs or fetches: no script, no foreign object, no external reference.
     assert not root.findall(".//svg:script", NS)
     assert not root.findall(".//svg:foreignObject", NS)
@@ -200,3 +202,23 @@ def test_values_are_formatted_in_the_active_language():
     with translation.override("en"):
         assert format_value(12, "days") == "12\u00a0days"
         assert format_value(None) == "no data"
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [
+        lambda: bar_chart(["Jan", "Feb"], [("Complaints", [3, 5])], title="Received", in_table=True),
+        lambda: bar_chart([], [], title="Received", in_table=True),
+        lambda: line_chart(["2024", "2025"], [("Rate", [80, 90])], title="Rate", unit="%", in_table=True),
+        lambda: progress_bar(45, title="Taken in charge", in_table=True),
+    ],
+)
+def test_a_chart_whose_figures_a_table_shows_is_hidden_from_screen_readers(chart):
+    """Read once, from the table: the chart is neither an image nor named, and takes no focus."""
+    root = ET.fromstring(chart())
+    assert root.get("aria-hidden") == "true"
+    assert root.get("focusable") == "false"
+    assert root.get("role") is None
+    assert root.get("aria-labelledby") is None and root.get("aria-describedby") is None
+    # Its tooltips still serve the eye.
+    assert root.find("svg:title", NS) is not None

@@ -286,6 +286,72 @@ def test_messages_appear_in_the_messages_area(client, quality_manager, settings)
     assert alert.one("button.btn-close").get("aria-label")
 
 
+def test_a_message_is_a_live_region_that_the_page_focuses_once_loaded(client, quality_manager, settings):
+    """Written again into its live region after load and given focus by static/js/messages.js (the browser test
+    of the keyboard journey checks that it happens): the person hears what their action did."""
+    settings.TWO_FACTOR_REQUIRED_FOR_QUALITY_MANAGERS = True
+    client.force_login(quality_manager)
+
+    page = parse(client.get(reverse("core:home"), follow=True))
+
+    message = page.one("#messages [data-message]")
+    assert (message.get("role"), message.get("aria-live"), message.get("tabindex")) == ("alert", "assertive", "-1")
+    assert message.one("[data-message-text]").text
+    assert page.one("script[src$='js/messages.js']")
+
+
+def test_the_institutions_french_name_says_its_language_on_english_pages(client, settings):
+    """RGAA 8.7: "Université de démonstration" in the header, the footer and the landing page's heading is French
+    on an English page; on a French page it needs nothing."""
+    site = SiteSettings.load()
+    site.institution_name = "Université de démonstration"
+    site.save()
+
+    english = parse(client.get(reverse("core:landing"), HTTP_ACCEPT_LANGUAGE="en"))
+    assert english.one("html").get("lang") == "en"
+    named = [element for element in english.all("[lang=fr]") if not element.get("data-language")]
+    assert [element.text for element in named] == ["Université de démonstration"] * 3
+    assert {element.element.tag.split("}")[-1] for element in named} == {"span", "h1"}
+    french = parse(client.get(reverse("core:landing"), HTTP_ACCEPT_LANGUAGE="fr"))
+    assert [element for element in french.all("body [lang]") if not element.get("data-language")] == []
+
+
+def test_content_lang_names_the_language_only_when_it_differs_from_the_pages(settings):
+    from django.utils import translation
+
+    from qms.core.templatetags.qms_layout import content_lang
+
+    settings.LANGUAGE_CODE = "fr"
+    with translation.override("en"):
+        assert content_lang() == ' lang="fr"'
+        assert content_lang("en") == ""
+        assert content_lang("fr-be") == ' lang="fr"'
+    with translation.override("fr"):
+        assert content_lang() == ""
+        assert content_lang("en") == ' lang="en"'
+
+
+@pytest.mark.parametrize(
+    ("language", "landing", "home"),
+    [
+        ("fr", "Service qualité · Université de démonstration", "Mon espace · Université de démonstration"),
+        ("en", "Quality office · Université de démonstration", "My space · Université de démonstration"),
+    ],
+)
+def test_the_landing_page_and_the_home_page_have_titles_of_their_own(client, staff_member, language, landing, home):
+    """Both were "Accueil": a person with several tabs, or a screen reader's list of windows, told them apart by
+    nothing (WCAG 2.4.2)."""
+    site = SiteSettings.load()
+    site.institution_name = "Université de démonstration"
+    site.save()
+    staff_member.language = language
+    staff_member.save(update_fields=["language"])
+
+    assert parse(client.get(reverse("core:landing"), HTTP_ACCEPT_LANGUAGE=language)).text_of("title") == landing
+    client.force_login(staff_member)
+    assert parse(client.get(reverse("core:home"))).text_of("title") == home
+
+
 def test_minutes_round_a_wait_up():
     import datetime
 

@@ -16,6 +16,7 @@ from weasyprint import HTML
 
 from qms.core import reports
 from qms.core.choices import ReportState
+from qms.core.domain import DomainError
 from qms.core.factories import OrgUnitFactory, UserFactory
 from qms.core.models import StoredReport
 from qms.core.storage import private_media_root
@@ -158,6 +159,15 @@ def test_a_failure_is_recorded_with_its_error(sheet, unit, reader_user, django_c
     assert report.error == "ValueError: the plan has no axis"
     assert not report.file and report.generated_at is None
     assert "could not be built" in caplog.text
+
+
+def test_a_builder_that_refuses_leaves_its_message_as_it_is(
+    sheet, unit, reader_user, django_capture_on_commit_callbacks
+):
+    sheet.fail_with = DomainError("The files pass the archive's limit of 200 MB.")
+    report = ask(unit, reader_user, capture=django_capture_on_commit_callbacks)
+    report.refresh_from_db()
+    assert (report.state, report.error) == (ReportState.FAILED, "The files pass the archive's limit of 200 MB.")
 
 
 def test_a_report_whose_object_is_gone_fails_with_a_message(sheet, reader_user, django_capture_on_commit_callbacks):

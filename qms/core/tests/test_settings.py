@@ -253,6 +253,16 @@ def test_email_url_selects_smtp():
     assert values["EMAIL_HOST_USER"] == "qms"
 
 
+def test_a_file_email_url_keeps_an_absolute_path_and_reads_a_relative_one_from_the_project():
+    absolute = load_settings(EMAIL_URL="filemail:///var/spool/qms-mail")
+    assert absolute.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend"
+    assert absolute.EMAIL_FILE_PATH == "/var/spool/qms-mail"
+    relative_path = load_settings(EMAIL_URL="filemail://mails").EMAIL_FILE_PATH
+    assert relative_path == str(BASE_DIR / "mails")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        load_settings(EMAIL_URL="filemail://")
+
+
 def test_email_host_selects_smtp_without_a_url():
     values = dump_settings(EMAIL_HOST="smtp.example.edu", EMAIL_HOST_USER="qms")
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"

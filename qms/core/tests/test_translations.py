@@ -184,6 +184,31 @@ def test_every_string_of_the_interface_has_a_french_translation(tmp_path):
     )
 
 
+# The names under which makemessages (xgettext's Python keywords, as Django calls it) finds translatable strings.
+EXTRACTED_NAMES = {
+    "_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
+    "npgettext", "npgettext_lazy",
+}  # fmt: skip
+SOURCE_DIRS = ("qms", *DOMAIN_APPS)
+
+
+def test_no_module_imports_a_translation_function_under_a_name_makemessages_ignores():
+    """``gettext_lazy as _lazy`` translates nothing: makemessages does not see the strings, so no catalogue holds
+    them and the French interface shows them in English (the request page's buttons and messages did)."""
+    hidden = []
+    for directory in SOURCE_DIRS:
+        for path in sorted((BASE_DIR / directory).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                    hidden.extend(
+                        f"{path.relative_to(BASE_DIR)}:{node.lineno}: {alias.name} as {alias.asname}"
+                        for alias in node.names
+                        if alias.asname and alias.asname not in EXTRACTED_NAMES and "gettext" in alias.name
+                    )
+    assert hidden == []
+
+
 # --- The reader of .po files used above ------------------------------------------------------------------------
 
 
