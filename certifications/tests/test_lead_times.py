@@ -131,3 +131,12 @@ def test_bad_lead_times_are_refused_with_their_message_and_nothing_is_saved(clie
     assert "Chaque délai est d'au moins un jour." in html.unescape(response.content.decode())
     settings = CertificationSettings.load()
     assert settings.expiry_reminder_days == [180, 90, 30] and settings.audit_reminder_days == [30, 7]
+
+
+def test_the_section_is_the_settings_form_with_the_lead_times():
+    from certifications.forms import CertificationSettingsForm
+    from qms.core.app_settings import declared_sections
+
+    section = next(section for section in declared_sections() if section.key == "certifications")
+    assert section.form_class is CertificationSettingsForm
+    assert {"expiry_reminder_days", "audit_reminder_days", "finding_reminder_days"} <= set(section.form_class().fields)
