@@ -7,6 +7,7 @@ from actionplans.models import (
     Action,
     ActionEvidence,
     ActionPlan,
+    ActionPlanSettings,
     ActionSource,
     ActionUpdate,
     Axis,
@@ -14,6 +15,7 @@ from actionplans.models import (
     Objective,
     PlanImport,
 )
+from qms.core.admin import AppSettingsAdmin
 
 
 class AxisInline(admin.TabularInline):
@@ -115,4 +117,14 @@ class PlanImportAdmin(admin.ModelAdmin):
     readonly_fields = ["plan", "created_by", "created_at", "expires_at", "filename", "payload", "applied_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ActionPlanSettings)
+class ActionPlanSettingsAdmin(AppSettingsAdmin):
+    list_display = [*AppSettingsAdmin.list_display, "escalate_after_days"]
+
+    def has_add_permission(self, request) -> bool:
+        # The one record is made on first use (ActionPlanSettings.load()); asking the database here would cost a
+        # query on every admin page, whose sidebar asks every model admin.
         return False

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.choices import OPEN_STATUSES, ActionKind, ActionPriority, ActionStatus, EffectivenessResult
-from actionplans.models import Action, ActionPlan, Axis, Objective
+from actionplans.models import Action, ActionPlan, ActionPlanSettings, Axis, Objective
 from actionplans.selectors import (
     PEOPLE_SCOPE,
     action_picker_label,
@@ -479,3 +479,21 @@ class SourceLinkForm(forms.Form):
         field.widget.is_required = field.required
         self.helper = _helper(_("Link"), form_tag=False)
         self.helper.inputs = []
+
+
+class ActionPlanSettingsForm(forms.ModelForm):
+    """The action plans' section of the settings page: when actions and effectiveness checks are reminded, and when
+    a late action is escalated."""
+
+    class Meta:
+        model = ActionPlanSettings
+        fields = ["action_reminder_days", "escalate_after_days", "effectiveness_reminder_days"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The settings page wraps each section's form in its own <form> with its save button.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(*(Div(name, css_class="col-md-4") for name in self.Meta.fields), css_class="row")
+        )

@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -29,6 +29,8 @@ from actionplans.choices import (
     PlanKind,
     PlanStatus,
 )
+from qms.core.app_settings import AppSettings
+from qms.core.day_counts import DayCountsField
 from qms.core.files import safe_filename
 from qms.core.models import OrgUnit, Programme
 from qms.core.storage import private_storage
@@ -490,3 +492,32 @@ class PlanImport(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class ActionPlanSettings(AppSettings):
+    """What the quality manager sets for the action plans (their section of the "Paramètres" page): when actions
+    and effectiveness checks are reminded, and when a late action is escalated."""
+
+    action_reminder_days = DayCountsField(
+        _("reminders before an action's deadline (days)"),
+        default=(14, 7, 1),
+        help_text=_("The person responsible is reminded this many days before, and once the deadline is passed."),
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("escalation of a late action (days late)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_(
+            "An action late by more than this many days is reported to the plan owner and the quality manager."
+        ),
+    )
+    effectiveness_reminder_days = DayCountsField(
+        _("reminders before an effectiveness check (days)"),
+        default=(7,),
+        help_text=_("Before a done action's effectiveness check is due, and once it is overdue."),
+    )
+
+    class Meta(AppSettings.Meta):
+        verbose_name = _("action plan settings")
+        verbose_name_plural = _("action plan settings")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="actionplan_settings_singleton")]

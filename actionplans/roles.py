@@ -27,7 +27,12 @@ _MODELS = (
 )
 _READ = [*view("actionplans", "actionplan", "action", "actionupdate", "actionevidence", "effectivenesscheck")]
 PERMISSIONS = {
-    Role.QUALITY_MANAGER: [*crud("actionplans", *_MODELS), *view("actionplans", "planimport")],
+    Role.QUALITY_MANAGER: [
+        *crud("actionplans", *_MODELS),
+        *view("actionplans", "planimport"),
+        "actionplans.view_actionplansettings",
+        "actionplans.change_actionplansettings",
+    ],
     # A referent reads their units' plans, adds and follows up their actions, and may start a plan for them.
     Role.QUALITY_REFERENT: [
         *_READ,

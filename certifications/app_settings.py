@@ -9,7 +9,7 @@ from qms.core.app_settings import SettingsSection
 SECTIONS = [
     SettingsSection(
         key="certifications",
-        label=_("Certifications: evidence, archive and auditors' access"),
+        label=_("Certifications: evidence, archive, auditors' access and reminders"),
         model=CertificationSettings,
         form_class=CertificationSettingsForm,
         permission="certifications.change_certificationsettings",

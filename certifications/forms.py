@@ -582,9 +582,22 @@ class FindingForm(forms.Form):
 
 
 class CertificationSettingsForm(forms.ModelForm):
+    """The certifications' section of the settings page: evidence, archive and auditors' access, then the lead
+    times of the reminders."""
+
+    SETTINGS_FIELDS = ["evidence_max_age_months", "zip_max_megabytes", "auditor_grant_days"]
+    REMINDER_FIELDS = ["expiry_reminder_days", "audit_reminder_days", "finding_reminder_days"]
+
     class Meta:
         model = CertificationSettings
-        fields = ["evidence_max_age_months", "zip_max_megabytes", "auditor_grant_days"]
+        fields = [
+            "evidence_max_age_months",
+            "zip_max_megabytes",
+            "auditor_grant_days",
+            "expiry_reminder_days",
+            "audit_reminder_days",
+            "finding_reminder_days",
+        ]
         labels = {
             "evidence_max_age_months": _("Age that flags evidence (months)"),
             "zip_max_megabytes": _("Largest evidence archive (MB)"),
@@ -597,7 +610,10 @@ class CertificationSettingsForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Div(*(Div(name, css_class="col-md-4") for name in self.Meta.fields), css_class="row")
+            *(
+                Div(*(Div(name, css_class="col-md-4") for name in names), css_class="row")
+                for names in (self.SETTINGS_FIELDS, self.REMINDER_FIELDS)
+            )
         )
 
 

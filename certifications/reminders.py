@@ -1,15 +1,18 @@
 """The certifications' reminder providers and calendar source (registered in ``CertificationsConfig.ready()``).
 
-Lead times, in calendar days (constants here: the certifications' settings record has no field for them yet):
+Lead times, in calendar days, are fields of ``CertificationSettings`` (the certifications' section of the settings
+page), read once per scan through its cached ``get()``; the defaults are:
 
-- a certification's expiry (its latest certificate's last day of validity): 180, 90 and 30 days before, to the
-  certification's owner and the quality managers;
-- an audit not closed: 30 and 7 days before its first day, to its owner (the certification's, or the internal
-  audit programme's), its lead auditor and team, and the owners of the processes it audits;
+- a certification's expiry (its latest certificate's last day of validity): ``expiry_reminder_days``, 180, 90 and
+  30 days before, to the certification's owner and the quality managers;
+- an audit not closed: ``audit_reminder_days``, 30 and 7 days before its first day, to its owner (the
+  certification's, or the internal audit programme's), its lead auditor and team, and the owners of the processes
+  it audits;
 - a finding's three dates (action plan, implementation, verification), each while it is still to meet (the action
   plan while the finding is open, the implementation until an action is planned and done, the verification until
-  the finding is closed): 14 and 7 days before, and once overdue, to the people responsible for the actions that
-  answer it, or, while none exists, to the certification's owner (the programme's for an internal audit).
+  the finding is closed): ``finding_reminder_days``, 14 and 7 days before, and once overdue, to the people
+  responsible for the actions that answer it, or, while none exists, to the certification's owner (the
+  programme's for an internal audit).
 
 With no active person to remind, the quality managers are.
 """
@@ -27,7 +30,7 @@ from actionplans.choices import ActionStatus
 from actionplans.selectors import responsible_for
 from certifications import selectors
 from certifications.choices import FindingDate, FindingStatus
-from certifications.models import Audit, Certification, Finding
+from certifications.models import Audit, Certification, CertificationSettings, Finding
 from qms.core.choices import Role
 from qms.core.models import User
 from qms.core.selectors import is_quality_manager, users_with_role
@@ -36,9 +39,6 @@ from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem
 
 MODULE = "certifications"
 
-EXPIRY_THRESHOLDS = (180, 90, 30)
-AUDIT_THRESHOLDS = (30, 7)
-FINDING_THRESHOLDS = (14, 7, OVERDUE)
 # How far back an overdue finding date is still chased.
 FINDING_LOOKBACK_DAYS = 366
 CALENDAR_HORIZON_DAYS = 366
@@ -98,11 +98,11 @@ def _item(obj, person: User, *, kind: str, due: datetime.date, thresholds, today
 
 
 def expiries(today: datetime.date) -> Iterator[ReminderItem]:
-    """Certifications whose latest certificate ends within 180 days, to their owner and the quality managers."""
+    """Certifications whose latest certificate ends within the first lead time (180 days by default), to their
+    owner and the quality managers."""
+    thresholds = tuple(CertificationSettings.get().expiry_reminder_days)
     managers = _managers()
-    for certificate in selectors.certificates_expiring_between(
-        today, today + datetime.timedelta(days=max(EXPIRY_THRESHOLDS))
-    ):
+    for certificate in selectors.certificates_expiring_between(today, today + datetime.timedelta(days=max(thresholds))):
         certification = certificate.certification
         for person in _active([certification.owner, *managers]):
             yield _item(
@@ -110,7 +110,7 @@ def expiries(today: datetime.date) -> Iterator[ReminderItem]:
                 person,
                 kind="certificate-expiry",
                 due=certificate.valid_until,
-                thresholds=EXPIRY_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=certificate.number or certification.name,
                 title=certification.name,
@@ -119,9 +119,11 @@ def expiries(today: datetime.date) -> Iterator[ReminderItem]:
 
 
 def audits(today: datetime.date) -> Iterator[ReminderItem]:
-    """Audits that start within 30 days, to their owner, their auditors and the owners of the processes audited."""
+    """Audits that start within the first lead time (30 days by default), to their owner, their auditors and the
+    owners of the processes audited."""
+    thresholds = tuple(CertificationSettings.get().audit_reminder_days)
     upcoming = selectors.audits_starting_between(
-        today, today + datetime.timedelta(days=max(AUDIT_THRESHOLDS))
+        today, today + datetime.timedelta(days=max(thresholds))
     ).prefetch_related("team", "audited_processes__owner")
     for audit in upcoming:
         people = [_owner_of(audit), audit.lead_auditor, *audit.team.all()]
@@ -132,7 +134,7 @@ def audits(today: datetime.date) -> Iterator[ReminderItem]:
                 person,
                 kind="audit-coming",
                 due=audit.start_date,
-                thresholds=AUDIT_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=audit.reference,
                 title=audit.title,
@@ -151,9 +153,11 @@ def _finding_people(finding: Finding) -> list[User]:
 
 
 def finding_dates(today: datetime.date) -> Iterator[ReminderItem]:
-    """Each finding's dates still to meet that fall within 14 days or are overdue (a year back at most)."""
+    """Each finding's dates still to meet that fall within the first lead time (14 days by default) or are overdue
+    (a year back at most)."""
+    thresholds = (*CertificationSettings.get().finding_reminder_days, OVERDUE)
     start = today - datetime.timedelta(days=FINDING_LOOKBACK_DAYS)
-    due = selectors.finding_dates_due_between(start, today + datetime.timedelta(days=max(FINDING_THRESHOLDS)))
+    due = selectors.finding_dates_due_between(start, today + datetime.timedelta(days=max(thresholds)))
     people: dict[int, list[User]] = {}
     for item in due:
         finding = item.finding
@@ -167,7 +171,7 @@ def finding_dates(today: datetime.date) -> Iterator[ReminderItem]:
                 person,
                 kind=FINDING_KINDS[item.kind],
                 due=item.date,
-                thresholds=FINDING_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=finding.full_reference,
                 title=str(finding.grade),

@@ -593,11 +593,21 @@ class ImportForm(forms.Form):
 
 
 class ProcessMapSettingsForm(forms.ModelForm):
-    """The process map's section of the settings page: the criticality bands and the rhythm of reviews."""
+    """The process map's section of the settings page: the criticality bands, the rhythm of reviews and the lead
+    times of the reminders."""
 
     class Meta:
         model = ProcessMapSettings
-        fields = ["watch_from", "critical_from", "process_review_months", "measurement_grace_days"]
+        fields = [
+            "watch_from",
+            "critical_from",
+            "process_review_months",
+            "measurement_grace_days",
+            "measurement_reminder_days",
+            "document_review_reminder_days",
+            "process_review_reminder_days",
+            "risk_review_reminder_days",
+        ]
         labels = {
             "watch_from": _("“To watch” from criticality"),
             "critical_from": _("“Critical” from criticality"),

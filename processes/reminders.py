@@ -1,13 +1,17 @@
 """The process map's reminder providers and calendar source (registered in ``ProcessesConfig.ready()``).
 
-Lead times, in calendar days (constants here: the process map's settings record has no field for them yet):
+Lead times, in calendar days, are fields of ``ProcessMapSettings`` (the process map's section of the settings page),
+read once per scan through its cached ``get()``; the defaults are:
 
-- a manual indicator's measurement for its last closed period, due ``measurement_grace_days`` (a setting) after the
-  period ends: 7 days before and once overdue, to the indicator's owner, else the process owner;
-- a document's periodic review (``Document.next_review_on``): 30 and 7 days before, and once overdue, to the
-  document owner, else its process owner;
-- a process review (``Process.next_review_on``): 30 and 7 days before, and once overdue, to the process owner;
-- a risk's review date (``Risk.review_on``): 7 days before and once overdue, to the process owner.
+- a manual indicator's measurement for its last closed period, due ``measurement_grace_days`` after the period
+  ends: ``measurement_reminder_days``, 7 days before, and once overdue, to the indicator's owner, else the process
+  owner;
+- a document's periodic review (``Document.next_review_on``): ``document_review_reminder_days``, 30 and 7 days
+  before, and once overdue, to the document owner, else its process owner;
+- a process review (``Process.next_review_on``): ``process_review_reminder_days``, 30 and 7 days before, and once
+  overdue, to the process owner;
+- a risk's review date (``Risk.review_on``): ``risk_review_reminder_days``, 7 days before, and once overdue, to
+  the process owner.
 
 With no active person responsible, the quality managers are reminded. Read confirmations have no due date (only the
 day the version was sent), so they are not reminded here: the distribution itself reminds who has not confirmed.
@@ -31,12 +35,13 @@ from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem
 
 MODULE = "processes"
 
-MEASUREMENT_THRESHOLDS = (7, OVERDUE)
-DOCUMENT_REVIEW_THRESHOLDS = (30, 7, OVERDUE)
-PROCESS_REVIEW_THRESHOLDS = (30, 7, OVERDUE)
-RISK_REVIEW_THRESHOLDS = (7, OVERDUE)
 # Calendar feeds show what falls due within this horizon (and everything overdue).
 CALENDAR_HORIZON_DAYS = 366
+
+
+def _thresholds(field: str) -> tuple[int, ...]:
+    """The lead times of ``field`` of the process map's settings, then "overdue"."""
+    return (*getattr(selectors.map_settings(), field), OVERDUE)
 
 
 def _people(person: User | None) -> list[User]:
@@ -84,9 +89,10 @@ def _last_periods_missing(
 
 
 def measurements(today: datetime.date) -> Iterator[ReminderItem]:
-    """The measurement of each manual indicator's last closed period, not entered yet: due within 7 days or
-    overdue."""
-    until = today + datetime.timedelta(days=max(MEASUREMENT_THRESHOLDS))
+    """The measurement of each manual indicator's last closed period, not entered yet: due within the first lead
+    time (7 days by default) or overdue."""
+    thresholds = _thresholds("measurement_reminder_days")
+    until = today + datetime.timedelta(days=max(thresholds))
     due = selectors.measurements_due_between(today - selectors.DUE_WINDOW, until)
     for item in _last_periods_missing(due, until=until):
         indicator = item.indicator
@@ -96,7 +102,7 @@ def measurements(today: datetime.date) -> Iterator[ReminderItem]:
                 person,
                 kind="indicator-measurement",
                 due=item.due_on,
-                thresholds=MEASUREMENT_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=indicator.process.code,
                 title=f"{indicator.name} ({item.label})",
@@ -105,8 +111,10 @@ def measurements(today: datetime.date) -> Iterator[ReminderItem]:
 
 
 def document_reviews(today: datetime.date) -> Iterator[ReminderItem]:
-    """Active documents whose periodic review falls within 30 days or is overdue."""
-    horizon = today + datetime.timedelta(days=max(DOCUMENT_REVIEW_THRESHOLDS))
+    """Active documents whose periodic review falls within the first lead time (30 days by default) or is
+    overdue."""
+    thresholds = _thresholds("document_review_reminder_days")
+    horizon = today + datetime.timedelta(days=max(thresholds))
     for due in selectors.documents_due_for_review_between(datetime.date.min, horizon):
         document = due.document
         for person in _people(due.responsible):
@@ -115,7 +123,7 @@ def document_reviews(today: datetime.date) -> Iterator[ReminderItem]:
                 person,
                 kind="document-review",
                 due=due.due_on,
-                thresholds=DOCUMENT_REVIEW_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=document.reference,
                 title=document.title,
@@ -132,15 +140,17 @@ def _processes_due(until: datetime.date):
 
 
 def process_reviews(today: datetime.date) -> Iterator[ReminderItem]:
-    """Active processes whose next review falls within 30 days or is overdue, to their owner."""
-    for process in _processes_due(today + datetime.timedelta(days=max(PROCESS_REVIEW_THRESHOLDS))):
+    """Active processes whose next review falls within the first lead time (30 days by default) or is overdue, to
+    their owner."""
+    thresholds = _thresholds("process_review_reminder_days")
+    for process in _processes_due(today + datetime.timedelta(days=max(thresholds))):
         for person in _people(process.owner):
             yield _item(
                 process,
                 person,
                 kind="process-review",
                 due=process.next_review_on,
-                thresholds=PROCESS_REVIEW_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=process.code,
                 title=process.name,
@@ -158,15 +168,17 @@ def _risks_due(until: datetime.date):
 
 
 def risk_reviews(today: datetime.date) -> Iterator[ReminderItem]:
-    """Current risks and opportunities whose review date falls within 7 days or is overdue, to the process owner."""
-    for risk in _risks_due(today + datetime.timedelta(days=max(RISK_REVIEW_THRESHOLDS))):
+    """Current risks and opportunities whose review date falls within the first lead time (7 days by default) or is
+    overdue, to the process owner."""
+    thresholds = _thresholds("risk_review_reminder_days")
+    for risk in _risks_due(today + datetime.timedelta(days=max(thresholds))):
         for person in _people(risk.process.owner):
             yield _item(
                 risk,
                 person,
                 kind="risk-review",
                 due=risk.review_on,
-                thresholds=RISK_REVIEW_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=risk.reference,
                 title=risk.short_description,

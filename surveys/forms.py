@@ -43,7 +43,8 @@ def _row(*names: str, width: int = 6) -> Div:
 
 
 class SurveySettingsForm(SafeTextMixin, forms.ModelForm):
-    """The surveys' section of the settings page: notice, who sees course results, retention, k, the index."""
+    """The surveys' section of the settings page: notice, who sees course results, retention, k, the index, and the
+    lead times of the staff's reminders (campaigns, councils, minutes)."""
 
     class Meta:
         model = SurveySettings
@@ -55,6 +56,13 @@ class SurveySettingsForm(SafeTextMixin, forms.ModelForm):
             "default_threshold",
             "green_threshold",
             "amber_threshold",
+            "campaign_opening_reminder_days",
+            "campaign_closing_reminder_days",
+            "council_expected_day",
+            "council_expected_month",
+            "council_reminder_days",
+            "minutes_after_days",
+            "minutes_reminder_days",
         ]
         widgets = {
             "privacy_notice_fr": forms.Textarea(attrs={"rows": 5}),
@@ -71,6 +79,9 @@ class SurveySettingsForm(SafeTextMixin, forms.ModelForm):
             "course_results_visibility",
             _row("retention_days_after_publication", "default_threshold", width=6),
             _row("green_threshold", "amber_threshold"),
+            _row("campaign_opening_reminder_days", "campaign_closing_reminder_days"),
+            _row("council_expected_day", "council_expected_month", "council_reminder_days", width=4),
+            _row("minutes_after_days", "minutes_reminder_days"),
         )
 
 

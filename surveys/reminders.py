@@ -3,16 +3,20 @@
 Reminders to students are not sent from here: the surveys send them through their tokens and the bulk queue. These
 remind the staff, and read only counts (how many were invited, how many answered), never who has not answered.
 
-Lead times, in calendar days (constants here: the surveys' settings record has no field for them yet):
+Lead times, in calendar days, are fields of ``SurveySettings`` (the surveys' section of the settings page), read
+once per scan through its cached ``get()``; the defaults are:
 
-- a campaign still in draft opens in 7 days, then tomorrow: to the quality referents of the unit that runs it (the
-  role-holder helper, nearest unit up the tree), else the quality managers;
-- an open campaign closes in 7 days, then tomorrow, with its response rate so far: to the same people;
-- a programme's improvement council not yet held by the expected date of the current academic year (30 June, or
-  the year's end if sooner): 60 and 30 days before, and once overdue, to the programme's director and the
-  quality referents of its unit;
-- a council held but whose minutes are not published 30 days later: 7 days before that and once overdue, to the
-  directors of its programmes (their unit's quality referents for a programme without a director).
+- a campaign still in draft opens in ``campaign_opening_reminder_days`` (7 days, then tomorrow): to the quality
+  referents of the unit that runs it (the role-holder helper, nearest unit up the tree), else the quality managers;
+- an open campaign closes in ``campaign_closing_reminder_days`` (7 days, then tomorrow), with its response rate so
+  far: to the same people;
+- a programme's improvement council not yet held by the expected date of the current academic year
+  (``council_expected_day`` and ``council_expected_month``: 30 June, or the year's end if sooner):
+  ``council_reminder_days``, 60 and 30 days before, and once overdue, to the programme's director and the quality
+  referents of its unit;
+- a council held but whose minutes are not published ``minutes_after_days`` (30) days later:
+  ``minutes_reminder_days``, 7 days before that, and once overdue, to the directors of its programmes (their unit's
+  quality referents for a programme without a director).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem
 from surveys.choices import CampaignStatus
 from surveys.councils_choices import CouncilStatus
 from surveys.councils_selectors import council_state
-from surveys.models import Campaign, Council
+from surveys.models import Campaign, Council, SurveySettings
 from surveys.results import Participation, participation_by_target
 
 MODULE = "surveys"
@@ -43,12 +47,6 @@ MODULE = "surveys"
 # A date written in the language of each recipient when their email is written (not in the scan's).
 _short_date = lazy(lambda day: formats.date_format(day, "SHORT_DATE_FORMAT"), str)
 
-OPENING_THRESHOLDS = (7, 1)
-CLOSING_THRESHOLDS = (7, 1)
-COUNCIL_THRESHOLDS = (60, 30, OVERDUE)
-COUNCIL_EXPECTED_BY = (6, 30)  # (month, day) in the academic year's last calendar year
-MINUTES_AFTER_DAYS = 30
-MINUTES_THRESHOLDS = (7, OVERDUE)
 CALENDAR_HORIZON_DAYS = 366
 
 
@@ -120,8 +118,10 @@ def _rate(part: Participation) -> tuple[dict, object]:
 
 
 def campaign_openings(today: datetime.date) -> Iterator[ReminderItem]:
-    """Draft campaigns that open within 7 days, to the quality officers of the unit that runs them."""
-    until = today + datetime.timedelta(days=max(OPENING_THRESHOLDS))
+    """Draft campaigns that open within the first lead time (7 days by default), to the quality officers of the unit
+    that runs them."""
+    thresholds = tuple(SurveySettings.get().campaign_opening_reminder_days)
+    until = today + datetime.timedelta(days=max(thresholds))
     campaigns = Campaign.objects.filter(status=CampaignStatus.DRAFT, opens_on__gte=today, opens_on__lte=until)
     for campaign in campaigns.select_related("org_unit", "academic_year").order_by("opens_on", "pk"):
         for who in _referents_or_managers(campaign.org_unit):
@@ -130,7 +130,7 @@ def campaign_openings(today: datetime.date) -> Iterator[ReminderItem]:
                 who,
                 kind="campaign-opening",
                 due=campaign.opens_on,
-                thresholds=OPENING_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=campaign.title,
                 title=str(campaign.academic_year),
@@ -143,13 +143,14 @@ def campaign_openings(today: datetime.date) -> Iterator[ReminderItem]:
 
 
 def campaign_closings(today: datetime.date) -> Iterator[ReminderItem]:
-    """Open campaigns that close within 7 days, with their response rate so far, to the quality officers of the
-    unit that runs them."""
-    until = today + datetime.timedelta(days=max(CLOSING_THRESHOLDS))
+    """Open campaigns that close within the first lead time (7 days by default), with their response rate so far,
+    to the quality officers of the unit that runs them."""
+    thresholds = tuple(SurveySettings.get().campaign_closing_reminder_days)
+    until = today + datetime.timedelta(days=max(thresholds))
     campaigns = Campaign.objects.filter(status=CampaignStatus.OPEN, closes_on__gte=today, closes_on__lte=until)
     for campaign in campaigns.select_related("org_unit").order_by("closes_on", "pk"):
         due = campaign.closes_on
-        if not any(today >= due - datetime.timedelta(days=t) for t in CLOSING_THRESHOLDS):
+        if not any(today >= due - datetime.timedelta(days=t) for t in thresholds):
             continue  # no threshold crossed yet: spare the counts
         figures, title = _rate(_participation(campaign))
         context = {"item_label": _("Survey campaign closing"), **figures}
@@ -159,7 +160,7 @@ def campaign_closings(today: datetime.date) -> Iterator[ReminderItem]:
                 who,
                 kind="campaign-closing",
                 due=due,
-                thresholds=CLOSING_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=campaign.title,
                 title=title,
@@ -172,10 +173,9 @@ def campaign_closings(today: datetime.date) -> Iterator[ReminderItem]:
 
 
 def council_expected_by(year: AcademicYear) -> datetime.date:
-    """When a programme's council of ``year`` should have been held: 30 June of the year's last calendar year, or
-    the year's end when it comes first."""
-    month, day = COUNCIL_EXPECTED_BY
-    return min(datetime.date(year.end_date.year, month, day), year.end_date)
+    """When a programme's council of ``year`` should have been held: the day and month set in the surveys' settings
+    (30 June by default) within the year, or the year's end when it comes first."""
+    return SurveySettings.get().council_expected_by(year.start_date, year.end_date)
 
 
 def _director_and_referents(programme: Programme) -> list[tuple[User | None, str | None, OrgUnit | None]]:
@@ -187,13 +187,14 @@ def _director_and_referents(programme: Programme) -> list[tuple[User | None, str
 
 
 def councils_due(today: datetime.date) -> Iterator[ReminderItem]:
-    """Active programmes whose council of the current academic year is not held yet, from 60 days before the
-    expected date: to the programme's director and its unit's quality referents."""
+    """Active programmes whose council of the current academic year is not held yet, from the first lead time (60
+    days by default) before the expected date: to the programme's director and its unit's quality referents."""
     year = AcademicYear.current()
     if year is None:
         return
+    thresholds = (*SurveySettings.get().council_reminder_days, OVERDUE)
     due = council_expected_by(year)
-    if today < due - datetime.timedelta(days=max(COUNCIL_THRESHOLDS)):
+    if today < due - datetime.timedelta(days=max(thresholds)):
         return
     councils = Council.objects.filter(academic_year=year).order_by("planned_date", "pk")
     programmes = (
@@ -222,7 +223,7 @@ def councils_due(today: datetime.date) -> Iterator[ReminderItem]:
                 who,
                 kind="council-due",
                 due=due,
-                thresholds=COUNCIL_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=programme.code,
                 title=programme.name,
@@ -232,9 +233,13 @@ def councils_due(today: datetime.date) -> Iterator[ReminderItem]:
 
 
 def minutes_due(today: datetime.date) -> Iterator[ReminderItem]:
-    """Councils held whose minutes are not published 30 days later, from 7 days before: to the directors of their
-    programmes (the quality referents of the unit of a programme without a director)."""
-    held_by = today - datetime.timedelta(days=MINUTES_AFTER_DAYS - max(MINUTES_THRESHOLDS))
+    """Councils held whose minutes are not published ``minutes_after_days`` (30) days later, from the first lead time
+    (7 days by default) before: to the directors of their programmes (the quality referents of the unit of a
+    programme without a director)."""
+    settings = SurveySettings.get()
+    after = datetime.timedelta(days=settings.minutes_after_days)
+    thresholds = (*settings.minutes_reminder_days, OVERDUE)
+    held_by = today - after + datetime.timedelta(days=max(thresholds))
     councils = (
         Council.objects.filter(status=CouncilStatus.HELD, held_date__isnull=False, held_date__lte=held_by)
         .select_related("academic_year")
@@ -244,7 +249,7 @@ def minutes_due(today: datetime.date) -> Iterator[ReminderItem]:
         .order_by("held_date", "pk")
     )
     for council in councils:
-        due = council.held_date + datetime.timedelta(days=MINUTES_AFTER_DAYS)
+        due = council.held_date + after
         programmes = list(council.programmes.all())
         people: dict[object, tuple[User | None, str | None, OrgUnit | None]] = {}
         for programme in programmes:
@@ -261,7 +266,7 @@ def minutes_due(today: datetime.date) -> Iterator[ReminderItem]:
                 who,
                 kind="council-minutes",
                 due=due,
-                thresholds=MINUTES_THRESHOLDS,
+                thresholds=thresholds,
                 today=today,
                 reference=codes or str(council.pk),
                 title=str(council.academic_year),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from certifications.choices import ImportKind
 from certifications.models.register import Certification
 from qms.core.app_settings import AppSettings
+from qms.core.day_counts import DayCountsField
 
 
 class CertificationSettings(AppSettings):
@@ -35,6 +36,22 @@ class CertificationSettings(AppSettings):
         _("auditors' access after the audit (days)"),
         default=30,
         help_text=_("How long auditors keep reading an audit after its last day."),
+    )
+    # Lead times of the reminders (certifications/reminders.py).
+    expiry_reminder_days = DayCountsField(
+        _("reminders before a certificate expires (days)"),
+        default=(180, 90, 30),
+        help_text=_("The certification's owner and the quality manager are reminded this many days before."),
+    )
+    audit_reminder_days = DayCountsField(
+        _("reminders before an audit (days)"),
+        default=(30, 7),
+        help_text=_("The audit's owner, its auditors and the owners of the audited processes are reminded."),
+    )
+    finding_reminder_days = DayCountsField(
+        _("reminders before a finding's dates (days)"),
+        default=(14, 7),
+        help_text=_("Before its action plan, implementation and verification dates, and once each is passed."),
     )
 
     class Meta(AppSettings.Meta):

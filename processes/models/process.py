@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from processes.choices import PROCESS_STATUS_BADGES, CriticalityBand, ProcessStatus, ProcessType
 from qms.core.app_settings import AppSettings
+from qms.core.day_counts import DayCountsField
 from qms.core.models import OrgUnit
 
 
@@ -131,6 +132,27 @@ class ProcessMapSettings(AppSettings):
         default=15,
         validators=[MaxValueValidator(180)],
         help_text=_("A measurement is due this many days after the end of its period."),
+    )
+    # Lead times of the reminders (processes/reminders.py), each also sent once the date is passed.
+    measurement_reminder_days = DayCountsField(
+        _("reminders before a measurement is due (days)"),
+        default=(7,),
+        help_text=_("To the indicator's owner, else the process owner."),
+    )
+    document_review_reminder_days = DayCountsField(
+        _("reminders before a document review (days)"),
+        default=(30, 7),
+        help_text=_("To the document's owner, else its process owner."),
+    )
+    process_review_reminder_days = DayCountsField(
+        _("reminders before a process review (days)"),
+        default=(30, 7),
+        help_text=_("To the process owner."),
+    )
+    risk_review_reminder_days = DayCountsField(
+        _("reminders before a risk review (days)"),
+        default=(7,),
+        help_text=_("To the process owner."),
     )
 
     class Meta(AppSettings.Meta):

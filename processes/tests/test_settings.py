@@ -10,6 +10,13 @@ from qms.core.app_settings import declared_sections
 
 pytestmark = pytest.mark.django_db
 
+LEAD_TIMES = {
+    "measurement_reminder_days": "7",
+    "document_review_reminder_days": "30, 7",
+    "process_review_reminder_days": "30, 7",
+    "risk_review_reminder_days": "7",
+}
+
 
 def test_the_process_map_declares_its_settings_section():
     section = next(s for s in declared_sections() if s.key == "processes")
@@ -18,13 +25,15 @@ def test_the_process_map_declares_its_settings_section():
 
 def test_the_critical_band_starts_above_the_band_to_watch():
     form = ProcessMapSettingsForm(
-        data={"watch_from": 9, "critical_from": 6, "process_review_months": 12, "measurement_grace_days": 15},
+        data={"watch_from": 9, "critical_from": 6, "process_review_months": 12, "measurement_grace_days": 15}
+        | LEAD_TIMES,
         instance=ProcessMapSettings.load(),
     )
     assert not form.is_valid()
     assert "critical_from" in form.errors
     form = ProcessMapSettingsForm(
-        data={"watch_from": 4, "critical_from": 12, "process_review_months": 6, "measurement_grace_days": 10},
+        data={"watch_from": 4, "critical_from": 12, "process_review_months": 6, "measurement_grace_days": 10}
+        | LEAD_TIMES,
         instance=ProcessMapSettings.load(),
     )
     assert form.is_valid(), form.errors

@@ -116,7 +116,11 @@ def test_the_settings_page_has_the_surveys_section_and_the_privacy_page_their_re
         reverse("core:site-settings"),
         {"section": "surveys", "surveys-course_results_visibility": "teacher",
          "surveys-retention_days_after_publication": "15", "surveys-default_threshold": "7",
-         "surveys-green_threshold": "80", "surveys-amber_threshold": "60"},
+         "surveys-green_threshold": "80", "surveys-amber_threshold": "60",
+         "surveys-campaign_opening_reminder_days": "7, 1", "surveys-campaign_closing_reminder_days": "7, 1",
+         "surveys-council_expected_day": "30", "surveys-council_expected_month": "6",
+         "surveys-council_reminder_days": "60, 30", "surveys-minutes_after_days": "30",
+         "surveys-minutes_reminder_days": "7"},
     )  # fmt: skip
     assert response.status_code == 302
     assert SurveySettings.get().default_threshold == 7
