@@ -13,6 +13,7 @@ from actionplans.selectors import ACTIONS_PER_PAGE, my_actions, plan_tree, plans
 from actionplans.tests.factories import ObjectiveFactory
 from processes.choices import ProcessType
 from processes.models import Process
+from qms.core.tests.budgets import SESSION_READ
 
 TODAY = datetime.date(2026, 3, 16)
 
@@ -130,7 +131,7 @@ def test_my_actions_lists_open_ones_first_by_deadline(plan, make_action, teacher
 # --- Query budgets ------------------------------------------------------------------------------------------
 
 # The plan page: its roll-ups counted by the database, and the link to the last PDF built.
-PLAN_PAGE_QUERIES = 11
+PLAN_PAGE_QUERIES = 10 + SESSION_READ
 # A grant on a source (a request) opens the actions answering it; each row says what it answers.
 ACTION_LIST_QUERIES = 17
 PLAN_LIST_QUERIES = 8
