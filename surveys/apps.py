@@ -12,6 +12,7 @@ class SurveysConfig(AppConfig):
         from surveys import (
             councils_metrics,  # noqa: F401 - registers the councils' held rate
             councils_sources,
+            evidence,  # noqa: F401 - registers the campaigns as a named list (Qualiopi indicator 30)
             metrics,  # noqa: F401 - registers the surveys' metrics
             sources,
         )
