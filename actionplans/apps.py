@@ -39,6 +39,8 @@ class ActionplansConfig(AppConfig):
             reference=lambda action: action.reference,
             label=str,
             can_open=lambda user, action: actions_visible_to(user).filter(pk=action.pk).exists(),
+            related=("plan__org_unit",),
+            visible=actions_visible_to,
             default_unit=lambda action: action.org_unit or action.plan.org_unit,
             default_process=lambda action: action.process,
         )

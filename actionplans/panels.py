@@ -113,9 +113,10 @@ def render_my_work(request, person) -> str:
         "actionplans/_my_work_panel.html",
         {
             "late": late_rows[:HOME_LIMIT],
-            "late_total": late.count(),
+            # Counted by the database only when there are more than the panel shows.
+            "late_total": late.count() if len(late_rows) > HOME_LIMIT else len(late_rows),
             "checks": check_rows[:HOME_LIMIT],
-            "checks_total": checks.count(),
+            "checks_total": checks.count() if len(check_rows) > HOME_LIMIT else len(check_rows),
             "today": today,
         },
         request=request,

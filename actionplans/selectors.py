@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
@@ -426,7 +427,7 @@ def action_detail(user, pk: int) -> Action:
         .select_related("created_by", "process__owner", "plan__owner", "plan__org_unit")
         .prefetch_related(
             Prefetch("sources", queryset=ActionSource.objects.select_related("content_type")),
-            "sources__source",
+            GenericPrefetch("sources__source", sources.source_querysets()),
             Prefetch(
                 "updates",
                 queryset=ActionUpdate.objects.select_related("author").prefetch_related(
@@ -751,24 +752,39 @@ def people_for_picker(user, argument: str) -> models.QuerySet[User] | None:
 
 
 def with_sources(actions: Iterable[Action]) -> list[Action]:
-    """``actions`` (a page of a list) with their source links and sources fetched, one query per kind of source."""
+    """``actions`` (a page of a list) with their source links and sources fetched, one query per kind of source,
+    each with what describing it reads (``qms.core.sources.source_querysets``)."""
     actions = list(actions)
     prefetch_related_objects(
-        actions, Prefetch("sources", queryset=ActionSource.objects.select_related("content_type")), "sources__source"
+        actions,
+        Prefetch("sources", queryset=ActionSource.objects.select_related("content_type")),
+        GenericPrefetch("sources__source", sources.source_querysets()),
     )
     return actions
 
 
-def described_sources(action: Action, user) -> list[sources.SourceDescription]:
+def described_sources(
+    action: Action, user, described: dict[tuple[str, int], sources.SourceDescription] | None = None
+) -> list[sources.SourceDescription]:
     """What ``user`` may be told of what ``action`` answers, its origin first: each source as its app describes it
     (``qms.core.sources.describe``: the reference alone to those who may not open it), sensitive ones they may not
-    open left out altogether. Prefetch ``sources__source`` (as ``action_detail`` does)."""
-    described = []
-    for link in sorted(action.sources.all(), key=lambda link: (link.created_at, link.pk)):
-        description = sources.describe(link.source, user)
+    open left out altogether. Prefetch ``sources__source`` (``with_sources``, or as ``action_detail`` does).
+    ``described``: a page's sources already described (``described_page_sources``)."""
+    links = sorted(action.sources.all(), key=lambda link: (link.created_at, link.pk))
+    if described is None:
+        described = sources.describe_many([link.source for link in links], user)
+    result = []
+    for link in links:
+        obj = link.source
+        description = described[(sources.key(obj), obj.pk)] if obj is not None else sources.describe(None, user)
         if not description.hidden:
-            described.append(description)
-    return described
+            result.append(description)
+    return result
+
+
+def described_page_sources(actions: Iterable[Action], user) -> dict[tuple[str, int], sources.SourceDescription]:
+    """Every source of ``actions`` (fetched by ``with_sources``) described to ``user`` at once."""
+    return sources.describe_many([link.source for action in actions for link in action.sources.all()], user)
 
 
 # --- The action picker (qms.core.widgets) ----------------------------------------------------------------------------

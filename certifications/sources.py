@@ -24,6 +24,12 @@ def _can_open(user, finding: Finding) -> bool:
     return findings_visible_to(user).filter(pk=finding.pk).exists()
 
 
+def _visible(user):
+    from certifications.selectors import findings_visible_to
+
+    return findings_visible_to(user)
+
+
 def _can_attach(user, finding: Finding) -> bool:
     from certifications.selectors import can_edit_finding
 
@@ -69,6 +75,8 @@ sources.register(
     reference=lambda finding: finding.full_reference,
     label=_label,
     can_open=_can_open,
+    related=("audit", "grade", "requirement"),
+    visible=_visible,
     can_attach=_can_attach,
     refuse_actions=_refusal,
     default_unit=_default_unit,

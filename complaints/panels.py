@@ -22,7 +22,12 @@ def render_my_requests(request, person) -> str:
         return ""
     return render_to_string(
         "complaints/_my_requests_panel.html",
-        {"requests": rows[:HOME_LIMIT], "more": len(rows) > HOME_LIMIT, "total": found.count()},
+        {
+            "requests": rows[:HOME_LIMIT],
+            "more": len(rows) > HOME_LIMIT,
+            # Counted by the database only when there are more than the panel shows.
+            "total": found.count() if len(rows) > HOME_LIMIT else len(rows),
+        },
         request=request,
     )
 

@@ -25,6 +25,12 @@ def _refuse_for_withdrawn_decision(decision) -> str | None:
     return _("This decision has been withdrawn.") if decision.is_archived else None
 
 
+def _visible_risks(user):
+    from processes.selectors import risks_visible_to
+
+    return risks_visible_to(user)
+
+
 def register_sources() -> None:
     from processes.models import ReviewDecision, Risk
     from processes.permissions import can_edit_review, can_edit_risk, can_view_decision, can_view_risk
@@ -34,6 +40,8 @@ def register_sources() -> None:
         reference=lambda risk: risk.reference,
         label=_risk_label,
         can_open=can_view_risk,
+        related=("process",),
+        visible=_visible_risks,
         # Whoever edits the risk's process treats it; action plans check their own rights on top.
         can_attach=can_edit_risk,
         refuse_actions=_refuse_for_archived_risk,
@@ -45,6 +53,7 @@ def register_sources() -> None:
         reference=lambda decision: decision.reference,
         label=_decision_label,
         can_open=can_view_decision,
+        related=("review__process",),
         can_attach=lambda user, decision: can_edit_review(user, decision.review),
         refuse_actions=_refuse_for_withdrawn_decision,
         default_unit=lambda decision: decision.review.process.org_unit,

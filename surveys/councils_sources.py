@@ -14,6 +14,13 @@ def _can_open(user, decision) -> bool:
     return councils_visible_to(user).filter(pk=decision.council_id).exists()
 
 
+def _visible(user):
+    from surveys.councils_selectors import councils_visible_to
+    from surveys.models import CouncilDecision
+
+    return CouncilDecision.objects.filter(council__in=councils_visible_to(user).values("pk"))
+
+
 def register() -> None:
     from surveys.models import CouncilDecision
 
@@ -22,6 +29,8 @@ def register() -> None:
         reference=lambda decision: decision.reference,
         label=lambda decision: f"{decision.reference} — {Truncator(decision.text).chars(80)}",
         can_open=_can_open,
+        related=("council__academic_year", "programme"),
+        visible=_visible,
         default_unit=lambda decision: decision.programme.org_unit,
         # A council of several programmes: each decision names its own, whose plan receives its actions.
         default_programme=lambda decision: decision.programme,

@@ -18,6 +18,12 @@ def _can_open(user, campaign) -> bool:
     return campaigns_visible_to(user).filter(pk=campaign.pk).exists()
 
 
+def _visible(user):
+    from surveys.selectors import campaigns_visible_to
+
+    return campaigns_visible_to(user)
+
+
 def _can_attach(user, campaign) -> bool:
     from surveys.selectors import can_manage_campaign
 
@@ -40,6 +46,8 @@ def register() -> None:
         reference=_reference,
         label=lambda campaign: f"{campaign.title} ({campaign.academic_year})",
         can_open=_can_open,
+        related=("academic_year",),
+        visible=_visible,
         can_attach=_can_attach,
         refuse_actions=_refuse_actions,
         default_unit=lambda campaign: campaign.org_unit,

@@ -199,3 +199,79 @@ def test_my_actions_runs_a_fixed_number_of_queries(client, plan, teacher, count,
     with django_assert_max_num_queries(MY_ACTIONS_QUERIES):
         response = client.get(url)
     assert response.content.count(b'data-action-id="') == min(count, 100)
+
+
+def _answering_every_kind_of_source(plan, count, *, org, teacher, tag: str) -> None:
+    """``count`` actions answering each kind of source that reads relations to be described (a council decision,
+    an audit finding, a risk, a campaign, another action), each source of its own council, audit or process."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from actionplans.models import ActionSource
+    from certifications.models import Finding
+    from certifications.tests.factories import AuditFactory, GradeFactory
+    from processes.tests.factories import RiskFactory
+    from qms.core.factories import AcademicYearFactory, ProgrammeFactory
+    from surveys.models import Council, CouncilDecision
+    from surveys.tests.factories import CampaignFactory
+
+    year = AcademicYearFactory(
+        name=f"2025-2026 {tag}", start_date=datetime.date(2025, 9, 1), end_date=datetime.date(2026, 8, 31)
+    )
+    first = Action.objects.create(plan=plan, reference=f"A-{tag}", title="Première action", owner=teacher)
+    made = []
+    for n in range(count):
+        programme = ProgrammeFactory(code=f"L-{tag}{n}", name=f"Licence {n}", org_unit=org.physics)
+        council = Council.objects.create(academic_year=year)
+        council.programmes.add(programme)
+        decision = CouncilDecision.objects.create(council=council, programme=programme, number=1, text="Revoir")
+        audit = AuditFactory()
+        grade = GradeFactory(framework=audit.framework, code=f"NC{tag}{n}", label="Non-conformité")
+        finding = Finding.objects.create(audit=audit, reference=f"NC{n}", grade=grade, description="Écart")
+        campaign = CampaignFactory(academic_year=year, org_unit=org.physics)
+        made += [decision, finding, RiskFactory(process__org_unit=org.physics), campaign, first]
+    for n, source in enumerate(made):
+        action = Action.objects.create(
+            plan=plan, reference=f"S-{tag}{n:03d}", title=f"Réponse {n}", owner=teacher, org_unit=org.physics
+        )
+        ActionSource.objects.create(
+            action=action, content_type=ContentType.objects.get_for_model(source), object_id=source.pk
+        )
+
+
+@pytest.mark.parametrize("viewer", ["quality_manager", "referent_sciences"])
+def test_the_action_list_describes_its_sources_in_a_fixed_number_of_queries(
+    client, plan, org, teacher, viewer, request, django_assert_num_queries
+):
+    """Each source is described with what it reads (its council's year, its audit …) and checked once per kind:
+    the query count does not grow with the rows (it did: four queries per council decision)."""
+    user = request.getfixturevalue(viewer)
+    client.force_login(user)
+    url = reverse("actionplans:action-list")
+    _answering_every_kind_of_source(plan, 1, org=org, teacher=teacher, tag="a")
+    _warm_up(client, url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    shown = response.content.count(b'data-action-id="')
+    _answering_every_kind_of_source(plan, 4, org=org, teacher=teacher, tag="b")
+    with django_assert_num_queries(len(few)):
+        response = client.get(url)
+    assert response.content.count(b'data-action-id="') > shown
+
+
+@pytest.mark.parametrize("viewer", ["quality_manager", "referent_sciences", "teacher"])
+def test_a_page_of_sources_is_described_as_each_one_alone_would_be(plan, org, teacher, viewer, request):
+    """``visible`` (one query for a page) agrees with ``can_open`` (one object): the same text and link for all."""
+    from actionplans.models import ActionSource
+    from qms.core import sources
+
+    user = request.getfixturevalue(viewer)
+    _answering_every_kind_of_source(plan, 2, org=org, teacher=teacher, tag="c")
+    objs = [link.source for link in ActionSource.objects.all()]
+    assert len({sources.key(obj) for obj in objs}) == 5
+    alone = {(sources.key(obj), obj.pk): sources.describe(obj, user) for obj in objs}
+    assert sources.describe_many(objs, user) == alone
+    if viewer == "quality_manager":
+        assert all(description.url for description in alone.values())

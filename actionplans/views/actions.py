@@ -37,6 +37,7 @@ from actionplans.selectors import (
     can_view_checks,
     can_view_evidence,
     can_view_updates,
+    described_page_sources,
     described_sources,
     has_any_plan_scope,
     my_actions,
@@ -74,8 +75,10 @@ class ActionListView(PermissionRequiredMixin, ListView):
             nothing_granted=not context["actions"] and not has_any_plan_scope(self.request.user),
         )
         # What each action answers, as its app describes it to this viewer (qms.core.sources).
-        for action in with_sources(context["actions"]):
-            described = described_sources(action, self.request.user)
+        actions = with_sources(context["actions"])
+        page_sources = described_page_sources(actions, self.request.user)
+        for action in actions:
+            described = described_sources(action, self.request.user, page_sources)
             action.described_origin = described[0] if described else None
         return context
 

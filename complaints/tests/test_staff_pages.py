@@ -268,8 +268,10 @@ def test_the_home_page_shows_each_persons_work(quality_manager, referent_science
     assert reverse("actionplans:action-effectiveness", args=[done.pk]) in html
 
 
-@pytest.mark.parametrize("count", [3, 25])
-def test_the_home_page_runs_a_fixed_number_of_queries(referent_sciences, org, count, django_assert_num_queries):
+@pytest.mark.parametrize(("count", "counted"), [(3, 0), (25, 3)])
+def test_the_home_page_runs_a_fixed_number_of_queries(
+    referent_sciences, org, count, counted, django_assert_num_queries
+):
     from actionplans.choices import ActionStatus
     from actionplans.services import action_transition
 
@@ -289,12 +291,15 @@ def test_the_home_page_runs_a_fixed_number_of_queries(referent_sciences, org, co
         )
     client = as_client(referent_sciences)
     client.get(reverse("core:home"))
-    # The same number at 3 and at 25 of each: the lists stop at ten, with their counts.
-    with django_assert_num_queries(HOME_QUERIES):
-        client.get(reverse("core:home"))
+    # The lists stop at ten; the database counts a list (three: requests, late actions, checks) only when it holds
+    # more than ten, so the number is the same at 25 as at 1,000.
+    with django_assert_num_queries(HOME_QUERIES + counted):
+        response = client.get(reverse("core:home"))
+    html = response.content.decode()
+    assert f'<span class="badge text-bg-danger">{count}</span>' in html
 
 
-HOME_QUERIES = 9 + SESSION_READ
+HOME_QUERIES = 6 + SESSION_READ
 
 
 def test_a_sensitive_requests_emails_are_marked_sensitive(submit, sensitive_handler):

@@ -19,6 +19,8 @@ app. Each app registers its source models in ``AppConfig.ready()``::
         default_process=lambda risk: risk.process,           # the process its actions concern, if any
         default_programme=None,                              # see below
         on_answered=None,                                    # see below
+        related=("process",),                                # see below
+        visible=risks_visible_to,                            # see below
     )
 
 ``granted_ids(user) -> Iterable[int] | None``, when given, names the source objects through which ``user``
@@ -40,6 +42,11 @@ may answer ``obj`` now (a request marked as spam), or None. The action plans' se
 (created for it, or linked to it for the first time), called by the action plans' services inside their
 transaction with the person who did it: an audit finding moves to "action planned". A ``DomainError`` it raises
 undoes the whole.
+
+``related`` names what describing one reads of its relations (``select_related`` paths), and ``visible(user) ->
+QuerySet`` the objects ``user`` may open, agreeing with ``can_open``: with them, a page of actions describes its
+sources with one query per kind of source (``source_querysets``, ``describe_many``), however many rows it shows.
+Without ``visible``, ``can_open`` is asked of each object.
 
 A sensitive source is never shown, not even by its reference, to a viewer who may not open it: ``describe``
 marks it ``hidden``, and pages leave it out.
@@ -87,6 +94,10 @@ class SourceType:
     default_programme: Callable[[models.Model], object] | None = None
     # The source's own follow-up once an action answers it (see above).
     on_answered: Callable[[models.Model, object], None] | None = None
+    # What describing one reads of its relations, loaded with a page's sources (``source_querysets``).
+    related: tuple[str, ...] = ()
+    # The objects a user may open, as a queryset agreeing with ``can_open``: a page is checked in one query.
+    visible: Callable[[object], models.QuerySet] | None = None
 
     @property
     def name(self) -> str:
@@ -170,12 +181,47 @@ def registered() -> list[SourceType]:
 
 def describe(obj, user) -> SourceDescription:
     """The source as ``user`` may see it: the full label and a link if they may open it, else its reference."""
+    source_type = get(obj)
+    may_open = bool(source_type is not None and _signed_in(user) and source_type.can_open(user, obj))
+    return _describe(obj, source_type, may_open)
+
+
+def describe_many(objs: Iterable, user) -> dict[tuple[str, int], SourceDescription]:
+    """``describe`` for each of ``objs`` (a page's sources), by ``(key, pk)``: whether ``user`` may open them is
+    asked once per kind of source that declares ``visible``, not once per object."""
+    by_type: dict[str, list] = {}
+    for obj in objs:
+        if obj is not None:
+            by_type.setdefault(_key(obj), []).append(obj)
+    described: dict[tuple[str, int], SourceDescription] = {}
+    for source_key, items in by_type.items():
+        source_type = _REGISTRY.get(source_key)
+        if source_type is None or not _signed_in(user):
+            openable = set()
+        elif source_type.visible is not None:
+            pks = {obj.pk for obj in items}
+            openable = set(source_type.visible(user).filter(pk__in=pks).order_by().values_list("pk", flat=True))
+        else:
+            openable = {obj.pk for obj in items if source_type.can_open(user, obj)}
+        for obj in items:
+            described[(source_key, obj.pk)] = _describe(obj, source_type, obj.pk in openable)
+    return described
+
+
+def source_querysets() -> list[models.QuerySet]:
+    """Each source model's objects with what describing them reads (``related``), for ``GenericPrefetch``."""
+    return [source_type.model._default_manager.select_related(*source_type.related) for source_type in registered()]
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def _describe(obj, source_type: SourceType | None, may_open: bool) -> SourceDescription:
     if obj is None:
         return SourceDescription(text=str(_("(deleted)")), url=None, sensitive=False, kind="")
-    source_type = get(obj)
     if source_type is None:
         return SourceDescription(text=str(obj), url=None, sensitive=False, kind=str(obj._meta.verbose_name))
-    may_open = bool(user is not None and user.is_authenticated and source_type.can_open(user, obj))
     sensitive = bool(source_type.is_sensitive(obj))
     if sensitive and not may_open:
         return SourceDescription(
