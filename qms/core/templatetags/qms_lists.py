@@ -18,13 +18,13 @@ to fold its columns on a narrow screen, so that it never scrolls, says ``focusab
 from __future__ import annotations
 
 from django import forms, template
-from django.forms.models import ModelChoiceIterator
-from django_filters import fields as filter_fields
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.template.base import token_kwargs
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django_filters import fields as filter_fields
 
 register = template.Library()
 
