@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        from qms.core import auth_cache, calendar  # noqa: F401 - calendar registers the check of the holiday settings
+        from qms.core import auth_cache, calendar, model_choices  # noqa: F401 - calendar registers a settings check
         from qms.core.models import User
         from qms.core.roles import sync_roles_after_migrate
 
@@ -21,6 +21,8 @@ class CoreConfig(AppConfig):
         post_migrate.connect(sync_roles_after_migrate, sender=last, dispatch_uid="qms.core.sync_roles")
         # Roles and permissions are read from the shared cache; a change to them replaces its version.
         auth_cache.connect_signals(User)
+        # Drop-downs of model choices read in one plain query, not through a server-side cursor.
+        model_choices.install()
 
         # Periodic jobs come from each app's schedule.py (qms.core.schedule).
         from qms.celery import app as celery_app

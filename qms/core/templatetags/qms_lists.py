@@ -19,12 +19,10 @@ from __future__ import annotations
 
 from django import forms, template
 from django.conf import settings
-from django.forms.models import ModelChoiceIterator
 from django.template.base import token_kwargs
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django_filters import fields as filter_fields
 
 register = template.Library()
 
@@ -126,36 +124,9 @@ def _crispy_class(widget) -> str:
     return " ".join(classes)
 
 
-class _ListedChoices(ModelChoiceIterator):
-    """A filter's model choices read in one plain query. Django reads them through ``QuerySet.iterator()``, a
-    server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips and a copy of the rows) made for
-    lists too long to hold in memory, which a filter's choices never are: their page holds them all anyway."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
-
-
-class _ListedFilterChoices(filter_fields.ModelChoiceIterator, _ListedChoices):
-    """django-filter's choices (its "null" choice after the empty one), read as ``_ListedChoices`` reads them."""
-
-
-_LISTED = {ModelChoiceIterator: _ListedChoices, filter_fields.ModelChoiceIterator: _ListedFilterChoices}
-
-
-def _list_model_choices(field) -> None:
-    form_field = field.field
-    listed = _LISTED.get(type(getattr(form_field.widget, "choices", None)))
-    if listed is not None:
-        form_field.widget.choices = listed(form_field)
-
-
 @register.simple_tag
 def filter_field(field) -> str:
     """A filter's field as crispy-forms' Bootstrap 5 field renders it, drop-downs written in Python."""
-    _list_model_choices(field)
     if not _plain_select(field):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
