@@ -81,6 +81,13 @@ def data_table(parser, token) -> DataTableNode:
 # every filter of every app both ways and checks they are the same.
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+# The widgets whose markup is Django's ``input.html`` alone.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "date", "number", "email", "search", "url", "datetime", "time", "checkbox")
+)
+# django-filter's range of two inputs with "-" between them.
+RANGE_TEMPLATE = "django_filters/widgets/multiwidget.html"
 
 
 def _attrs_html(attrs: dict) -> str:
@@ -124,13 +131,65 @@ def _crispy_class(widget) -> str:
     return " ".join(classes)
 
 
-@register.simple_tag
-def filter_field(field) -> str:
-    """A filter's field as crispy-forms' Bootstrap 5 field renders it, drop-downs written in Python."""
-    if not _plain_select(field):
-        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+def _plain(field) -> bool:
+    """A field crispy-forms renders without anything of its own: no error, help text, required mark or class."""
+    return (
+        not field.is_hidden
+        and not field.errors
+        and not field.help_text
+        and not field.field.required
+        and not field.css_classes()
+        and bool(field.label)
+    )
 
-        return as_crispy_field(field)
+
+def _with_crispy_class(widget, extra: str) -> None:
+    """Give ``widget`` the class crispy-forms gives it (``CrispyFieldNode``): its own, its class name (converted),
+    then each of ``extra``'s classes it lacks. crispy-forms keeps it on the widget, and so does this."""
+    converters = getattr(settings, "CRISPY_CLASS_CONVERTERS", {})
+    class_name = widget.__class__.__name__.lower()
+    class_name = converters.get(class_name, class_name)
+    css_class = widget.attrs.get("class", "")
+    if css_class:
+        if css_class.find(class_name) == -1:
+            css_class += f" {class_name}"
+    else:
+        css_class = class_name
+    for name in extra.split():
+        if name not in css_class.split():
+            css_class += f" {name}"
+    widget.attrs["class"] = css_class
+
+
+def _widget_context(field) -> dict:
+    """What Django renders ``field``'s widget from (``BoundField.as_widget``)."""
+    widget = field.field.widget
+    attrs = field.build_widget_attrs({})
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    return widget.get_context(field.html_name, field.value(), attrs)["widget"]
+
+
+def _input_html(context: dict) -> str | None:
+    """``django/forms/widgets/input.html`` (text, date, number, checkbox …), or None for another template."""
+    if context["template_name"] not in INPUT_TEMPLATES:
+        return None
+    value = context["value"]
+    value = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return (
+        f'<input type="{conditional_escape(context["type"])}" name="{conditional_escape(context["name"])}"'
+        f"{value}{_attrs_html(context['attrs'])}>"
+    )
+
+
+def _fieldset(field, body: str) -> str:
+    return (
+        f'<div id="div_{conditional_escape(field.auto_id)}" class="mb-3"><fieldset>'
+        f'<legend class="form-label fs-6">{conditional_escape(field.label)}</legend>{body}</fieldset></div>'
+    )
+
+
+def _plain_select_html(field) -> str:
     widget = field.field.widget
     attrs = {**widget.attrs, "class": _crispy_class(widget)}
     attrs = field.build_widget_attrs(attrs)
@@ -147,13 +206,92 @@ def filter_field(field) -> str:
         if group_name:
             options.append("</optgroup>")
     label_for = f' for="{conditional_escape(field.id_for_label)}"' if field.id_for_label else ""
-    return mark_safe(  # noqa: S308 - every value above is escaped
+    return (
         f'<div id="div_{conditional_escape(field.auto_id)}" class="mb-3">'
         f'<label{label_for} class="form-label">{conditional_escape(field.label)}</label>'
         f'<select name="{conditional_escape(context["name"])}"{_attrs_html(context["attrs"])}>'
         f"{''.join(options)}</select>"
         "</div>"
     )
+
+
+def _checkbox_html(field) -> str | None:
+    _with_crispy_class(field.field.widget, "form-check-input")
+    widget_html = _input_html(_widget_context(field))
+    if widget_html is None:
+        return None
+    return (
+        f'<div class="mb-3"><div id="div_{conditional_escape(field.auto_id)}" class="form-check">{widget_html}'
+        f'<label for="{conditional_escape(field.id_for_label)}" class="form-check-label">'
+        f"{conditional_escape(field.label)}</label></div></div>"
+    )
+
+
+def _checkboxes_html(field) -> str:
+    from crispy_forms.templatetags.crispy_forms_filters import optgroups
+
+    options = []
+    for group, group_options, _index in optgroups(field):
+        if group:
+            options.append(f"<strong>{conditional_escape(group)}</strong>")
+        for option in group_options:
+            options.append(
+                f'<div class="form-check"><input type="{conditional_escape(option["type"])}" class="form-check-input"'
+                f' name="{conditional_escape(field.html_name)}" value="{conditional_escape(str(option["value"]))}"'
+                f"{_attrs_html(option['attrs'])}>"
+                f'<label for="{conditional_escape(option["attrs"].get("id", ""))}" class="form-check-label">'
+                f"{conditional_escape(option['label'])}</label></div>"
+            )
+    return _fieldset(field, f"<div>{''.join(options)}</div>")
+
+
+def _range_html(field) -> str | None:
+    widget = field.field.widget
+    if widget.template_name != RANGE_TEMPLATE:
+        return None
+    for subwidget in widget.widgets:
+        _with_crispy_class(subwidget, "form-control")
+    parts = [_input_html(sub) for sub in _widget_context(field)["subwidgets"]]
+    if len(parts) != 2 or None in parts:
+        return None
+    return _fieldset(field, f"{parts[0]}-{parts[1]}")
+
+
+def _input_field_html(field) -> str | None:
+    _with_crispy_class(field.field.widget, "form-control")
+    widget_html = _input_html(_widget_context(field))
+    if widget_html is None:
+        return None
+    label_for = f' for="{conditional_escape(field.id_for_label)}"' if field.id_for_label else ""
+    return (
+        f'<div id="div_{conditional_escape(field.auto_id)}" class="mb-3">'
+        f'<label{label_for} class="form-label">{conditional_escape(field.label)}</label>{widget_html}</div>'
+    )
+
+
+@register.simple_tag
+def filter_field(field) -> str:
+    """A filter's field as crispy-forms' Bootstrap 5 field renders it, written in Python when it is plain (no
+    error, help text or required mark): a drop-down, a text, date or number box, a checkbox, a list of
+    checkboxes, a date range. Any other goes to crispy-forms."""
+    widget = field.field.widget
+    html = None
+    if _plain_select(field):
+        html = _plain_select_html(field)
+    elif _plain(field):
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            html = _checkboxes_html(field)
+        elif isinstance(widget, forms.CheckboxInput):
+            html = _checkbox_html(field)
+        elif isinstance(widget, forms.MultiWidget):
+            html = _range_html(field)
+        elif isinstance(widget, forms.widgets.Input) and not isinstance(widget, forms.FileInput):
+            html = _input_field_html(field)
+    if html is None:
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(field)
+    return mark_safe(html)  # noqa: S308 - every value in it is escaped
 
 
 # --- Cells repeated on every row ----------------------------------------------------------------------------------

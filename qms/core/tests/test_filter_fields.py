@@ -91,3 +91,28 @@ def test_filter_fields_render_as_crispy_forms_does(filterset_class):
             assert _normalise(FAST.render({"field": fast_field})) == expected, crispy_field.name
             checked += 1
     assert checked
+
+
+@pytest.mark.django_db
+def test_plain_fields_of_every_kind_are_written_without_crispy_forms(monkeypatch):
+    """The fields above are compared with crispy-forms' markup; this checks that the fast path is the one taken
+    for each plain kind (a drop-down, a search box, checkboxes, a checkbox, a date range), not crispy-forms."""
+    from crispy_forms.templatetags import crispy_forms_filters
+
+    from complaints.filtersets import ComplaintFilterSet
+
+    user = UserFactory(roles=[Role.QUALITY_MANAGER])
+    for data in (None, {"q": "a&b", "status": ["new"], "overdue": "on", "received_after": "2026-01-02"}):
+        form = _build(ComplaintFilterSet, data, user).form
+        kinds = {type(field.field.widget).__name__ for field in form}
+        assert {"TextInput", "CheckboxSelectMultiple", "CheckboxInput", "DateRangeWidget", "Select"} <= kinds
+
+        def refused(field):
+            raise AssertionError(f"{field.name} went to crispy-forms")
+
+        monkeypatch.setattr(crispy_forms_filters, "as_crispy_field", refused)
+        html = "".join(FAST.render({"field": field}) for field in form)
+        monkeypatch.undo()
+        assert 'name="received_after"' in html and 'class="form-check-input" name="status"' in html
+        if data:
+            assert 'value="a&amp;b"' in html and 'value="2026-01-02"' in html and "checked" in html
