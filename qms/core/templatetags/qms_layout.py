@@ -1,5 +1,5 @@
-"""Template helpers of the base layout: message styling and roles, durations for people, and the language of
-content written in another language than the page's."""
+"""Template helpers of the base layout: message styling and roles, durations for people, the plural after a
+decimal number, and the language of content written in another language than the page's."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from django.contrib.messages import constants
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from qms.core import plurals
 
 register = template.Library()
 
@@ -47,6 +49,14 @@ def minutes(value) -> int:
         except (TypeError, ValueError):
             return 0
     return max(0, math.ceil(seconds / 60))
+
+
+@register.filter
+def plural_count(value) -> int:
+    """The count to give ``{% blocktranslate count %}`` for a number that need not be whole, so that the unit after
+    it takes the form the page's language gives that number: "1,5 jour ouvré", "1.5 working days" (see
+    qms.core.plurals)."""
+    return plurals.plural_count(value)
 
 
 @register.simple_tag
