@@ -15,6 +15,7 @@ from qms.core.filtersets import OrderingFilter
 from qms.core.models import OrgUnit, User
 from qms.core.search import search
 from qms.core.selectors import sees_everything
+from qms.core.widgets import ContentLangSelect
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 ACTION_TEXT_FIELDS = ("reference", "title", "description", "owner_label", "expected_result")
@@ -68,7 +69,9 @@ class ActionFilterSet(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"min": 0, "max": 3650}),
     )
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=_owners)
-    org_unit = django_filters.ModelChoiceFilter(label=_("Organisational unit"), queryset=_units, method="filter_unit")
+    org_unit = django_filters.ModelChoiceFilter(
+        label=_("Organisational unit"), queryset=_units, method="filter_unit", widget=ContentLangSelect
+    )
     process = django_filters.ModelChoiceFilter(label=_("Process"), queryset=_processes)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ActionKind.choices)
     ordering = OrderingFilter(
@@ -116,7 +119,10 @@ class PlanFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=PlanKind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PlanStatus.choices)
     org_unit = django_filters.ModelChoiceFilter(
-        label=_("Scope"), queryset=OrgUnit.objects.filter(is_active=True), method="filter_unit"
+        label=_("Scope"),
+        queryset=OrgUnit.objects.filter(is_active=True),
+        method="filter_unit",
+        widget=ContentLangSelect,
     )
 
     class Meta:

@@ -8,7 +8,8 @@ group (its links stay reachable), without them an image; either way its title an
 
 Accessibility: bars and markers are solid colours of at least 3:1 against white (WCAG 1.4.11); an action's label
 is cut to fit its column, measured with the widths of the font, and a link's name is the text it shows (2.5.3),
-the full title being in the line's tooltip; months are written in the interface language ("janv. 2022").
+the full title being in the line's tooltip; months are written in the interface language ("janv. 2022"), and a
+label, written in the institution's language, says so on a page in another one (``lang="fr"``, RGAA 8.7).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from actionplans.choices import ActionStatus
 from actionplans.models import Action
 from qms.core.charts import FONT, GRID_COLOUR, MUTED_COLOUR, PALETTE, SVG_NS, TEXT_COLOUR, TRAFFIC_COLOURS
+from qms.core.languages import content_language
 
 ROW_HEIGHT = 18
 LABEL_WIDTH = 240
@@ -222,8 +224,11 @@ def _row(action: Action, start: datetime.date, top: int, x, today: datetime.date
         "status": status,
     }
     parts = [f'<g class="action action-{state}"><title>{_esc(tooltip)}</title>']
-    # Written from the left edge and cut to fit its column, so that no label runs off the image.
-    text = f'<text class="label" x="{LABEL_X}" y="{middle + 4:.1f}" fill="{TEXT_COLOUR}">{_esc(label)}</text>'
+    # Written from the left edge and cut to fit its column, so that no label runs off the image. Actions are titled
+    # in the institution's language: on a page in another one, the label says so (RGAA 8.7).
+    language = content_language()
+    lang = f' lang="{_esc(language)}"' if language else ""
+    text = f'<text class="label" x="{LABEL_X}" y="{middle + 4:.1f}" fill="{TEXT_COLOUR}"{lang}>{_esc(label)}</text>'
     if link and action.pk:
         # The link's name is the text it shows (WCAG 2.5.3); the full title is in the line's tooltip above.
         text = f'<a href="{_esc(action.get_absolute_url())}">{text}</a>'

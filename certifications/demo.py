@@ -442,7 +442,7 @@ class Demo:
                 [],
                 [morel],
                 6,
-                "Seule auditrice formée disponible sur la période ; binôme avec un auditeur externe au service.",
+                "Seule auditrice formée disponible sur la période\u00a0; binôme avec un auditeur externe au service.",
             ),
             ("Audit interne — Système d'information", ["dsi"], ["S3"], [caron], 9, ""),
         ]
@@ -530,7 +530,9 @@ class Demo:
             "svc-ri",
             level="2",
             certifying_body="Campus France",
-            scope="Accueil des étudiants internationaux : information, guichet d'accueil, logement, accompagnement.",
+            scope=(
+                "Accueil des étudiants internationaux\u00a0: information, guichet d'accueil, logement, accompagnement."
+            ),
         )
         if new:
             services.certificate_add(

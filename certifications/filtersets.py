@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from certifications.choices import AuditStatus, AuditType, CertificationStatus
 from certifications.models import Audit, Certification, Framework
 from qms.core.models import OrgUnit
+from qms.core.widgets import ContentLangSelect
 
 YES_NO = (("1", _("Yes")), ("0", _("No")))
 
@@ -25,7 +26,10 @@ class CertificationFilterSet(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=CertificationStatus.choices)
     holder = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=OrgUnit.objects.filter(is_active=True).order_by("path"), method="filter_holder"
+        label=_("Unit"),
+        queryset=OrgUnit.objects.filter(is_active=True).order_by("path"),
+        method="filter_holder",
+        widget=ContentLangSelect,
     )
 
     class Meta:

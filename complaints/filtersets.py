@@ -13,6 +13,7 @@ from qms.core.filtersets import OrderingFilter
 from qms.core.models import OrgUnit, User
 from qms.core.search import search_terms
 from qms.core.selectors import referent_units, sees_everything
+from qms.core.widgets import ContentLangSelect
 
 
 class ComplaintFilterSet(django_filters.FilterSet):
@@ -26,7 +27,10 @@ class ComplaintFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ComplaintKind.choices)
     requester_category = django_filters.ChoiceFilter(label=_("Requester category"), choices=RequesterCategory.choices)
     org_unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=OrgUnit.objects.filter(is_active=True).order_by("path"), method="filter_unit"
+        label=_("Unit"),
+        queryset=OrgUnit.objects.filter(is_active=True).order_by("path"),
+        method="filter_unit",
+        widget=ContentLangSelect,
     )
     assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=User.objects.none())
     unassigned = django_filters.BooleanFilter(

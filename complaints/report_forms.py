@@ -13,7 +13,7 @@ from complaints.statistics import default_period
 from qms.core.metrics import Period
 from qms.core.models import OrgUnit
 from qms.core.text import SafeTextMixin
-from qms.core.widgets import DateInput
+from qms.core.widgets import ContentLangSelect, DateInput
 
 # A longer period would make a chart of more than five years of months: ask for it in several steps.
 MAX_PERIOD_DAYS = 5 * 366
@@ -24,7 +24,9 @@ class StatisticsFilterForm(forms.Form):
 
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    unit = forms.ModelChoiceField(label=_("Unit (sub-units included)"), queryset=OrgUnit.objects.none(), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit (sub-units included)"), queryset=OrgUnit.objects.none(), required=False, widget=ContentLangSelect
+    )
 
     def __init__(self, *args, units: models.QuerySet[OrgUnit], whole_institution: bool, **kwargs):
         super().__init__(*args, **kwargs)

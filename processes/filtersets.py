@@ -26,6 +26,7 @@ from processes.choices import (
 from processes.models import Document, Indicator, Process, ProcessMapSettings, ProcessReview, Risk
 from qms.core.models import OrgUnit
 from qms.core.search import search
+from qms.core.widgets import ContentLangSelect
 
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
@@ -43,7 +44,7 @@ class ProcessFilterSet(django_filters.FilterSet):
     type = django_filters.ChoiceFilter(label=_("Type"), choices=ProcessType.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProcessStatus.choices)
     org_unit = django_filters.ModelChoiceFilter(
-        label=_("Organisational unit"), queryset=OrgUnit.objects.filter(is_active=True)
+        label=_("Organisational unit"), queryset=OrgUnit.objects.filter(is_active=True), widget=ContentLangSelect
     )
     active = django_filters.ChoiceFilter(label=_("Active"), choices=YES_NO, method="filter_active")
 

@@ -47,19 +47,19 @@ DECISION_ACTIONS = {
     "Créer un tutorat par les pairs en L1.": (
         "Mettre en place un tutorat par les pairs en L1",
         ActionStatus.DONE,
-        "Douze tuteurs de L3 recrutés et formés ; premières séances à la rentrée.",
+        "Douze tuteurs de L3 recrutés et formés\u00a0; premières séances à la rentrée.",
         False,
     ),
     "Rééquilibrer la charge de projets du semestre 4.": (
         "Ramener de trois à deux les projets du semestre 4",
         ActionStatus.IN_PROGRESS,
-        "Maquette du S4 révisée avec l'équipe pédagogique ; vote au conseil de composante à venir.",
+        "Maquette du S4 révisée avec l'équipe pédagogique\u00a0; vote au conseil de composante à venir.",
         False,
     ),
     "Ajouter un module de sécurité logicielle.": (
         "Ouvrir un module de sécurité logicielle en M1",
         ActionStatus.IN_PROGRESS,
-        "Contenu du module rédigé ; intervenant·e extérieur·e en cours de recrutement.",
+        "Contenu du module rédigé\u00a0; intervenant·e extérieur·e en cours de recrutement.",
         True,
     ),
     "Avancer le stage de 4e année.": (

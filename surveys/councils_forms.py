@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qms.core.choices import ProgrammeLevel
 from qms.core.forms import DateInput
 from qms.core.models import AcademicYear, OrgUnit, Programme, User
-from qms.core.widgets import set_user_picker
+from qms.core.widgets import ContentLangSelect, set_user_picker
 from surveys.councils_choices import CouncilMemberRole
 from surveys.councils_selectors import COUNCIL_PEOPLE_SCOPE, council_people
 from surveys.services.councils import MINUTES_POLICY
@@ -103,5 +103,7 @@ class DecisionForm(forms.Form):
 
 
 class YearFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.filter(is_active=True), required=False)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=OrgUnit.objects.filter(is_active=True), required=False, widget=ContentLangSelect
+    )
     level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *ProgrammeLevel.choices], required=False)

@@ -74,11 +74,12 @@ ABUSIVE = "Prof nul, cours inutile, on perd notre temps."
 REPLIES = [
     "Merci pour vos retours. L'an prochain, les supports seront déposés une semaine avant chaque séance et une "
     "séance de révision sera ajoutée avant l'examen.",
-    "Vous êtes nombreux à trouver la fin du semestre trop dense : deux chapitres passent en autonomie guidée, avec "
-    "des exercices corrigés en ligne.",
+    "Vous êtes nombreux à trouver la fin du semestre trop dense\u00a0: deux chapitres passent en autonomie guidée, "
+    "avec des exercices corrigés en ligne.",
     "Les consignes de l'évaluation finale seront publiées dès la rentrée, avec un exemple de sujet corrigé.",
-    "Nous harmonisons les TD : un même corrigé et une réunion d'équipe mi-semestre.",
-    "Merci ! Nous gardons le projet en groupe et ajoutons une soutenance intermédiaire pour mieux vous accompagner.",
+    "Nous harmonisons les TD\u00a0: un même corrigé et une réunion d'équipe mi-semestre.",
+    "Merci\u00a0! Nous gardons le projet en groupe et ajoutons une soutenance intermédiaire pour mieux vous "
+    "accompagner.",
 ]
 FIRST_NAMES = [
     "Léa", "Hugo", "Chloé", "Lucas", "Manon", "Nathan", "Inès", "Louis", "Camille", "Yanis", "Sarah", "Enzo", "Jade",

@@ -119,7 +119,7 @@ STANDARD_SECTIONS = [
             ("WORKLOAD", QuestionKind.LIKERT, "La charge de travail demandée était adaptée.",
              "The workload asked of me was reasonable.", A4, False, False, ["workload"], []),
             ("PERSONAL_HOURS", QuestionKind.SINGLE_CHOICE,
-             "Combien d'heures de travail personnel par semaine lui avez-vous consacrées ?",
+             "Combien d'heures de travail personnel par semaine lui avez-vous consacrées\u00a0?",
              "How many hours of personal work a week did you give it?", None, False, False, ["workload"],
              [("Moins d'une heure", "Less than an hour"), ("1 à 2 heures", "1 to 2 hours"),
               ("2 à 4 heures", "2 to 4 hours"), ("Plus de 4 heures", "More than 4 hours")]),
@@ -142,18 +142,18 @@ STANDARD_SECTIONS = [
             ("OVERALL_SAT", QuestionKind.LIKERT, "Dans l'ensemble, je suis satisfait·e de cet enseignement.",
              "Overall, I am satisfied with this course.", A4, True, False, [OVERALL_SATISFACTION_TAG], []),
             ("RECOMMEND", QuestionKind.RATING,
-             "De 0 à 10, recommanderiez-vous cet enseignement à un·e autre étudiant·e ?",
+             "De 0 à 10, recommanderiez-vous cet enseignement à un·e autre étudiant·e\u00a0?",
              "From 0 to 10, would you recommend this course to another student?", None, False, False, [], []),
-            ("STRENGTHS", QuestionKind.TEXT, "Quels sont les points forts de cet enseignement ?",
+            ("STRENGTHS", QuestionKind.TEXT, "Quels sont les points forts de cet enseignement\u00a0?",
              "What are the strengths of this course?", None, False, False, ["comments"], []),
-            ("IMPROVEMENTS", QuestionKind.TEXT, "Que faudrait-il améliorer ?", "What should be improved?", None,
+            ("IMPROVEMENTS", QuestionKind.TEXT, "Que faudrait-il améliorer\u00a0?", "What should be improved?", None,
              False, False, ["comments"], []),
         ],
     ),
 ]  # fmt: skip
 
 INTRODUCTION_FR = (
-    "Ce questionnaire est anonyme : vos réponses ne sont reliées ni à votre nom ni à votre adresse. Les résultats "
+    "Ce questionnaire est anonyme\u00a0: vos réponses ne sont reliées ni à votre nom ni à votre adresse. Les résultats "
     "ne sont montrés que lorsqu'assez d'étudiant·es ont répondu. Il faut environ cinq minutes."
 )
 INTRODUCTION_EN = (

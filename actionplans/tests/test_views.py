@@ -86,6 +86,82 @@ def test_titles_written_in_french_say_so_on_english_pages(client, plan, make_act
     assert parse(client.get(plan.get_absolute_url())).all("main [lang]") == []
 
 
+def test_titles_breadcrumbs_units_and_the_timeline_say_french_on_english_pages(
+    client, plan, make_action, quality_manager, org
+):
+    """RGAA 8.7, the rest of the plans' pages: a <title> that is wholly a plan's or an action's title, the plan in
+    the breadcrumbs, the unit of a plan or an action (in lists, on its page and in the unit filter) and the labels
+    of the timeline carry lang="fr" on an English page, and nothing on a French one."""
+    from qms.core.tests.html import parse
+
+    action = make_action(
+        title="Former les référents", org_unit=org.physics, deadline=TODAY - datetime.timedelta(days=2)
+    )
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+
+    page = parse(client.get(plan.get_absolute_url()))
+    assert page.one("head title").get("lang") == "fr"
+    assert page.one("head title").text.startswith(f"{plan.title} · ")
+    assert page.one(".breadcrumb-item.active").get("lang") == "fr"
+    assert page.one("main h1 + p [lang=fr]").text == "UFR Sciences"
+
+    detail = parse(client.get(action.get_absolute_url()))
+    assert detail.one("head title").get("lang") == "fr"
+    assert detail.one(f".breadcrumb a[href='{plan.get_absolute_url()}']").get("lang") == "fr"
+    assert "Département de physique" in {element.text for element in detail.all("main dd[lang=fr]")}
+
+    # A title mixing translated words with the plan's keeps the page's language.
+    timeline = parse(client.get(reverse("actionplans:plan-timeline", args=[plan.pk])))
+    assert timeline.one("head title").get("lang") is None
+    assert timeline.one(f".breadcrumb a[href='{plan.get_absolute_url()}']").get("lang") == "fr"
+    label = timeline.one("svg text.label")
+    assert (label.get("lang"), label.text) == ("fr", f"{action.reference} Former les référents")
+
+    listing = parse(client.get(reverse("actionplans:plan-list")))
+    assert listing.one("head title").get("lang") is None
+    # The title, then the unit in the line folded for narrow screens and in its column.
+    assert [cell.text for cell in listing.all(f"tr[data-plan='{plan.pk}'] [lang=fr]")] == [
+        plan.title,
+        "UFR Sciences",
+        "UFR Sciences",
+    ]
+    options = listing.all("select[name=org_unit] option")
+    assert options[0].get("value") == "" and options[0].get("lang") is None
+    assert {option.text for option in options if option.get("lang") == "fr"} >= {"UFR Sciences", "UFR Lettres"}
+
+    # In French, nothing to say.
+    quality_manager.language = "fr"
+    quality_manager.save(update_fields=["language"])
+    for url in (plan.get_absolute_url(), action.get_absolute_url(), reverse("actionplans:plan-list")):
+        french = parse(client.get(url))
+        assert french.one("head title").get("lang") is None
+        assert french.all("main [lang]") == [], url
+    french_timeline = parse(client.get(reverse("actionplans:plan-timeline", args=[plan.pk])))
+    assert french_timeline.one("svg text.label").get("lang") is None
+
+
+def test_the_home_pages_late_actions_say_french_on_an_english_page(client, plan, make_action, quality_manager):
+    """The "My late actions" panel of the home page: each action and its plan carry lang="fr" in English."""
+    from qms.core.tests.html import parse
+
+    action = make_action(
+        title="Former les référents", owner=quality_manager, deadline=TODAY - datetime.timedelta(days=2)
+    )
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+
+    panel = parse(client.get(reverse("core:home"))).one("[data-panel='actionplans.my-work']")
+    assert [element.text for element in panel.all("[data-my-late] [lang=fr]")] == [str(action), plan.title]
+
+    quality_manager.language = "fr"
+    quality_manager.save(update_fields=["language"])
+    panel = parse(client.get(reverse("core:home"))).one("[data-panel='actionplans.my-work']")
+    assert panel.all("[lang]") == []
+
+
 def test_a_quality_manager_creates_a_plan_for_any_unit(client, quality_manager, org):
     client.force_login(quality_manager)
     response = client.post(

@@ -332,3 +332,55 @@ def test_the_detail_pages_keep_their_query_count(client, quality_manager, qualio
     few = queries()
     grow(8)
     assert queries() == few
+
+
+def test_names_written_in_french_say_so_on_english_pages(client, quality_manager, qualiopi_certification, org):
+    """RGAA 8.7: a certification's and an audit's <title> (wholly their names), the certification and the audit in
+    the breadcrumbs, the holder unit (page, list, filter), the audited units and the audit's certification in the
+    audit list carry lang="fr" on an English page, and nothing on a French one."""
+    from qms.core.tests.html import parse
+
+    audit = services.audit_create(
+        title="Audit de surveillance 2025",
+        audit_type=AuditType.SURVEILLANCE,
+        start_date=D(2025, 6, 2),
+        end_date=D(2025, 6, 3),
+        certification=qualiopi_certification,
+        audited_units=[org.sciences],
+        by=quality_manager,
+    )
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+
+    page = parse(client.get(qualiopi_certification.get_absolute_url()))
+    assert page.one("head title").get("lang") == "fr"
+    assert page.one(".breadcrumb-item.active").get("lang") == "fr"
+    assert "Université de test" in {element.text for element in page.all("main dd[lang=fr]")}
+    audit_page = parse(client.get(audit.get_absolute_url()))
+    assert audit_page.one("head title").get("lang") == "fr"
+    assert [element.text for element in audit_page.all(".breadcrumb [lang=fr]")] == [
+        "Qualiopi — Université",
+        "Audit de surveillance 2025",
+    ]
+    assert "UFR Sciences" in {element.text for element in audit_page.all("main dd [lang=fr]")}
+    listing = parse(client.get(reverse("certifications:certification-list")))
+    assert listing.one("head title").get("lang") is None
+    assert "Université de test" in {element.text for element in listing.all("main td[lang=fr]")}
+    assert {option.text for option in listing.all("select[name=holder] option[lang=fr]")} >= {"UFR Sciences"}
+    audits = parse(client.get(reverse("certifications:audit-list")))
+    assert [element.text for element in audits.all(f"tr[data-audit='{audit.pk}'] [lang=fr]")] == [
+        "Qualiopi — Université"
+    ]
+
+    quality_manager.language = "fr"
+    quality_manager.save(update_fields=["language"])
+    for url in (
+        qualiopi_certification.get_absolute_url(),
+        audit.get_absolute_url(),
+        reverse("certifications:certification-list"),
+        reverse("certifications:audit-list"),
+    ):
+        french = parse(client.get(url))
+        assert french.one("head title").get("lang") is None
+        assert french.all("main [lang]") == [] and french.all(".breadcrumb [lang]") == [], url

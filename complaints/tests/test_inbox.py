@@ -210,3 +210,56 @@ def test_a_request_says_the_language_its_requester_wrote_it_in(quality_manager):
         detail = parse(client.get(foreign.get_absolute_url()))
         assert detail.one("[data-subject]").get("lang") == foreign.language
         assert detail.one("[data-description]").get("lang") == foreign.language
+
+
+def test_units_the_statistics_and_the_home_panel_say_french_on_english_pages(quality_manager, org):
+    """RGAA 8.7: the unit a request is given (inbox, request page, unit filters) and the unit of the statistics are
+    names written in French: lang="fr" on them in English, nothing in French. On the home page, a request to handle
+    carries its requester's language."""
+    french = ComplaintFactory(
+        subject="Salle de TP sans chauffage",
+        language="fr",
+        org_unit=org.physics,
+        status=S.IN_PROGRESS,
+        assignee=quality_manager,
+    )
+    english = ComplaintFactory(
+        subject="No heating in room B204", language="en", status=S.IN_PROGRESS, assignee=quality_manager
+    )
+    client = Client()
+    client.force_login(quality_manager)
+
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    inbox_page = parse(client.get(reverse("complaints:inbox")))
+    row = inbox_page.one(f"tr[data-reference='{french.reference}']")
+    # The subject, then the unit in the line folded for narrow screens and in its column.
+    assert [element.text for element in row.all("[lang=fr]")] == [
+        french.subject,
+        "Département de physique",
+        "Département de physique",
+    ]
+    options = inbox_page.all("select[name=org_unit] option")
+    assert options[0].get("value") == "" and options[0].get("lang") is None
+    assert {option.text for option in options if option.get("lang") == "fr"} >= {"UFR Sciences", "UFR Lettres"}
+    detail = parse(client.get(french.get_absolute_url()))
+    assert detail.one("[data-org-unit] [lang=fr]").text == "Département de physique"
+    stats = parse(client.get(reverse("complaints:stats"), {"unit": org.sciences.pk}))
+    assert stats.one("[data-scope] [lang=fr]").text == "UFR Sciences"
+    assert {option.text for option in stats.all("select[name=unit] option[lang=fr]")} >= {"UFR Sciences"}
+    assert "Département de physique" in {element.text for element in stats.all("table[data-by-unit] th [lang=fr]")}
+    panel = parse(client.get(reverse("core:home"))).one("[data-panel='complaints.my-requests']")
+    assert panel.one(f"[data-my-request='{french.reference}'] a").get("lang") == "fr"
+    assert panel.one(f"[data-my-request='{english.reference}'] a").get("lang") is None
+
+    quality_manager.language = "fr"
+    quality_manager.save(update_fields=["language"])
+    inbox_page = parse(client.get(reverse("complaints:inbox")))
+    assert inbox_page.all(f"tr[data-reference='{french.reference}'] [lang]") == []
+    assert inbox_page.all("select[name=org_unit] option[lang]") == []
+    assert parse(client.get(french.get_absolute_url())).all("[data-org-unit] [lang]") == []
+    stats = parse(client.get(reverse("complaints:stats"), {"unit": org.sciences.pk}))
+    assert stats.all("main [lang]") == []
+    panel = parse(client.get(reverse("core:home"))).one("[data-panel='complaints.my-requests']")
+    assert panel.one(f"[data-my-request='{french.reference}'] a").get("lang") is None
+    assert panel.one(f"[data-my-request='{english.reference}'] a").get("lang") == "en"

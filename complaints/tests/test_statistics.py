@@ -4,6 +4,7 @@ totals only; who may see which unit; a fixed number of queries; the CSV export."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -277,6 +278,44 @@ def test_the_figures_are_read_once_from_the_tables_the_charts_hidden_beside_them
     handled = page.one("tr[data-rate=handled] [data-rate-figure]")
     assert "visually-hidden" in handled.get("class")
     assert handled.text == "50 %"
+
+
+@pytest.mark.parametrize(
+    ("median", "shown", "french", "english"),
+    [
+        (Decimal("0.0"), ("0", "0"), "jour ouvré", "working days"),
+        (Decimal("1.0"), ("1", "1"), "jour ouvré", "working day"),
+        (Decimal("1.5"), ("1,5", "1.5"), "jour ouvré", "working days"),
+        (Decimal("2.0"), ("2", "2"), "jours ouvrés", "working days"),
+        (Decimal("3.5"), ("3,5", "3.5"), "jours ouvrés", "working days"),
+        (None, ("—", "—"), "jours ouvrés", "working days"),
+    ],
+)
+def test_the_medians_say_working_day_or_days_as_each_language_reads_the_figure(
+    quality_manager, monkeypatch, median, shown, french, english
+):
+    """French puts 0 to under 2 in the singular ("1,5 jour ouvré"), English only exactly 1 ("1.5 working days");
+    the figure is shown without a trailing ",0" so that "1 working day" reads as it is counted."""
+    from qms.core.metrics import MetricValue
+    from qms.core.tests.html import parse
+
+    value = None if median is None else MetricValue(median, None, Decimal(3))
+    counted = complaint_statistics(period=Q1)
+    monkeypatch.setattr(
+        "complaints.report_views.complaint_statistics",
+        lambda **kwargs: dataclasses.replace(counted, median_take_charge_days=value, median_answer_days=value),
+    )
+    client = client_for(quality_manager)
+    for language, figure, unit in (("fr", shown[0], french), ("en", shown[1], english)):
+        client.cookies["django_language"] = language
+        quality_manager.language = language
+        quality_manager.save(update_fields=["language"])
+        page = parse(client.get(reverse("complaints:stats")))
+        for key in ("median-take-charge", "median-answer"):
+            card = next(card for card in page.all(".card-body") if card.all(f"[data-figure={key}]"))
+            # "jour ouvré · 3 demandes", "working days, time waiting for the requester excluded · 3 requests"
+            assert card.all("div.small")[-1].text.split(" · ")[0].split(",")[0] == unit
+            assert card.one(f"[data-figure={key}]").text == figure
 
 
 def test_a_referent_sees_the_figures_of_their_units_only(referent_sciences, org):

@@ -274,3 +274,43 @@ def test_an_owner_drafts_a_review_adds_a_decision_and_holds_it(client, process_o
     html = client.get(review.get_absolute_url()).content.decode()
     assert "Réécrire la procédure" in html and 'data-status="held"' in html
     assert client.get(reverse("processes:review-edit", args=[review.pk])).status_code == 403
+
+
+def test_names_written_in_french_say_so_on_english_pages(client, quality_manager, process, org, referent_sciences):
+    """RGAA 8.7: a process's and an indicator's <title> (wholly their names), the indicator in the breadcrumbs and
+    the unit of a process (list, page, filter) and of the referents network carry lang="fr" on an English page, and
+    nothing on a French one."""
+    from qms.core.tests.html import parse
+
+    indicator = IndicatorFactory(process=process, name="Taux de réponse aux réclamations")
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+
+    detail = parse(client.get(process.get_absolute_url()))
+    assert detail.one("head title").get("lang") == "fr"
+    assert detail.one("head title").text.startswith("R2 · Recruter et inscrire les étudiants · ")
+    assert [element.text for element in detail.all("main dl [lang=fr]")] == ["UFR Sciences"]
+    indicator_page = parse(client.get(indicator.get_absolute_url()))
+    assert indicator_page.one("head title").get("lang") == "fr"
+    assert indicator_page.one(".breadcrumb-item.active").get("lang") == "fr"
+    listing = parse(client.get(reverse("processes:process-list")))
+    assert listing.one("head title").get("lang") is None
+    assert listing.one("tr[data-process=R2] [lang=fr]").text == "UFR Sciences"
+    options = listing.all("select[name=org_unit] option")
+    assert options[0].get("lang") is None
+    assert {option.text for option in options if option.get("lang") == "fr"} >= {"UFR Sciences", "UFR Lettres"}
+    referents = parse(client.get(reverse("processes:referents")))
+    assert referents.one("tr[data-unit=ufr-sciences] td [lang=fr]").text == "UFR Sciences"
+
+    quality_manager.language = "fr"
+    quality_manager.save(update_fields=["language"])
+    for url in (
+        process.get_absolute_url(),
+        indicator.get_absolute_url(),
+        reverse("processes:process-list"),
+        reverse("processes:referents"),
+    ):
+        page = parse(client.get(url))
+        assert page.one("head title").get("lang") is None
+        assert page.all("main [lang]") == [] and page.all(".breadcrumb [lang]") == [], url

@@ -1,5 +1,5 @@
-"""Widgets shared by every app: the date input, and the one picker for long lists (people, actions), an
-accessible autocomplete in place of a <select> of thousands.
+"""Widgets shared by every app: the date input, the list of names written in the institution's language, and the
+one picker for long lists (people, actions), an accessible autocomplete in place of a <select> of thousands.
 
 ``Autocomplete`` (ModelChoiceField) and ``AutocompleteMultiple`` (ModelMultipleChoiceField) render only the
 selected option(s) on the server, never the whole queryset. static/js/autocomplete.js turns the text box next to
@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from qms.core.languages import content_language
 from qms.core.search import SEARCH_LIMIT, sign_scope
 from qms.core.selectors import search_users, users_matching_exactly
 
@@ -41,6 +42,19 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ContentLangSelect(forms.Select):
+    """A list of names written in the institution's language (units, programmes) rather than translated: on a
+    page in another language each option says so (``lang="fr"``, RGAA 8.7); the empty choice ("All", "---------")
+    is the page's own."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        language = content_language()
+        if language and value not in (None, ""):
+            option["attrs"] = {**option["attrs"], "lang": language}
+        return option
 
 
 class Autocomplete(forms.Select):

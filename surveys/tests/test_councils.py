@@ -652,3 +652,30 @@ def test_the_members_picker_serves_those_who_edit_the_council(year, physics, pro
     assert teacher in resolve(prog_director, f"council:{council.pk}")
     assert resolve(teacher, f"council:{council.pk}") is None
     assert resolve(prog_director, "council:x") is None and resolve(prog_director, f"plan:{council.pk}") is None
+
+
+def test_programme_and_unit_names_say_french_on_english_pages(client, year, physics, quality_manager):
+    """RGAA 8.7: programme and unit names, written in French, carry lang="fr" on the English year and council
+    pages and in the unit filter; the French pages carry none."""
+    from qms.core.tests.html import parse
+
+    council = make_council(year, physics)
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+
+    year_page = parse(client.get(reverse("surveys:council-year")))
+    assert {element.text for element in year_page.all("main td [lang=fr], main td[lang=fr]")} >= {
+        "Licence Physique",
+        "UFR Sciences",
+    }
+    options = year_page.all("select[name=unit] option")
+    assert options[0].get("lang") is None
+    assert {option.text for option in options if option.get("lang") == "fr"} >= {"UFR Sciences"}
+    detail = parse(client.get(council.get_absolute_url()))
+    assert "Licence Physique (L-PHY)" in {element.text for element in detail.all("main dd[lang=fr]")}
+
+    quality_manager.language = "fr"
+    quality_manager.save(update_fields=["language"])
+    for url in (reverse("surveys:council-year"), council.get_absolute_url()):
+        assert parse(client.get(url)).all("main [lang]") == [], url

@@ -243,3 +243,30 @@ def test_a_published_campaign_shows_the_actions_panel_and_takes_actions(qm, publ
     assert sources.get(campaign).refusal(campaign) is None
     campaign.status = CampaignStatus.OPEN
     assert sources.get(campaign).refusal(campaign)  # not before the results are out
+
+
+def test_a_campaigns_title_and_unit_say_french_on_english_pages(client, quality_manager, template, year, org):
+    """RGAA 8.7: a campaign's <title> (wholly its title), the campaign in the breadcrumbs and its unit carry
+    lang="fr" on an English page, and nothing on a French one."""
+    from qms.core.tests.html import parse
+
+    campaign = CampaignFactory(
+        title="Évaluation du semestre 1", template=template, academic_year=year, org_unit=org.sciences
+    )
+    quality_manager.language = "en"
+    quality_manager.save(update_fields=["language"])
+    client.force_login(quality_manager)
+
+    page = parse(client.get(campaign.get_absolute_url()))
+    assert page.one("head title").get("lang") == "fr"
+    assert page.one(".breadcrumb-item.active").get("lang") == "fr"
+    assert "UFR Sciences" in {element.text for element in page.all("main dd [lang=fr]")}
+    listing = parse(client.get(reverse("surveys:campaign-list")))
+    assert [element.text for element in listing.all("main td [lang=fr]")] == ["UFR Sciences"]
+
+    quality_manager.language = "fr"
+    quality_manager.save(update_fields=["language"])
+    for url in (campaign.get_absolute_url(), reverse("surveys:campaign-list")):
+        french = parse(client.get(url))
+        assert french.one("head title").get("lang") is None
+        assert french.all("main [lang]") == [] and french.all(".breadcrumb [lang]") == [], url

@@ -1,5 +1,5 @@
-"""Template helpers of the base layout: message styling and roles, durations for people, and the language of
-content written in another language than the page's."""
+"""Template helpers of the base layout: message styling and roles, durations for people, the plural after a
+decimal number, and the language of content written in another language than the page's."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import datetime
 import math
 
 from django import template
-from django.conf import settings
 from django.contrib.messages import constants
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+
+from qms.core import plurals
+from qms.core.languages import content_language
 
 register = template.Library()
 
@@ -49,6 +51,14 @@ def minutes(value) -> int:
     return max(0, math.ceil(seconds / 60))
 
 
+@register.filter
+def plural_count(value) -> int:
+    """The count to give ``{% blocktranslate count %}`` for a number that need not be whole, so that the unit after
+    it takes the form the page's language gives that number: "1,5 jour ouvré", "1.5 working days" (see
+    qms.core.plurals)."""
+    return plurals.plural_count(value)
+
+
 @register.simple_tag
 def colon() -> str:
     """The colon after a label, as the current language writes it: "Plan :" in French (a no-break space
@@ -62,15 +72,29 @@ def content_lang(language: str | None = None) -> SafeString | str:
     another language (RGAA 8.7): so that a screen reader reads "Université de démonstration" or a plan's title
     with a French voice on an English page. ``language`` is the text's own (a request's, which its requester
     chose); by default the institution's, the interface's default language (``LANGUAGE_CODE``), in which staff
-    write plans, actions and names. Nothing when the two agree.
+    write plans, actions and names. Nothing when the two agree (qms.core.languages).
 
         <h1{% content_lang %}>{{ plan.title }}</h1>    <div{% content_lang complaint.language %}>…</div>
     """
-    written_in = (language or settings.LANGUAGE_CODE or "").split("-")[0]
-    page = (translation.get_language() or settings.LANGUAGE_CODE or "").split("-")[0]
-    if not written_in or written_in == page:
-        return ""
-    return format_html(' lang="{}"', written_in)
+    written_in = content_language(language)
+    return format_html(' lang="{}"', written_in) if written_in else ""
+
+
+@register.filter
+def in_content_lang(text, language: str | None = None) -> SafeString:
+    """``text`` in a ``<span lang="fr">`` when the page is in another language, else ``text`` alone (escaped):
+    for a name inside a translated sentence, where a tag cannot go, or beside others. Nothing (so that ``default``
+    applies) when there is no text.
+
+        {% blocktranslate with unit=stats.unit|in_content_lang %}{{ unit }} and its sub-units{% endblocktranslate %}
+        {{ complaint.org_unit|in_content_lang|default:"—" }}
+    """
+    if text is None or text == "":
+        return SafeString("")
+    written_in = content_language(language)
+    if written_in:
+        return format_html('<span lang="{}">{}</span>', written_in, text)
+    return conditional_escape(text)
 
 
 _VOWELS = frozenset("AEIOUYÀÂÄÆÉÈÊËÎÏÔÖŒÙÛÜŸaeiouyàâäæéèêëîïôöœùûüÿ")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import re
 from pathlib import Path
 
@@ -105,14 +106,33 @@ def test_the_institution_is_named_with_its_article_in_french(name, french, engli
 
 # --- The catalogues ----------------------------------------------------------------------------------------------
 
-# The catalogues whose typography pass is done; processes, surveys and certifications follow.
-CATALOGUES = [
-    BASE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.po",
-    BASE_DIR / "complaints" / "locale" / "fr" / "LC_MESSAGES" / "django.po",
-    BASE_DIR / "actionplans" / "locale" / "fr" / "LC_MESSAGES" / "django.po",
-]
+# Not searched for catalogues: installed packages, which bring their own, and what is not the project's source.
+NOT_THE_PROJECTS = {".venv", "venv", "node_modules", "staticfiles", "media", ".git", "__pycache__"}
+
+
+def french_catalogues() -> list[Path]:
+    """Every French catalogue of the project (django.po and djangojs.po), the project's own and each app's, found on
+    disk so that a new app's catalogue is checked as soon as it exists."""
+    found = []
+    for directory, subdirectories, files in os.walk(BASE_DIR):
+        subdirectories[:] = [name for name in subdirectories if name not in NOT_THE_PROJECTS]
+        here = Path(directory)
+        if here.parts[-3:] == ("locale", "fr", "LC_MESSAGES"):
+            found.extend(here / name for name in ("django.po", "djangojs.po") if name in files)
+    return sorted(found)
+
+
+CATALOGUES = french_catalogues()
 # A guillemet without its no-break space inside, or a regular space before : ; ! ? or ».
 BAD_SPACING = re.compile(r"«[^\u00a0\u202f]|[^\u00a0\u202f]»| [:;!?](?=\s|$|<|\))")
+
+
+def test_every_app_with_a_french_catalogue_has_its_typography_checked():
+    checked = {str(path.relative_to(BASE_DIR)) for path in CATALOGUES}
+    assert checked >= {
+        f"{prefix}locale/fr/LC_MESSAGES/django.po"
+        for prefix in ("", "processes/", "actionplans/", "complaints/", "surveys/", "certifications/")
+    }
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: str(path.relative_to(BASE_DIR)))

@@ -331,6 +331,40 @@ def test_content_lang_names_the_language_only_when_it_differs_from_the_pages(set
         assert content_lang("en") == ' lang="en"'
 
 
+def test_a_name_inside_a_sentence_or_a_list_says_its_language_on_english_pages(settings, org):
+    """``|in_content_lang`` wraps a name where no element of its own can go (inside a translated sentence), and
+    ``ContentLangSelect`` marks the options of a list of names, the empty choice left in the page's language."""
+    from django import forms
+    from django.template import engines
+    from django.utils import translation
+
+    from qms.core.models import OrgUnit
+    from qms.core.widgets import ContentLangSelect
+
+    settings.LANGUAGE_CODE = "fr"
+    template = engines["django"].from_string('{% load qms_layout %}{{ name|in_content_lang|default:"—" }}')
+
+    class UnitForm(forms.Form):
+        unit = forms.ModelChoiceField(
+            queryset=OrgUnit.objects.filter(pk__in=[org.sciences.pk, org.letters.pk]),
+            required=False,
+            widget=ContentLangSelect,
+        )
+
+    with translation.override("en"):
+        assert template.render({"name": "UFR <Sciences>"}) == '<span lang="fr">UFR &lt;Sciences&gt;</span>'
+        assert template.render({"name": None}) == template.render({"name": ""}) == "—"
+        options = parse(str(UnitForm()["unit"])).all("option")
+        assert [(option.get("lang"), option.text) for option in options] == [
+            (None, "---------"),
+            ("fr", "UFR Sciences"),
+            ("fr", "UFR Lettres"),
+        ]
+    with translation.override("fr"):
+        assert template.render({"name": "UFR <Sciences>"}) == "UFR &lt;Sciences&gt;"
+        assert parse(str(UnitForm()["unit"])).all("option[lang]") == []
+
+
 @pytest.mark.parametrize(
     ("language", "landing", "home"),
     [
