@@ -263,3 +263,54 @@ def test_units_the_statistics_and_the_home_panel_say_french_on_english_pages(qua
     panel = parse(client.get(reverse("core:home"))).one("[data-panel='complaints.my-requests']")
     assert panel.one(f"[data-my-request='{french.reference}'] a").get("lang") is None
     assert panel.one(f"[data-my-request='{english.reference}'] a").get("lang") == "en"
+
+
+# The template markup of a row that ``{% inbox_rows %}`` writes in Python (complaints.templatetags.helpdesk).
+INBOX_ROW = """{% load i18n qms_layout qms_lists helpdesk %}{% for complaint in complaints %}
+<tr data-reference="{{ complaint.reference }}"{% if complaint.overdue %} class="table-danger" data-overdue{% endif %}>
+  <td class="qms-cell-main">
+    <a class="text-nowrap fw-semibold" href="{{ complaint.get_absolute_url }}">{{ complaint.reference }}</a>
+    <div{% content_lang complaint.language %}>{{ complaint.subject|truncatechars:80 }}</div>
+    <div class="small text-body-secondary">{{ complaint.get_kind_display }}
+      <span class="d-md-none"> · {{ complaint.org_unit|in_content_lang|default:"—" }}</span>
+      <span class="d-xl-none"> · {% translate "Assignee" %}{% colon %} {{ complaint.assignee|default:"—" }}</span>
+      <span class="d-lg-none"> · {% translate "Received" %} {{ complaint.received_at|date:"SHORT_DATE_FORMAT" }}</span>
+    </div>
+  </td>
+  <td>
+    {% status_badge complaint.status complaint.get_status_display complaint.status_badge %}
+    <div class="small d-md-none">{% complaint_due complaint %}</div>
+  </td>
+  <td class="small d-none d-md-table-cell">{{ complaint.org_unit|in_content_lang|default:"—" }}</td>
+  <td class="small d-none d-xl-table-cell">{{ complaint.assignee|default:"—" }}</td>
+  <td class="text-nowrap d-none d-lg-table-cell">{{ complaint.received_at|date:"SHORT_DATE_FORMAT" }}</td>
+  <td class="d-none d-md-table-cell" data-due>{% complaint_due complaint %}</td>
+</tr>{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_rows_written_in_python_are_the_template_markup_they_replace(quality_manager, org, personas, language):
+    import re
+
+    from django.template import engines
+    from django.utils import translation
+
+    from complaints.selectors import inbox_complaints
+
+    late = timezone.now() - datetime.timedelta(days=40)
+    ComplaintFactory(subject="Chauffage <b>&</b> « salle »" + "x" * 90, org_unit=org.sciences, received_at=late)
+    ComplaintFactory(status=ComplaintStatus.IN_PROGRESS, assignee=personas.teacher, language="en", org_unit=None)
+    ComplaintFactory(status=ComplaintStatus.WAITING, org_unit=org.physics)
+    ComplaintFactory(status=ComplaintStatus.CLOSED)
+    with translation.override(language):
+        complaints = list(inbox_complaints(quality_manager).order_by("pk"))
+        assert any(c.overdue for c in complaints) and any(c.is_paused for c in complaints)
+        expected = engines["django"].from_string(INBOX_ROW).render({"complaints": complaints})
+        fast = engines["django"].from_string("{% load helpdesk %}{% inbox_rows complaints %}")
+        written = fast.render({"complaints": complaints})
+
+    def normalise(html):
+        return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
+
+    assert normalise(written) == normalise(expected)
+    assert written.count("<tr ") == 4
