@@ -621,3 +621,77 @@ def test_the_action_list_filters_name_only_units_and_processes_in_scope(
     form = client.get(reverse("actionplans:action-list")).context["filterset"].form
     assert set(form.fields["org_unit"].queryset) == {org.sciences, org.physics}
     assert list(form.fields["process"].queryset) == [ours]
+
+
+# The template markup of a row that ``{% action_rows %}`` writes in Python (actionplans.templatetags.action_tables).
+ACTION_ROW = """{% load i18n qms_layout qms_lists %}{% for action in actions %}
+<tr data-action-id="{{ action.pk }}"{% if action.is_late %} class="table-danger"{% endif %}>
+  <td class="text-nowrap d-none d-md-table-cell">{{ action.reference }}</td>
+  <td class="qms-cell-main">
+    {% if action.reference %}<span class="small text-body-secondary d-md-none">{{ action.reference }} </span>{% endif %}
+    <a href="{{ action.get_absolute_url }}"{% content_lang %}>{{ action.title }}</a>
+    {% if show_plan and action.objective %}
+      <div class="small text-body-secondary"{% content_lang %}>
+        {% if action.objective.axis %}{{ action.objective.axis.title }} › {% endif %}{{ action.objective.title }}
+      </div>
+    {% endif %}
+    {% with origin=action.described_origin %}{% if origin %}
+      <div class="small text-body-secondary" data-origin>{% translate "Answers:" %}
+        {% if origin.url %}<a href="{{ origin.url }}">{{ origin.text }}</a>{% else %}{{ origin.text }}{% endif %}
+      </div>
+    {% endif %}{% endwith %}
+    <div class="small text-body-secondary d-lg-none">
+      {% if show_plan %}<span{% content_lang %}>{{ action.plan.title }}</span> · {% endif %}
+      {{ action.owner_display|default:"—" }}
+    </div>
+    {% if show_plan %}
+      <div class="small text-body-secondary d-none d-lg-block d-xl-none"{% content_lang %}>{{ action.plan.title }}</div>
+    {% endif %}
+  </td>
+  {% if show_plan %}<td class="small d-none d-xl-table-cell"{% content_lang %}>{{ action.plan.title }}</td>{% endif %}
+  <td class="small d-none d-lg-table-cell">{{ action.owner_display|default:"—" }}</td>
+  <td class="text-nowrap d-none d-sm-table-cell">{{ action.deadline|date:"SHORT_DATE_FORMAT"|default:"—" }}</td>
+  <td>
+    {% status_badge action.status action.get_status_display action.status_badge %}
+    {% if action.is_late %} <span class="badge text-bg-danger" data-late="1">{% translate "Late" %}</span>{% endif %}
+    {% if action.deadline %}
+      <div class="small text-nowrap d-sm-none">{{ action.deadline|date:"SHORT_DATE_FORMAT" }}</div>
+    {% endif %}
+  </td>
+  <td class="d-none d-sm-table-cell">{% progress_bar action.progress %}</td>
+</tr>{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("show_plan", [True, False])
+def test_the_action_rows_written_in_python_are_the_template_markup_they_replace(
+    plan, make_action, quality_manager, teacher, language, show_plan
+):
+    import re
+
+    from django.template import engines
+    from django.utils import translation
+
+    from actionplans.selectors import actions_visible_to
+    from qms.core.sources import SourceDescription
+
+    make_action(title="Former <les> équipes & « tuteurs »", owner=teacher)
+    make_action(title="Sans échéance", deadline=None, owner_label="Service des études", objective=None)
+    with time_machine.travel(datetime.datetime(2031, 1, 5, 10, 0, tzinfo=datetime.UTC), tick=False):
+        actions = list(actions_visible_to(quality_manager).order_by("pk"))
+        actions[0].described_origin = SourceDescription(
+            text="REC-2026-00001 — Salle", url="/demandes/x/", sensitive=False, kind=""
+        )
+        actions[1].described_origin = SourceDescription(text="REC-2026-00002", url=None, sensitive=False, kind="")
+        assert actions[0].is_late and not actions[1].is_late
+        with translation.override(language):
+            context = {"actions": actions, "show_plan": show_plan}
+            expected = engines["django"].from_string(ACTION_ROW).render(context)
+            written = engines["django"].from_string("{% load action_tables %}{% action_rows actions show_plan %}")
+            written = written.render(context)
+
+    def normalise(html):
+        return re.sub(r"\s*(<|>)\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
+
+    assert normalise(written) == normalise(expected)
+    assert written.count("<tr ") == 2 and "&lt;les&gt;" in written
