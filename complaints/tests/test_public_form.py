@@ -510,3 +510,67 @@ def test_a_description_too_long_is_told_its_limit_the_french_way(db):
         assert form.errors["description"] == [
             "Ce texte doit compter au plus 10\u202f000\u00a0caractères (il en compte 10\u202f001)."
         ]
+
+
+# --- The empty form's page from the cache ------------------------------------------------------------------------
+def _hidden(html: str, name: str) -> set[str]:
+    import re
+
+    return set(re.findall(rf'name="{name}" value="([^"]+)"', html))
+
+
+def _without_secrets(html: str) -> str:
+    import re
+
+    html = re.sub(r'(name="(?:csrfmiddlewaretoken|started)" value=")[^"]+"', r'\1…"', html)
+    return html
+
+
+def test_the_empty_form_page_comes_from_the_cache_with_each_visitors_own_token_and_stamp(db):
+    from django.core.cache import cache
+
+    # The first visit ever makes the settings rows, which changes the configuration's version.
+    Client().get("/signaler/")
+    cache.clear()
+    first, second = Client(), Client()
+    made = first.get("/signaler/")
+    served = second.get("/signaler/")
+    # The first visit rendered the page; the second was served from the cache, without a template.
+    assert made.templates and not served.templates
+    assert served.status_code == 200 and served["Cache-Control"] == made["Cache-Control"]
+    page, cached = made.content.decode(), served.content.decode()
+    assert _without_secrets(cached) == _without_secrets(page)
+    # Each has its own CSRF cookie, the token of it in every form of the page, and a stamp of its own.
+    assert len(_hidden(cached, "csrfmiddlewaretoken")) == 1 and _hidden(page, "started") != _hidden(cached, "started")
+    assert "Placeholder" not in cached and second.cookies["csrftoken"].value
+    # And the cached page's form goes through.
+    second.handler.enforce_csrf_checks = True
+    data = form_data(
+        started=_hidden(cached, "started").pop(), csrfmiddlewaretoken=_hidden(cached, "csrfmiddlewaretoken").pop()
+    )
+    with time_machine.travel(time.time() + 10):
+        response = second.post("/signaler/", data)
+    assert response.status_code == 302 and Complaint.objects.count() == 1
+
+
+def test_a_change_of_configuration_a_language_a_signed_in_visitor_or_a_query_string_renders_the_page_anew(
+    db, quality_manager
+):
+    from django.core.cache import cache
+
+    from qms.core import config_cache
+
+    Client().get("/signaler/")  # the settings rows made
+    cache.clear()
+    assert Client().get("/signaler/").templates
+    assert not Client().get("/signaler/").templates
+    # A unit added: the configuration's version changes (the list of units is in the page).
+    OrgUnitFactory(name="Bibliothèque universitaire")
+    config_cache.bump()
+    page = Client().get("/signaler/")
+    assert page.templates and "Bibliothèque universitaire" in page.content.decode()
+    assert Client(HTTP_ACCEPT_LANGUAGE="en").get("/signaler/").templates
+    assert Client().get("/signaler/", {"next": "/"}).templates
+    signed_in = Client()
+    signed_in.force_login(quality_manager)
+    assert signed_in.get("/signaler/").templates

@@ -37,6 +37,7 @@ from qms.core.files import private_file_response
 from qms.core.net import client_ip
 from qms.core.public import (
     STAMP_FIELD,
+    EmptyFormFromCache,
     RefillAfterCsrfFailure,
     body_too_large,
     by_secret,
@@ -64,16 +65,13 @@ def too_large(request: HttpRequest) -> bool:
 
 # --- Public: the form ------------------------------------------------------------------------------------------
 @method_decorator([login_not_required, never_cache], name="dispatch")
-class PublicCreateView(RefillAfterCsrfFailure, View):
+class PublicCreateView(RefillAfterCsrfFailure, EmptyFormFromCache, View):
     """The public form at a stable short address. Anonymous requests are allowed. A submission is stored once:
     the same form sent again (a double click, a retry) or the same text sent again from the same browser within
     minutes gets the first request's confirmation, with a link of its own."""
 
     template_name = "complaints/public_form.html"
     form_class = complaint_forms.PublicComplaintForm
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return self.form_page(request, self.form_class())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if too_large(request):

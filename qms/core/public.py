@@ -311,6 +311,67 @@ class PublicForm(SafeTextMixin, forms.Form):
         return cleaned
 
 
+# --- An empty form's page, from the cache ------------------------------------------------------------------------
+# Written where each visitor's own values go in a page kept in the cache: letters only, so that no escaping
+# changes them.
+CSRF_PLACEHOLDER = "qmsCsrfTokenPlaceholder"
+STAMP_PLACEHOLDER = "qmsFillTimeStampPlaceholder"
+EMPTY_PAGE_SECONDS = 600
+
+
+def empty_form_page(
+    request: HttpRequest, *, name: str, stamp_name: str, render_page: Callable[[dict[str, str]], HttpResponse]
+) -> HttpResponse:
+    """The page of an empty public form, the same for every visitor but for its CSRF token and fill-time stamp:
+    rendered once per language and version of the configuration (``qms.core.config_cache``: units, settings …),
+    kept in the shared cache, and given each visitor's own token and stamp. A form is fetched before every
+    submission, so this is half of what a submission costs.
+
+    ``render_page(values)`` renders the page as usual; ``values`` (the placeholders, when the page is made for the
+    cache) are its context's ``csrf_token`` and the form's initial stamp. A signed-in visitor, a query string or a
+    message waiting gets the page rendered for them alone."""
+    from django.contrib import messages
+    from django.core.cache import cache
+    from django.middleware.csrf import get_token
+    from django.utils import translation
+
+    from qms.core import config_cache
+
+    if request.user.is_authenticated or request.GET or len(messages.get_messages(request)):
+        return render_page({})
+    key = f"public:empty-page:{name}:{translation.get_language()}:{config_cache.version()}"
+    page = cache.get(key)
+    if page is None:
+        made = render_page({"csrf_token": CSRF_PLACEHOLDER, "stamp": STAMP_PLACEHOLDER})
+        page = made.content.decode(made.charset)
+        if made.status_code != 200 or STAMP_PLACEHOLDER not in page:
+            return render_page({})
+        cache.set(key, page, EMPTY_PAGE_SECONDS)
+    page = page.replace(CSRF_PLACEHOLDER, get_token(request)).replace(STAMP_PLACEHOLDER, sign_stamp(stamp_name))
+    return HttpResponse(page)
+
+
+class EmptyFormFromCache:
+    """A public form view whose empty page comes from the cache (``empty_form_page``). The view names its
+    ``form_class`` (a ``PublicForm``) and renders its page with ``form_page(request, form, **context)``."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        view = type(self)
+        return empty_form_page(
+            request,
+            name=f"{view.__module__}.{view.__qualname__}",
+            stamp_name=self.form_class.stamp_name,
+            render_page=self._empty_page,
+        )
+
+    def _empty_page(self, values: dict[str, str]) -> HttpResponse:
+        form = self.form_class()
+        if "stamp" in values:
+            form.initial[STAMP_FIELD] = values["stamp"]
+        context = {"csrf_token": values["csrf_token"]} if "csrf_token" in values else {}
+        return self.form_page(self.request, form, **context)
+
+
 # --- One submission per stamp --------------------------------------------------------------------------------
 def submission_fingerprint(request: HttpRequest, form: str, values: Iterable[Any]) -> str:
     """What makes two submissions "the same": the same browser (its CSRF cookie), the same form and the same
