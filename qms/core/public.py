@@ -317,15 +317,18 @@ class PublicForm(SafeTextMixin, forms.Form):
 CSRF_PLACEHOLDER = "qmsCsrfTokenPlaceholder"
 STAMP_PLACEHOLDER = "qmsFillTimeStampPlaceholder"
 EMPTY_PAGE_SECONDS = 600
+# Part of the page's key: each process (a deployment restarts them) makes its own, so that a page cached before a
+# deployment, with the templates and static files of the code before, is never served after it.
+_PROCESS_KEY = secrets.token_hex(4)
 
 
 def empty_form_page(
     request: HttpRequest, *, name: str, stamp_name: str, render_page: Callable[[dict[str, str]], HttpResponse]
 ) -> HttpResponse:
     """The page of an empty public form, the same for every visitor but for its CSRF token and fill-time stamp:
-    rendered once per language and version of the configuration (``qms.core.config_cache``: units, settings …),
-    kept in the shared cache, and given each visitor's own token and stamp. A form is fetched before every
-    submission, so this is half of what a submission costs.
+    rendered once per language, version of the configuration (``qms.core.config_cache``: units, settings …) and
+    process, kept in the shared cache, and given each visitor's own token and stamp: every submission fetches a
+    form first.
 
     ``render_page(values)`` renders the page as usual; ``values`` (the placeholders, when the page is made for the
     cache) are its context's ``csrf_token`` and the form's initial stamp. A signed-in visitor, a query string or a
@@ -339,7 +342,7 @@ def empty_form_page(
 
     if request.user.is_authenticated or request.GET or len(messages.get_messages(request)):
         return render_page({})
-    key = f"public:empty-page:{name}:{translation.get_language()}:{config_cache.version()}"
+    key = f"public:empty-page:{name}:{translation.get_language()}:{config_cache.version()}:{_PROCESS_KEY}"
     page = cache.get(key)
     if page is None:
         made = render_page({"csrf_token": CSRF_PLACEHOLDER, "stamp": STAMP_PLACEHOLDER})
