@@ -86,6 +86,8 @@ INPUT_TEMPLATES = frozenset(
     f"django/forms/widgets/{name}.html"
     for name in ("input", "text", "date", "number", "email", "search", "url", "datetime", "time", "checkbox")
 )
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+REQUIRED_MARK = '<span class="asteriskField">*</span>'
 # django-filter's range of two inputs with "-" between them.
 RANGE_TEMPLATE = "django_filters/widgets/multiwidget.html"
 
@@ -105,13 +107,8 @@ def _plain_select(field) -> bool:
         isinstance(widget, forms.Select)
         and widget.template_name == SELECT_TEMPLATE
         and widget.option_template_name == OPTION_TEMPLATE
-        and not field.is_hidden
-        and not field.errors
-        and not field.help_text
-        and not field.field.required
-        and not field.css_classes()
         and not field.use_fieldset
-        and bool(field.label)
+        and _simple(field)
     )
 
 
@@ -131,15 +128,31 @@ def _crispy_class(widget) -> str:
     return " ".join(classes)
 
 
+def _simple(field) -> bool:
+    """A field shown with its label, without an error or a class of its own (a required mark and a help text are
+    written here too)."""
+    return not field.is_hidden and not field.errors and not field.css_classes() and bool(field.label)
+
+
 def _plain(field) -> bool:
-    """A field crispy-forms renders without anything of its own: no error, help text, required mark or class."""
+    """A simple field without a required mark or a help text either."""
+    return _simple(field) and not field.help_text and not field.field.required
+
+
+def _labelled(field, widget_html: str) -> str:
+    """The frame crispy-forms puts around a text box or a drop-down: its label (with the required mark), the widget,
+    then the help text (trusted, as crispy-forms shows it)."""
+    required = field.field.required
+    label_for = f' for="{conditional_escape(field.id_for_label)}"' if field.id_for_label else ""
+    label_class = "form-label requiredField" if required else "form-label"
+    mark = REQUIRED_MARK if required else ""
+    help_text = ""
+    if field.help_text:
+        help_text = f'<div id="{conditional_escape(field.auto_id)}_helptext" class="form-text">{field.help_text}</div>'
     return (
-        not field.is_hidden
-        and not field.errors
-        and not field.help_text
-        and not field.field.required
-        and not field.css_classes()
-        and bool(field.label)
+        f'<div id="div_{conditional_escape(field.auto_id)}" class="mb-3">'
+        f'<label{label_for} class="{label_class}">{conditional_escape(field.label)}{mark}</label>'
+        f"{widget_html}{help_text}</div>"
     )
 
 
@@ -205,13 +218,10 @@ def _plain_select_html(field) -> str:
             options.append(f'<option value="{value}"{_attrs_html(option["attrs"])}>{label}</option>')
         if group_name:
             options.append("</optgroup>")
-    label_for = f' for="{conditional_escape(field.id_for_label)}"' if field.id_for_label else ""
-    return (
-        f'<div id="div_{conditional_escape(field.auto_id)}" class="mb-3">'
-        f'<label{label_for} class="form-label">{conditional_escape(field.label)}</label>'
+    return _labelled(
+        field,
         f'<select name="{conditional_escape(context["name"])}"{_attrs_html(context["attrs"])}>'
-        f"{''.join(options)}</select>"
-        "</div>"
+        f"{''.join(options)}</select>",
     )
 
 
@@ -259,21 +269,22 @@ def _range_html(field) -> str | None:
 
 def _input_field_html(field) -> str | None:
     _with_crispy_class(field.field.widget, "form-control")
-    widget_html = _input_html(_widget_context(field))
-    if widget_html is None:
-        return None
-    label_for = f' for="{conditional_escape(field.id_for_label)}"' if field.id_for_label else ""
-    return (
-        f'<div id="div_{conditional_escape(field.auto_id)}" class="mb-3">'
-        f'<label{label_for} class="form-label">{conditional_escape(field.label)}</label>{widget_html}</div>'
-    )
+    context = _widget_context(field)
+    if context["template_name"] == TEXTAREA_TEMPLATE:
+        value = conditional_escape(context["value"]) if context["value"] else ""
+        name = conditional_escape(context["name"])
+        widget_html = f'<textarea name="{name}"{_attrs_html(context["attrs"])}>\n{value}</textarea>'
+    else:
+        widget_html = _input_html(context)
+    return None if widget_html is None else _labelled(field, widget_html)
 
 
 @register.simple_tag
 def filter_field(field) -> str:
-    """A filter's field as crispy-forms' Bootstrap 5 field renders it, written in Python when it is plain (no
-    error, help text or required mark): a drop-down, a text, date or number box, a checkbox, a list of
-    checkboxes, a date range. Any other goes to crispy-forms."""
+    """A field as crispy-forms' Bootstrap 5 field renders it, written in Python when it is simple (no error, no
+    class of its own): a drop-down, a text, date or number box or a text area (with their required mark and help
+    text), and, when they have neither, a checkbox, a list of checkboxes, a date range. Any other field goes to
+    crispy-forms. ``{% form_field %}`` is the same, for the fields of a form that is not a filter."""
     widget = field.field.widget
     html = None
     if _plain_select(field):
@@ -285,13 +296,19 @@ def filter_field(field) -> str:
             html = _checkbox_html(field)
         elif isinstance(widget, forms.MultiWidget):
             html = _range_html(field)
-        elif isinstance(widget, forms.widgets.Input) and not isinstance(widget, forms.FileInput):
-            html = _input_field_html(field)
+    is_box = isinstance(widget, forms.Textarea | forms.widgets.Input)
+    is_box = is_box and not isinstance(widget, forms.FileInput | forms.CheckboxInput)
+    if html is None and is_box and _simple(field) and not field.use_fieldset:
+        html = _input_field_html(field)
     if html is None:
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
         return as_crispy_field(field)
-    return mark_safe(html)  # noqa: S308 - every value in it is escaped
+    # Every value is escaped but the help text, which crispy-forms trusts too (it is written in the code).
+    return mark_safe(html)  # noqa: S308
+
+
+register.simple_tag(filter_field, name="form_field")
 
 
 # --- Cells repeated on every row ----------------------------------------------------------------------------------
