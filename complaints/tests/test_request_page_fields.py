@@ -4,8 +4,6 @@ the others. Each field of each form the page offers, in every status, must be wh
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import time_machine
 from django.template import engines
@@ -13,16 +11,12 @@ from django.urls import reverse
 
 from complaints.choices import ComplaintStatus as S
 from complaints.tests.factories import ComplaintFactory
+from qms.core.tests.html import same_markup
 
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ field|as_crispy_field }}")
 FAST = engines["django"].from_string("{% load qms_lists %}{% form_field field %}")
 
 pytestmark = pytest.mark.django_db
-
-
-def _normalise(html: str) -> str:
-    html = re.sub(r"\s+", " ", html)
-    return re.sub(r"\s*(<|>)\s*", r"\1", html).strip()
 
 
 @pytest.mark.parametrize("status", [S.ACKNOWLEDGED, S.IN_PROGRESS, S.WAITING, S.ANSWERED])
@@ -46,10 +40,10 @@ def test_every_field_of_the_request_page_is_written_as_crispy_forms_writes_it(cl
 
     for (name, _spec, crispy_form), (_name, _other, fast_form) in zip(crispy_forms, fast_forms, strict=True):
         for crispy_field, fast_field in zip(crispy_form, fast_form, strict=True):
-            expected = _normalise(CRISPY.render({"field": crispy_field}))
+            expected = same_markup(CRISPY.render({"field": crispy_field}))
             crispy_forms_filters.as_crispy_field = counted
             try:
-                written = _normalise(FAST.render({"field": fast_field}))
+                written = same_markup(FAST.render({"field": fast_field}))
             finally:
                 crispy_forms_filters.as_crispy_field = original
             assert written == expected, f"{name}: {crispy_field.name}"

@@ -112,8 +112,9 @@ def _plain_select(field) -> bool:
     )
 
 
-def _crispy_class(widget) -> str:
-    """The class crispy-forms gives a drop-down (``CrispyFieldNode``): the widget's own, its class name, form-select."""
+def _crispy_class(widget, extra: str = "form-select") -> str:
+    """The class crispy-forms gives ``widget`` (``CrispyFieldNode``): its own, its class name (converted), then
+    each of ``extra``'s classes it lacks (a drop-down's "form-select")."""
     class_name = widget.__class__.__name__.lower()
     class_name = getattr(settings, "CRISPY_CLASS_CONVERTERS", {}).get(class_name, class_name)
     css_class = widget.attrs.get("class", "")
@@ -122,10 +123,10 @@ def _crispy_class(widget) -> str:
             css_class += f" {class_name}"
     else:
         css_class = class_name
-    classes = css_class.split()
-    if "form-select" not in classes:
-        classes.append("form-select")
-    return " ".join(classes)
+    for name in extra.split():
+        if name not in css_class.split():
+            css_class += f" {name}"
+    return css_class
 
 
 def _simple(field) -> bool:
@@ -157,21 +158,8 @@ def _labelled(field, widget_html: str) -> str:
 
 
 def _with_crispy_class(widget, extra: str) -> None:
-    """Give ``widget`` the class crispy-forms gives it (``CrispyFieldNode``): its own, its class name (converted),
-    then each of ``extra``'s classes it lacks. crispy-forms keeps it on the widget, and so does this."""
-    converters = getattr(settings, "CRISPY_CLASS_CONVERTERS", {})
-    class_name = widget.__class__.__name__.lower()
-    class_name = converters.get(class_name, class_name)
-    css_class = widget.attrs.get("class", "")
-    if css_class:
-        if css_class.find(class_name) == -1:
-            css_class += f" {class_name}"
-    else:
-        css_class = class_name
-    for name in extra.split():
-        if name not in css_class.split():
-            css_class += f" {name}"
-    widget.attrs["class"] = css_class
+    """Give ``widget`` the class crispy-forms gives it; crispy-forms keeps it on the widget, and so does this."""
+    widget.attrs["class"] = _crispy_class(widget, extra)
 
 
 def _widget_context(field) -> dict:

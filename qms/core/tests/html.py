@@ -8,6 +8,8 @@ page.text("h1")
 
 from __future__ import annotations
 
+import re
+
 import cssselect2
 import tinyhtml5
 
@@ -50,3 +52,10 @@ def parse(response_or_html) -> Page:
     html = response_or_html if isinstance(response_or_html, str) else response_or_html.content.decode()
     root = tinyhtml5.parse(html)
     return Page(cssselect2.ElementWrapper.from_html_root(root))
+
+
+def same_markup(html: str) -> str:
+    """``html`` with its white space folded and dropped around tags: two renderings of the same markup, one by a
+    template and one written in Python, compare equal."""
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r"\s*(<|>)\s*", r"\1", html).strip()
