@@ -24,7 +24,7 @@ from actionplans import selectors
 from actionplans.models import Action, ActionPlanSettings
 from qms.core.choices import Role
 from qms.core.selectors import users_with_role
-from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem
+from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem, deadline_item
 
 MODULE = "actionplans"
 
@@ -48,19 +48,17 @@ def _responsible(action: Action) -> list:
 
 
 def _item(action: Action, recipient, *, event_kind: str, due: datetime.date, thresholds, today, label) -> ReminderItem:
-    return ReminderItem(
-        obj=action,
-        event="reminder",
-        kind=event_kind,
-        due_date=due,
-        thresholds=thresholds,
-        recipient=recipient,
-        urgent=due < today,
+    return deadline_item(
+        action,
+        recipient,
         module=MODULE,
+        kind=event_kind,
+        due=due,
+        thresholds=thresholds,
+        urgent=due < today,
+        label=label,
         reference=action.reference,
         title=action.title,
-        url=action.get_absolute_url(),
-        context={"item_label": label},
     )
 
 

@@ -35,7 +35,7 @@ from qms.core.choices import Role
 from qms.core.models import User
 from qms.core.selectors import is_quality_manager, users_with_role
 from qms.notifications import reminders
-from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem
+from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem, deadline_item
 
 MODULE = "certifications"
 
@@ -80,21 +80,8 @@ def _owner_of(audit: Audit) -> User | None:
     return None
 
 
-def _item(obj, person: User, *, kind: str, due: datetime.date, thresholds, today, reference, title, label):
-    return ReminderItem(
-        obj=obj,
-        event="reminder",
-        kind=kind,
-        due_date=due,
-        thresholds=thresholds,
-        recipient=person,
-        urgent=due < today,
-        module=MODULE,
-        reference=reference,
-        title=title,
-        url=obj.get_absolute_url(),
-        context={"item_label": label},
-    )
+def _item(obj, person: User, *, due: datetime.date, today: datetime.date, **fields) -> ReminderItem:
+    return deadline_item(obj, person, module=MODULE, due=due, urgent=due < today, **fields)
 
 
 def expiries(today: datetime.date) -> Iterator[ReminderItem]:

@@ -24,7 +24,7 @@ from complaints import selectors
 from complaints.models import Complaint, HelpdeskSettings
 from qms.core.choices import MembershipRole, Role
 from qms.core.selectors import has_role, role_holders, users_with_role
-from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem
+from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem, deadline_item
 
 MODULE = "complaints"
 
@@ -50,20 +50,19 @@ def _people(*groups) -> list:
 
 
 def _item(complaint: Complaint, person, *, kind: str, due: datetime.date, thresholds, urgent: bool, label):
-    return ReminderItem(
-        obj=complaint,
-        event="reminder",
-        kind=kind,
-        due_date=due,
-        thresholds=thresholds,
-        recipient=person,
-        urgent=urgent,
-        sensitive=complaint.is_sensitive,
+    return deadline_item(
+        complaint,
+        person,
         module=MODULE,
+        kind=kind,
+        due=due,
+        thresholds=thresholds,
+        urgent=urgent,
+        label=label,
         reference=complaint.reference,
+        # A sensitive request's subject never travels: its reference and a link only.
         title="" if complaint.is_sensitive else complaint.subject,
-        url=complaint.get_absolute_url(),
-        context={"item_label": label},
+        sensitive=complaint.is_sensitive,
     )
 
 

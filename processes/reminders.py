@@ -31,7 +31,7 @@ from qms.core.choices import Role
 from qms.core.models import User
 from qms.core.selectors import users_with_role
 from qms.notifications import reminders
-from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem
+from qms.notifications.reminders import OVERDUE, CalendarEntry, ReminderItem, deadline_item
 
 MODULE = "processes"
 
@@ -51,21 +51,8 @@ def _people(person: User | None) -> list[User]:
     return list(users_with_role(Role.QUALITY_MANAGER).order_by("pk"))
 
 
-def _item(obj, person: User, *, kind: str, due: datetime.date, thresholds, today, reference, title, label):
-    return ReminderItem(
-        obj=obj,
-        event="reminder",
-        kind=kind,
-        due_date=due,
-        thresholds=thresholds,
-        recipient=person,
-        urgent=due < today,
-        module=MODULE,
-        reference=reference,
-        title=title,
-        url=obj.get_absolute_url(),
-        context={"item_label": label},
-    )
+def _item(obj, person: User, *, due: datetime.date, today: datetime.date, **fields) -> ReminderItem:
+    return deadline_item(obj, person, module=MODULE, due=due, urgent=due < today, **fields)
 
 
 def _last_period(frequency: str, ended_by: datetime.date):

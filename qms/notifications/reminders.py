@@ -73,6 +73,39 @@ class ReminderItem:
         return (self.due_date - today).days
 
 
+def deadline_item(
+    obj: models.Model,
+    recipient: User,
+    *,
+    module: str,
+    kind: str,
+    due: datetime.date,
+    thresholds: Sequence[int],
+    urgent: bool,
+    label: str | Promise,
+    reference: str,
+    title: str,
+    sensitive: bool = False,
+) -> ReminderItem:
+    """A deadline of ``obj`` to remind ``recipient`` of, in the shared "reminder" email: what it is (``label``:
+    "Process review"), its reference, title and page. What the apps' ``reminders.py`` yield for most deadlines."""
+    return ReminderItem(
+        obj=obj,
+        event="reminder",
+        kind=kind,
+        due_date=due,
+        thresholds=thresholds,
+        recipient=recipient,
+        urgent=urgent,
+        sensitive=sensitive,
+        module=module,
+        reference=reference,
+        title=title,
+        url=obj.get_absolute_url(),
+        context={"item_label": label},
+    )
+
+
 Provider = Callable[[datetime.date], Iterable[ReminderItem]]
 
 _providers: dict[str, Provider] = {}
