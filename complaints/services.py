@@ -206,6 +206,7 @@ def complaint_submit(
     on_saved: Callable[[Complaint], object] | None = None,
     now: datetime | None = None,
     notify_people: bool = True,
+    savepoint: bool = True,
 ) -> Submission:
     """File a request: give it a reference and a tracking token, store its files, queue its acknowledgement
     (new → acknowledged at once) and tell the staff concerned. Nothing waits for the broker or the mail server.
@@ -214,7 +215,10 @@ def complaint_submit(
 
     Requests filed at the same time queue on their year's reference counter, so its number is taken last, just
     before the commit: the row and its history are written first under a provisional reference, and only what
-    shows the reference (the activity log, the emails' subjects) is written after it."""
+    shows the reference (the activity log, the emails' subjects) is written after it.
+
+    ``savepoint=False``: the caller's transaction is rolled back whole if this fails (the public form's claim on
+    its stamp), so no savepoint is needed around the request's writes: two statements fewer."""
     subject, description = (subject or "").strip(), (description or "").strip()
     if not subject or not description:
         raise ComplaintError(_("A subject and a description are required."))
@@ -260,7 +264,7 @@ def complaint_submit(
     complaint.status, complaint.acknowledged_at = S.ACKNOWLEDGED, now
     refresh_deadlines(complaint)
     staff = staff_to_notify(complaint) if notify_people else []
-    with transaction.atomic(), _files_removed_on_error() as stored:
+    with transaction.atomic(savepoint=savepoint), _files_removed_on_error() as stored:
         complaint.save(force_insert=True)
         record_statuses(
             complaint,

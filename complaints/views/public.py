@@ -127,6 +127,8 @@ class PublicCreateView(RefillAfterCsrfFailure, EmptyFormFromCache, View):
                 files=data.get("attachments") or [],
                 # Before the reference is taken: the counter's lock is then held for the last writes alone.
                 on_saved=claim.record,
+                # The claim's transaction is rolled back whole if the request cannot be filed.
+                savepoint=False,
             )
             return submission.token
 

@@ -427,23 +427,13 @@ def single_submission(stamp: Stamp, *, fingerprint: str = "") -> Iterator[Claim]
     the first recorded. With a ``fingerprint`` (``submission_fingerprint``), an identical submission from the
     same browser within ``PUBLIC_FORM_REPEAT_MINUTES``, on a fresh form, is a repeat too.
 
-    Two statements before the block: one lookup (the stamp, or an identical submission), one insert that
-    does nothing when a twin spent the stamp meanwhile. Expired rows are removed by a periodic job
-    (``purge_spent_stamps``), not here."""
+    One statement before the block when the submission is new (the usual case): the stamp is spent unless it
+    is spent already or an identical submission is still answered. Only then is the earlier one looked up.
+    Expired rows are removed by a periodic job (``purge_spent_stamps``), not here."""
     from qms.core.models import SpentStamp
 
     now = timezone.now()
     with transaction.atomic():
-        lookup = Q(key=stamp.key)
-        if fingerprint:
-            lookup |= Q(fingerprint=fingerprint, repeat_until__gte=now)
-        # The stamp itself first; else the latest identical submission.
-        earlier = (
-            SpentStamp.objects.filter(lookup).order_by(Case(When(key=stamp.key, then=0), default=1), "-pk").first()
-        )
-        if earlier is not None:
-            yield Claim(None, earlier_row=earlier)
-            return
         repeat_until = now + datetime.timedelta(minutes=settings.PUBLIC_FORM_REPEAT_MINUTES) if fingerprint else None
         row = SpentStamp(
             key=stamp.key,
@@ -452,25 +442,46 @@ def single_submission(stamp: Stamp, *, fingerprint: str = "") -> Iterator[Claim]
             repeat_until=repeat_until,
             expires_at=max(stamp.expires_at, repeat_until or stamp.expires_at),
         )
-        if not _spend(row):
-            # A twin request spent it meanwhile (PostgreSQL waited for its commit): answer as a repeat.
-            yield Claim(None, earlier_row=SpentStamp.objects.get(key=stamp.key))
+        if _spend(row, identical_since=now if fingerprint else None):
+            yield Claim(row)
             return
-        yield Claim(row)
+        # Spent already (a double click; or a twin request, whose commit PostgreSQL waited for), or identical to
+        # a recent submission: the stamp itself first, else the latest identical submission.
+        lookup = Q(key=stamp.key)
+        if fingerprint:
+            lookup |= Q(fingerprint=fingerprint, repeat_until__gte=now)
+        earlier = (
+            SpentStamp.objects.filter(lookup).order_by(Case(When(key=stamp.key, then=0), default=1), "-pk").first()
+        )
+        if earlier is None and _spend(row):
+            # What stood in its way is gone meanwhile (purged): a first submission after all.
+            yield Claim(row)
+            return
+        yield Claim(None, earlier_row=earlier or SpentStamp.objects.get(key=stamp.key))
 
 
-def _spend(row) -> bool:
-    """Insert ``row`` unless its key is taken (one statement, no savepoint); True when inserted."""
-    table = connection.ops.quote_name(row._meta.db_table)
+def _spend(row, *, identical_since: datetime.datetime | None = None) -> bool:
+    """Insert ``row`` unless its key is taken or, with ``identical_since``, a row with its fingerprint is answered
+    as a repeat at that time (one statement, no savepoint); True when inserted."""
+    quote = connection.ops.quote_name
+    table = quote(row._meta.db_table)
     columns = ("key", "form", "fingerprint", "repeat_until", "expires_at")
     adapt = connection.ops.adapt_datetimefield_value
     values = [row.key, row.form, row.fingerprint, adapt(row.repeat_until), adapt(row.expires_at)]
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    names = ", ".join(quote(column) for column in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    # PostgreSQL and SQLite (3.35 and later) both read INSERT … SELECT … WHERE … ON CONFLICT DO NOTHING …
+    # RETURNING (SQLite needs the WHERE to tell the upsert from a join).
+    condition = "1 = 1"
+    if identical_since is not None:
+        condition = (
+            f"NOT EXISTS (SELECT 1 FROM {table} WHERE {quote('fingerprint')} = %s AND {quote('repeat_until')} >= %s)"
+        )
+        values += [row.fingerprint, adapt(identical_since)]
     with connection.cursor() as cursor:
-        # PostgreSQL and SQLite (3.35 and later) both read INSERT … ON CONFLICT DO NOTHING … RETURNING.
         cursor.execute(
-            f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) "
-            f"ON CONFLICT ({connection.ops.quote_name('key')}) DO NOTHING RETURNING {connection.ops.quote_name('id')}",
+            f"INSERT INTO {table} ({names}) SELECT {placeholders} WHERE {condition} "
+            f"ON CONFLICT ({quote('key')}) DO NOTHING RETURNING {quote('id')}",
             values,
         )
         inserted = cursor.fetchone()
