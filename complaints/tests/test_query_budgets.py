@@ -176,3 +176,32 @@ def test_on_postgresql_the_search_text_has_its_trigram_index():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'complaint_search_text_trgm'")
         (definition,) = cursor.fetchone()
     assert "gin (search_text gin_trgm_ops)" in definition
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_inbox_counts_per_status_are_read_from_an_index_alone(quality_manager):
+    """The counts above the inbox read the (sensitive, status …) index without the table: COUNT(*), not COUNT(id),
+    whose column the index does not hold. (The table is tiny here, so the other ways to read it are turned off: the
+    planner is left only index-only scans, or a sequential scan when no index can answer alone.)"""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from complaints.selectors import complaints_visible_to, status_counts
+    from complaints.tests.factories import ComplaintFactory
+    from conftest import require_service
+
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL is needed (set DATABASE_URL=postgres://…)")
+    ComplaintFactory(status=ComplaintStatus.IN_PROGRESS)
+    ComplaintFactory(status=ComplaintStatus.CLOSED)
+    scope = complaints_visible_to(quality_manager)
+    with CaptureQueriesContext(connection) as queries:
+        counts = status_counts(scope)
+    assert counts[ComplaintStatus.IN_PROGRESS] == 1 and counts[ComplaintStatus.CLOSED] == 1
+    (sql,) = [query["sql"] for query in queries.captured_queries]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for method in ("seqscan", "bitmapscan", "indexscan"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan" in plan, plan
