@@ -11,10 +11,10 @@ from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
-from complaints.models import HelpdeskSettings
+from complaints.models import Complaint, HelpdeskSettings
 from qms.core.templatetags.french_dates import date as french_date
 from qms.core.templatetags.qms_layout import colon, content_lang, in_content_lang
-from qms.core.templatetags.qms_lists import status_badge
+from qms.core.templatetags.qms_lists import choice_labels, status_badge
 
 register = template.Library()
 
@@ -49,6 +49,7 @@ def inbox_rows(complaints) -> SafeString:
     the template markup they replace (``INBOX_ROW``)."""
     assignee = format_html("{}{}", _("Assignee"), colon())
     received = _("Received")
+    kind_label, status_label = choice_labels(Complaint, "kind"), choice_labels(Complaint, "status")
     rows = []
     for complaint in complaints:
         unit = in_content_lang(complaint.org_unit) or "—"
@@ -74,13 +75,13 @@ def inbox_rows(complaints) -> SafeString:
                 url=complaint.get_absolute_url(),
                 lang=content_lang(complaint.language),
                 subject=Truncator(complaint.subject).chars(80),
-                kind=complaint.get_kind_display(),
+                kind=kind_label(complaint.kind),
                 unit=unit,
                 assignee=assignee,
                 person=person,
                 received=received,
                 day=day,
-                badge=status_badge(complaint.status, complaint.get_status_display(), complaint.status_badge),
+                badge=status_badge(complaint.status, status_label(complaint.status), complaint.status_badge),
                 due=due,
             )
         )

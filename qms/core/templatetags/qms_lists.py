@@ -301,6 +301,14 @@ register.simple_tag(filter_field, name="form_field")
 
 # --- Cells repeated on every row ----------------------------------------------------------------------------------
 # An ``{% include %}`` costs a template render per row; these cells are written in Python.
+def choice_labels(model, field_name: str):
+    """The label of each value of ``model``'s choice field ``field_name``, in the active language, for a whole
+    table: ``labels(value)`` says what ``obj.get_<field>_display()`` says, which builds a dictionary of every
+    choice (hashing and translating each label) at each call, 50 rows × 2 columns on a list page."""
+    labels = {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+    return lambda value: labels.get(value, value)
+
+
 @register.simple_tag
 def status_badge(status, label, badge=None) -> str:
     """A status as a badge: its label in words (never colour alone), its colour, and its value for tests and

@@ -124,3 +124,22 @@ def test_the_status_badge_says_the_status_in_words():
     ).render(Context({}))
     badge = parse(html).one("span.badge")
     assert (badge.text, badge.get("class"), badge.get("data-status")) == ("En retard", "badge text-bg-danger", "late")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_choice_labels_of_a_table_say_what_get_display_says(language):
+    """``choice_labels`` reads each label once for a whole table; each value must read as the model says it."""
+    from complaints.models import Complaint
+    from qms.core.templatetags.qms_lists import choice_labels
+
+    field = Complaint._meta.get_field("status")
+    with translation.override(language):
+        label = choice_labels(Complaint, "status")
+        for value, _label in field.flatchoices:
+            assert label(value) == Complaint(status=value).get_status_display()
+        # An unknown value reads as itself, as get_<field>_display() has it.
+        assert label("gone") == Complaint(status="gone").get_status_display() == "gone"
+    with translation.override("fr"):
+        french = choice_labels(Complaint, "status")("closed")
+    with translation.override("en"):
+        assert choice_labels(Complaint, "status")("closed") != french
