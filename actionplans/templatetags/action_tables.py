@@ -6,6 +6,8 @@ template markup they replace (``ACTION_ROW``)."""
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -15,6 +17,40 @@ from qms.core.templatetags.qms_layout import content_lang
 from qms.core.templatetags.qms_lists import progress_bar, status_badge
 
 register = template.Library()
+
+
+@register.simple_tag
+def my_work_items(actions, checks=False, today=None) -> SafeString:
+    """The items of the home page's "My actions" panel, written in Python (the panel is on every home page; through
+    the template engine, its items cost more than the rest of the page): the late actions, or with ``checks`` the
+    effectiveness checks to make, overdue before ``today``. ``actionplans/tests/test_views.py`` checks them against
+    the template markup they replace."""
+    lang = content_lang()
+    overdue = format_html(' <span class="badge text-bg-danger">{}</span>', _("overdue"))
+    items = []
+    for action in actions:
+        if checks:
+            url = reverse("actionplans:action-effectiveness", args=[action.pk])
+            when = _("check by %(date)s") % {"date": date_format(action.effectiveness_due, "SHORT_DATE_FORMAT")}
+            badge = overdue if action.effectiveness_due < today else ""
+        else:
+            url = action.get_absolute_url()
+            when = _("due %(date)s") % {"date": date_format(action.deadline, "SHORT_DATE_FORMAT")}
+            badge = ""
+        items.append(
+            format_html(
+                '<li class="mb-1"><a href="{}"{}>{}</a> <span class="small text-body-secondary">— <span{}>{}</span> · '
+                "{}</span>{}</li>",
+                url,
+                lang,
+                str(action),
+                lang,
+                action.plan,
+                when,
+                badge,
+            )
+        )
+    return mark_safe("".join(items))  # noqa: S308 - each item is built by format_html
 
 
 @register.simple_tag

@@ -200,6 +200,51 @@ def test_the_home_pages_actions_panel_joins_only_the_plan(client, plan, make_act
     assert home()[1] == count
 
 
+# The loops {% my_work_items %} replaces in actionplans/_my_work_panel.html.
+MY_LATE_ITEM = """{% load i18n qms_layout %}{% for action in late %}
+        <li class="mb-1"><a href="{{ action.get_absolute_url }}"{% content_lang %}>{{ action }}</a>
+          <span class="small text-body-secondary">— <span{% content_lang %}>{{ action.plan }}</span> · {% blocktranslate trimmed with date=action.deadline|date:"SHORT_DATE_FORMAT" %}due {{ date }}{% endblocktranslate %}</span></li>
+      {% endfor %}"""  # noqa: E501
+MY_CHECK_ITEM = """{% load i18n qms_layout %}{% for action in checks %}
+        <li class="mb-1"><a href="{% url 'actionplans:action-effectiveness' action.pk %}"{% content_lang %}>{{ action }}</a>
+          <span class="small text-body-secondary">— <span{% content_lang %}>{{ action.plan }}</span> · {% blocktranslate trimmed with date=action.effectiveness_due|date:"SHORT_DATE_FORMAT" %}check by {{ date }}{% endblocktranslate %}</span>{% if action.effectiveness_due < today %} <span class="badge text-bg-danger">{% translate "overdue" %}</span>{% endif %}</li>
+      {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_home_panels_items_written_in_python_are_the_template_markup_they_replace(
+    plan, make_action, quality_manager, language
+):
+    from django.template import engines
+    from django.utils import translation
+
+    from actionplans.selectors import my_checks_due, my_late_actions
+    from qms.core.tests.html import same_markup
+
+    make_action(title="Former <les> référents & co", owner=quality_manager, deadline=TODAY - datetime.timedelta(days=2))
+    make_action(title="Réviser la charte", owner=quality_manager, deadline=TODAY - datetime.timedelta(days=9))
+    for days, title in ((-3, "Mesurer la satisfaction"), (5, "Suivre les abandons")):
+        done = make_action(title=title, owner=quality_manager, deadline=TODAY)
+        Action.objects.filter(pk=done.pk).update(
+            status=ActionStatus.DONE, effectiveness_due=TODAY + datetime.timedelta(days=days)
+        )
+    engine = engines["django"]
+    with translation.override(language):
+        late, checks = list(my_late_actions(quality_manager, TODAY)), list(my_checks_due(quality_manager, TODAY))
+        assert len(late) == 2 and len(checks) == 2
+        context = {"late": late, "checks": checks, "today": TODAY}
+        pairs = [
+            (MY_LATE_ITEM, "{% load action_tables %}{% my_work_items late %}"),
+            (MY_CHECK_ITEM, "{% load action_tables %}{% my_work_items checks checks=True today=today %}"),
+        ]
+        for reference, fast in pairs:
+            expected = engine.from_string(reference).render(context)
+            written = engine.from_string(fast).render(context)
+            assert same_markup(written) == same_markup(expected)
+            assert written.count("<li ") == 2
+    assert "Former &lt;les&gt; référents &amp; co" in same_markup(engine.from_string(pairs[0][1]).render(context))
+
+
 def test_a_quality_manager_creates_a_plan_for_any_unit(client, quality_manager, org):
     client.force_login(quality_manager)
     response = client.post(
