@@ -173,28 +173,24 @@ def complaints_granted_for_actions(user):
     return granted_ids(user, Complaint)
 
 
+# What the request page reads of a request's relations. Joined: what it shows at the top of every request. Fetched
+# afterwards, one small query each and only when set: the rest. PostgreSQL took about 4 ms to plan the join of all
+# eleven tables, on every request page, longer than those few queries take.
+DETAIL_JOINED = ("org_unit", "assignee", "programme")
+DETAIL_FETCHED = ("process__owner", "concerned_unit", "submitted_by", "root_cause", "redirect_body", "duplicate_of")
+
+
 def complaint_visible_to(user, reference: str) -> Complaint | None:
     """The request of ``reference`` if ``user`` may see it (ordinary or sensitive), else None."""
-    related = (
-        "org_unit",
-        "assignee",
-        "programme",
-        "process",
-        "process__owner",
-        "concerned_unit",
-        "submitted_by",
-        "root_cause",
-        "redirect_body",
-        "duplicate_of",
-    )
     for sensitive in (False, True):
         found = (
             complaints_visible_to(user, sensitive=sensitive)
-            .select_related(*related)
+            .select_related(*DETAIL_JOINED)
             .filter(reference=reference)
             .first()
         )
         if found is not None:
+            models.prefetch_related_objects([found], *DETAIL_FETCHED)
             return found
     return None
 

@@ -164,6 +164,38 @@ def test_the_home_page_runs_the_same_queries_with_60_and_500_requests(
     )
 
 
+def test_the_request_page_joins_three_tables_to_the_request_and_reads_the_others_when_set(
+    manager_client, org, quality_manager
+):
+    """The request is read with the unit, the assignee and the programme joined; the process and its owner, the
+    service concerned, the root cause … come in a small query each, only when set: joining all eleven tables took
+    PostgreSQL longer to plan than those queries take."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from complaints.models import RootCauseCategory
+
+    add_requests(1, org, quality_manager)
+    complaint = Complaint.objects.get()
+    cause = RootCauseCategory.objects.create(name="Locaux inadaptés")
+    Complaint.objects.filter(pk=complaint.pk).update(root_cause=cause, concerned_unit=org.physics)
+    url = complaint.get_absolute_url()
+    assert manager_client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        page = manager_client.get(url).content.decode()
+    assert "Locaux inadaptés" in page
+    (read,) = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('SELECT "complaints_complaint"."id"') and complaint.reference in query["sql"]
+    ]
+    assert set(re.findall(r'JOIN "(\w+)"', read)) <= {"core_orgunit", "core_user", "core_programme"}, read
+    # Nothing is read for a relation that is not set (no process here).
+    assert not [query for query in queries.captured_queries if 'WHERE "processes_process"."id" IN' in query["sql"]]
+
+
 @pytest.mark.postgres
 def test_on_postgresql_the_search_text_has_its_trigram_index():
     from django.db import connection
