@@ -68,7 +68,8 @@ LIST_RELATED = ("org_unit", "assignee", "programme", "process")
 def deadline_days(kind: str) -> tuple[int, int]:
     """The take-charge and answer deadlines of ``kind``, in working days: its own setting, else the helpdesk's
     (cached with the configuration, see ``qms.core.config_cache``)."""
-    return tuple(config_cache.cached("complaints:deadlines", _all_deadline_days).get(kind, _default_deadline_days()))
+    days = config_cache.cached("complaints:deadlines", _all_deadline_days).get(kind)
+    return tuple(days) if days is not None else _default_deadline_days()
 
 
 def _default_deadline_days() -> tuple[int, int]:

@@ -30,9 +30,10 @@ pytestmark = pytest.mark.django_db
 # transaction is a savepoint of the test's own: 13 on SQLite and PostgreSQL alike (16 before the stamp's lookup
 # and the request's savepoint were folded away).
 SUBMISSION_QUERIES = 13
-# Cache operations: the configuration's version, the site's and the helpdesk's settings, the form's choices and
-# the deadlines (each read once in the request), and the rate limit (peeked at before, counted after: two each).
-SUBMISSION_CACHE_OPERATIONS = 9
+# Cache operations: the configuration's version, the site's settings, the form's choices and the deadlines (each
+# read once in the request; the helpdesk's settings only for a kind without deadlines of its own, never here), and
+# the rate limit (peeked at before, counted after: two each).
+SUBMISSION_CACHE_OPERATIONS = 8
 
 
 @pytest.fixture
