@@ -11,12 +11,51 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from actionplans.models import Action
 from qms.core.templatetags.french_dates import date as french_date
 from qms.core.templatetags.qms_layout import content_lang
-from qms.core.templatetags.qms_lists import progress_bar, status_badge
+from qms.core.templatetags.qms_lists import choice_labels, progress_bar, status_badge
 
 register = template.Library()
+
+
+@register.simple_tag
+def rollup_badges(rollup) -> SafeString:
+    """A section's progress as badges (its share done, done of total, late), written in Python: a plan page shows
+    one for the plan, each axis and each objective. ``actionplans/tests/test_views.py`` checks it against the
+    template markup it replaces."""
+    if rollup.total:
+        badges = [
+            format_html(
+                '<span class="badge text-bg-{}">{}</span>',
+                rollup.badge,
+                _("%(share)s %% done") % {"share": rollup.done_share},
+            ),
+            format_html(
+                '<span class="badge text-bg-light border">{}</span>',
+                ngettext("%(done)s of %(counter)s action", "%(done)s of %(counter)s actions", rollup.total)
+                % {"done": rollup.done, "counter": rollup.total},
+            ),
+        ]
+        if rollup.late:
+            badges.append(
+                format_html(
+                    '<span class="badge text-bg-danger">{}</span>',
+                    ngettext("%(counter)s late", "%(counter)s late", rollup.late) % {"counter": rollup.late},
+                )
+            )
+    else:
+        badges = [format_html('<span class="badge text-bg-secondary">{}</span>', _("No action"))]
+    return format_html(
+        '<span class="qms-rollup d-inline-flex flex-wrap align-items-center gap-1" data-total="{}" data-done="{}" '
+        'data-late="{}">{}</span>',
+        rollup.total,
+        rollup.done,
+        rollup.late,
+        mark_safe("".join(badges)),  # noqa: S308 - each badge is built by format_html
+    )
 
 
 @register.simple_tag
@@ -56,6 +95,7 @@ def my_work_items(actions, checks=False, today=None) -> SafeString:
 @register.simple_tag
 def action_rows(actions, show_plan=False) -> SafeString:
     lang = content_lang()
+    status_label = choice_labels(Action, "status")
     answers, late_label = _("Answers:"), _("Late")
     rows = []
     for action in actions:
@@ -82,7 +122,7 @@ def action_rows(actions, show_plan=False) -> SafeString:
                 )
             )
         deadline = french_date(action.deadline, "SHORT_DATE_FORMAT") if action.deadline else ""
-        status = [status_badge(action.status, action.get_status_display(), action.status_badge)]
+        status = [status_badge(action.status, status_label(action.status), action.status_badge)]
         if action.is_late:
             status.append(format_html(' <span class="badge text-bg-danger" data-late="1">{}</span>', late_label))
         if deadline:

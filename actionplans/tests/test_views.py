@@ -774,3 +774,55 @@ def test_the_action_rows_written_in_python_are_the_template_markup_they_replace(
 
     assert same_markup(written) == same_markup(expected)
     assert written.count("<tr ") == 2 and "&lt;les&gt;" in written
+
+
+# The template {% rollup_badges %} replaces (actionplans/_rollup.html, included for the plan, each axis and each
+# objective of a plan page).
+ROLLUP = """{% load i18n %}{% spaceless %}
+<span class="qms-rollup d-inline-flex flex-wrap align-items-center gap-1" data-total="{{ rollup.total }}" data-done="{{ rollup.done }}" data-late="{{ rollup.late }}">
+  {% if rollup.total %}
+    <span class="badge text-bg-{{ rollup.badge }}">{% blocktranslate trimmed with share=rollup.done_share %}{{ share }} % done{% endblocktranslate %}</span>
+    <span class="badge text-bg-light border">{% blocktranslate trimmed count counter=rollup.total with done=rollup.done %}{{ done }} of {{ counter }} action{% plural %}{{ done }} of {{ counter }} actions{% endblocktranslate %}</span>
+    {% if rollup.late %}<span class="badge text-bg-danger">{% blocktranslate trimmed count counter=rollup.late %}{{ counter }} late{% plural %}{{ counter }} late{% endblocktranslate %}</span>{% endif %}
+  {% else %}
+    <span class="badge text-bg-secondary">{% translate "No action" %}</span>
+  {% endif %}
+</span>{% endspaceless %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    "figures",
+    [
+        {},
+        {"total": 1, "done": 1},
+        {"total": 1, "late": 1},
+        {"total": 1600, "done": 0, "late": 2},
+        {"total": 7, "done": 3},
+    ],
+)
+def test_the_rollup_written_in_python_is_the_template_markup_it_replaces(language, figures):
+    from django.template import engines
+    from django.utils import translation
+
+    from actionplans.selectors import Rollup
+    from qms.core.tests.html import same_markup
+
+    rollup = Rollup(**figures)
+    engine = engines["django"]
+    with translation.override(language):
+        expected = engine.from_string(ROLLUP).render({"rollup": rollup})
+        written = engine.from_string("{% load action_tables %}{% rollup_badges rollup %}").render({"rollup": rollup})
+    assert same_markup(written) == same_markup(expected)
+    assert written.count('class="badge') == (3 if figures.get("late") else 2 if figures else 1)
+
+
+def test_a_plan_page_shows_the_rollups_of_the_plan_its_axes_and_objectives(client, plan, make_action, quality_manager):
+    from qms.core.tests.html import parse
+
+    make_action(deadline=TODAY - datetime.timedelta(days=3))
+    client.force_login(quality_manager)
+    page = parse(client.get(reverse("actionplans:plan-detail", args=[plan.pk])))
+    rollups = page.all(".qms-rollup")
+    assert len(rollups) >= 2
+    assert rollups[0].get("data-total") == "1" and rollups[0].get("data-late") == "1"
