@@ -205,6 +205,30 @@ def test_the_action_filters_options_read_only_what_they_show(
             assert selected <= allowed, (name, selected - allowed)
 
 
+def test_the_action_list_reads_only_what_its_rows_show(client, plan, quality_manager, teacher, org, make_action):
+    process = Process.objects.create(code="M2", name="Qualité", type=ProcessType.MANAGEMENT)
+    make_action(owner=teacher, org_unit=org.physics, process=process, description="Long text " * 200)
+    client.force_login(quality_manager)
+    url = reverse("actionplans:action-list")
+    _warm_up(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.content.count(b'data-action-id="') == 1
+    (page,) = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "actionplans_action"."id"') and "LIMIT" in q["sql"]
+    ]
+    selected = set(re.findall(r'"(\w+)"\."(\w+)"', page.split(" FROM ")[0]))
+    tables = {table for table, _column in selected}
+    assert tables == {
+        "actionplans_action",
+        "actionplans_actionplan",
+        "actionplans_objective",
+        "actionplans_axis",
+        "core_user",
+    }
+    assert not {column for _table, column in selected} & {"description", "expected_result", "indicator", "password"}
+
+
 @pytest.mark.parametrize("count", [10, 500])
 def test_the_plan_list_runs_a_fixed_number_of_queries(
     client, org, quality_manager, count, django_assert_max_num_queries
