@@ -775,6 +775,16 @@ def for_action_rows(actions: models.QuerySet[Action]) -> models.QuerySet[Action]
     return actions.select_related(None).select_related("plan", "objective__axis", "owner").only(*ACTION_ROW_FIELDS)
 
 
+# What a short list of a person's actions shows (the "My actions" panel of the home page): the action's name, its
+# plan's title and its dates.
+WORK_LIST_FIELDS = ("reference", "title", "status", "deadline", "effectiveness_due", "plan__title")
+
+
+def for_work_list(actions: models.QuerySet[Action]) -> models.QuerySet[Action]:
+    """``actions`` reading only what a short list of someone's actions shows, without the joins of a table."""
+    return actions.select_related(None).select_related("plan").only(*WORK_LIST_FIELDS)
+
+
 def with_sources(actions: Iterable[Action]) -> list[Action]:
     """``actions`` (a page of a list) with their source links and sources fetched, one query per kind of source,
     each with what describing it reads (``qms.core.sources.source_querysets``)."""
