@@ -44,7 +44,7 @@ def render_actions_panel(request, obj) -> str:
         "actionplans/_actions_panel.html",
         {
             "obj": obj,
-            "actions": list(actions_of_object(user, obj)),
+            "actions": list(for_work_list(actions_of_object(user, obj))),
             "is_source": source_type is not None,
             "may_create": may_create,
             "may_link": may_link,

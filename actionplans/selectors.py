@@ -775,13 +775,13 @@ def for_action_rows(actions: models.QuerySet[Action]) -> models.QuerySet[Action]
     return actions.select_related(None).select_related("plan", "objective__axis", "owner").only(*ACTION_ROW_FIELDS)
 
 
-# What a short list of a person's actions shows (the "My actions" panel of the home page): the action's name, its
-# plan's title and its dates.
+# What a short list of actions shows (the "My actions" panel of the home page, the "Actions" panel of a request, a
+# risk, a process …): the action's name, status and dates, its plan's title.
 WORK_LIST_FIELDS = ("reference", "title", "status", "deadline", "effectiveness_due", "plan__title")
 
 
 def for_work_list(actions: models.QuerySet[Action]) -> models.QuerySet[Action]:
-    """``actions`` reading only what a short list of someone's actions shows, without the joins of a table."""
+    """``actions`` reading only what a short list of actions shows, without the joins of a table."""
     return actions.select_related(None).select_related("plan").only(*WORK_LIST_FIELDS)
 
 
