@@ -654,7 +654,9 @@ def plan_outline(
         folded=plan_rollup.total + plan_rollup.cancelled > unfolded_max,
         open_key=None,
     )
-    actions = plan.actions.select_related("owner", "org_unit", "process")
+    # The rows of a plan's own page (``{% action_rows %}`` without the plan column): no long texts, no unit or
+    # process; the plan is the page's own, its objectives are the tree's.
+    actions = plan.actions.select_related("owner").only(*PLAN_ROW_FIELDS)
     if not outline.folded:
         shown = actions.order_by("position", "pk")
     else:
@@ -766,6 +768,14 @@ ACTION_ROW_FIELDS = (
     "owner__username",
     "owner__first_name",
     "owner__last_name",
+)
+
+
+# The same on a plan's page, which names neither the plan nor the objective on each row.
+PLAN_ROW_FIELDS = (
+    *(name for name in ACTION_ROW_FIELDS if not name.startswith(("plan__", "objective__"))),
+    "plan",
+    "objective",
 )
 
 
