@@ -21,24 +21,30 @@ YES_NO = (("yes", _("Yes")), ("no", _("No")))
 ACTION_TEXT_FIELDS = ("reference", "title", "description", "owner_label", "expected_result")
 
 
+# A drop-down's options are read on every page of the list: each reads only what its label shows (and, for the
+# units, the path that filtering by one reads), without the joins and long texts of the selectors' querysets.
 def _plans(request):
     if request is None:
         return ActionPlan.objects.none()
-    return plans_visible_to(request.user).order_by("title")
+    return plans_visible_to(request.user).select_related(None).only("pk", "title").order_by("title")
 
 
 def _owners(request):
     if request is None:
         return User.objects.none()
     owner_ids = actions_visible_to(request.user).filter(owner__isnull=False).values("owner_id")
-    return User.objects.filter(pk__in=owner_ids).order_by("last_name", "first_name", "username")
+    return (
+        User.objects.filter(pk__in=owner_ids)
+        .only("pk", "username", "first_name", "last_name")
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def _units(request):
     """The units the user's actions are in (their own unit, or their plan's): no unit out of scope is named."""
     if request is None:
         return OrgUnit.objects.none()
-    units = OrgUnit.objects.filter(is_active=True)
+    units = OrgUnit.objects.filter(is_active=True).only("pk", "name", "path")
     if sees_everything(request.user):
         return units
     visible = actions_visible_to(request.user).order_by()
@@ -50,7 +56,7 @@ def _units(request):
 def _processes(request):
     if request is None:
         return Process.objects.none()
-    processes = Process.objects.filter(is_active=True)
+    processes = Process.objects.filter(is_active=True).only("pk", "code", "name")
     if sees_everything(request.user):
         return processes
     return processes.filter(pk__in=actions_visible_to(request.user).order_by().values("process"))

@@ -17,6 +17,7 @@ from actionplans.selectors import (
     actions_of_object,
     can_create_for_source,
     can_link_to_source,
+    for_work_list,
     is_process,
     my_checks_due,
     my_late_actions,
@@ -43,7 +44,7 @@ def render_actions_panel(request, obj) -> str:
         "actionplans/_actions_panel.html",
         {
             "obj": obj,
-            "actions": list(actions_of_object(user, obj)),
+            "actions": list(for_work_list(actions_of_object(user, obj))),
             "is_source": source_type is not None,
             "may_create": may_create,
             "may_link": may_link,
@@ -105,7 +106,7 @@ def render_my_work(request, person) -> str:
         return ""
     user = request.user
     today = timezone.localdate()
-    late, checks = my_late_actions(user, today), my_checks_due(user, today)
+    late, checks = for_work_list(my_late_actions(user, today)), for_work_list(my_checks_due(user, today))
     late_rows, check_rows = list(late[: HOME_LIMIT + 1]), list(checks[: HOME_LIMIT + 1])
     if not late_rows and not check_rows:
         return ""

@@ -342,18 +342,11 @@ def my_actions(user) -> models.QuerySet[Action]:
     )
 
 
-# What the home page's "My actions" panel shows of an action besides its own fields: its plan. Not the list's
-# whole ACTION_LIST_RELATED: PostgreSQL plans a join of seven tables in about 5 ms, more than the rest of the
-# query, on every home page.
-HOME_PANEL_RELATED = ("plan",)
-
-
 def my_late_actions(user, today: datetime.date | None = None) -> models.QuerySet[Action]:
-    """The open actions ``user`` owns whose deadline has passed, the oldest deadline first, with their plan (what
-    the home page shows of them: see ``HOME_PANEL_RELATED``)."""
+    """The open actions ``user`` owns whose deadline has passed, the oldest deadline first."""
     if not _signed_in(user):
         return Action.objects.none()
-    return Action.objects.filter(owner=user).late(today).select_related(*HOME_PANEL_RELATED).order_by("deadline", "pk")
+    return Action.objects.filter(owner=user).late(today).select_related(*ACTION_LIST_RELATED).order_by("deadline", "pk")
 
 
 # How far ahead a person's home page announces the effectiveness checks they are to make.
@@ -366,8 +359,6 @@ def my_checks_due(user, today: datetime.date | None = None) -> models.QuerySet[A
     today = today or timezone.localdate()
     return (
         actions_user_can_edit(user)
-        .select_related(None)
-        .select_related(*HOME_PANEL_RELATED)
         .filter(
             status=ActionStatus.DONE, effectiveness_checks__isnull=True, effectiveness_due__lte=today + CHECKS_AHEAD
         )
@@ -663,7 +654,9 @@ def plan_outline(
         folded=plan_rollup.total + plan_rollup.cancelled > unfolded_max,
         open_key=None,
     )
-    actions = plan.actions.select_related("owner", "org_unit", "process")
+    # The rows of a plan's own page (``{% action_rows %}`` without the plan column): no long texts, no unit or
+    # process; the plan is the page's own, its objectives are the tree's.
+    actions = plan.actions.select_related("owner").only(*PLAN_ROW_FIELDS)
     if not outline.folded:
         shown = actions.order_by("position", "pk")
     else:
@@ -758,6 +751,48 @@ def may_pick_people(user, argument: str) -> bool:
 def people_for_picker(user, argument: str) -> models.QuerySet[User] | None:
     """The people the owner pickers of the action plans offer, to whoever may fill that form; None otherwise."""
     return people() if may_pick_people(user, argument) else None
+
+
+# What a row of ``{% action_rows %}`` shows (actionplans.templatetags.action_tables): the action's reference, title,
+# owner, deadline, status and progress, its plan's title, its objective and axis.
+ACTION_ROW_FIELDS = (
+    "reference",
+    "title",
+    "owner_label",
+    "deadline",
+    "status",
+    "progress",
+    "plan__title",
+    "objective__title",
+    "objective__axis__title",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+)
+
+
+# The same on a plan's page, which names neither the plan nor the objective on each row.
+PLAN_ROW_FIELDS = (
+    *(name for name in ACTION_ROW_FIELDS if not name.startswith(("plan__", "objective__"))),
+    "plan",
+    "objective",
+)
+
+
+def for_action_rows(actions: models.QuerySet[Action]) -> models.QuerySet[Action]:
+    """``actions`` reading only what a table of actions shows: a list page builds 50 of them on every view, and the
+    long texts and the unit and process joined by ``actions_visible_to`` cost more than the rows."""
+    return actions.select_related(None).select_related("plan", "objective__axis", "owner").only(*ACTION_ROW_FIELDS)
+
+
+# What a short list of actions shows (the "My actions" panel of the home page, the "Actions" panel of a request, a
+# risk, a process …): the action's name, status and dates, its plan's title.
+WORK_LIST_FIELDS = ("reference", "title", "status", "deadline", "effectiveness_due", "plan__title")
+
+
+def for_work_list(actions: models.QuerySet[Action]) -> models.QuerySet[Action]:
+    """``actions`` reading only what a short list of actions shows, without the joins of a table."""
+    return actions.select_related(None).select_related("plan").only(*WORK_LIST_FIELDS)
 
 
 def with_sources(actions: Iterable[Action]) -> list[Action]:

@@ -226,7 +226,8 @@ class AssignForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = units_for_choice()
-        self.fields["process"].queryset = Process.objects.filter(is_active=True)
+        # Read on every view of a request: the drop-down's labels only, not each process's long texts.
+        self.fields["process"].queryset = Process.objects.filter(is_active=True).only("pk", "code", "name")
         self.fields["assignee"].queryset = assignable_users(complaint)
         # The people a request may go to, as signed scope of the picker's search (the sensitive-cases group
         # for a sensitive request); the field's queryset above still decides what is accepted.

@@ -217,6 +217,30 @@ def test_the_progress_of_a_new_action_counts_in_its_objective_on_the_page(client
     assert row.one(".qms-progress-label").text == "40 %"
 
 
+def test_the_plan_page_reads_only_what_its_rows_show(client, plan, make_action, quality_manager, teacher, org):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from processes.choices import ProcessType
+    from processes.models import Process
+
+    process = Process.objects.create(code="M2", name="Qualité", type=ProcessType.MANAGEMENT)
+    action = make_action(owner=teacher, org_unit=org.physics, process=process, description="Long " * 500)
+    client.force_login(quality_manager)
+    url = reverse("actionplans:plan-detail", args=[plan.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = parse(client.get(url))
+    row = page.one(f"tr[data-action-id='{action.pk}']")
+    assert action.title in row.text and str(teacher) in row.text
+    (rows,) = [q["sql"] for q in queries if q["sql"].startswith('SELECT "actionplans_action"."id"')]
+    selected = set(re.findall(r'"(\w+)"\."(\w+)"', rows.split(" FROM ")[0]))
+    assert {table for table, _column in selected} == {"actionplans_action", "core_user"}
+    assert not {column for _table, column in selected} & {"description", "expected_result", "indicator", "password"}
+
+
 # --- Every list page speaks the same names to the shared includes ------------------------------------------------
 
 

@@ -1,13 +1,18 @@
 """Reads: the plan tree with its rolled-up progress, the lists, and their fixed query budgets."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans import services
 from actionplans.choices import ActionStatus
+from actionplans.filtersets import ActionFilterSet
 from actionplans.models import Action
 from actionplans.selectors import ACTIONS_PER_PAGE, my_actions, plan_tree, plans_visible_to, plans_with_counts
 from actionplans.tests.factories import ObjectiveFactory
@@ -170,6 +175,58 @@ def test_the_action_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(ACTION_LIST_QUERIES):
         response = client.get(url)
     assert response.content.count(b'data-action-id="') == min(count, 50)
+
+
+# What each drop-down of the action list's filters may read: its label (and a unit's path, which filtering by it
+# reads), never the joins and long texts of the selectors' querysets. They are read on every page of the list.
+FILTER_CHOICE_COLUMNS = {
+    "plan": {("actionplans_actionplan", "id"), ("actionplans_actionplan", "title")},
+    "owner": {("core_user", name) for name in ("id", "username", "first_name", "last_name")},
+    "org_unit": {("core_orgunit", name) for name in ("id", "name", "path")},
+    "process": {("processes_process", name) for name in ("id", "code", "name")},
+}
+
+
+def test_the_action_filters_options_read_only_what_they_show(
+    plan, quality_manager, referent_sciences, teacher, org, make_action
+):
+    process = Process.objects.create(code="M2", name="Qualité", type=ProcessType.MANAGEMENT)
+    make_action(owner=teacher, org_unit=org.physics, process=process)
+    for user in (quality_manager, referent_sciences):
+        request = RequestFactory().get("/")
+        request.user = user
+        form = ActionFilterSet(None, queryset=Action.objects.all(), request=request).form
+        for name, allowed in FILTER_CHOICE_COLUMNS.items():
+            with CaptureQueriesContext(connection) as queries:
+                labels = [str(label) for value, label in form.fields[name].choices if value]
+            assert labels, name
+            (sql,) = [query["sql"] for query in queries]
+            selected = set(re.findall(r'"(\w+)"\."(\w+)"', sql.split(" FROM ")[0]))
+            assert selected <= allowed, (name, selected - allowed)
+
+
+def test_the_action_list_reads_only_what_its_rows_show(client, plan, quality_manager, teacher, org, make_action):
+    process = Process.objects.create(code="M2", name="Qualité", type=ProcessType.MANAGEMENT)
+    make_action(owner=teacher, org_unit=org.physics, process=process, description="Long text " * 200)
+    client.force_login(quality_manager)
+    url = reverse("actionplans:action-list")
+    _warm_up(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.content.count(b'data-action-id="') == 1
+    (page,) = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "actionplans_action"."id"') and "LIMIT" in q["sql"]
+    ]
+    selected = set(re.findall(r'"(\w+)"\."(\w+)"', page.split(" FROM ")[0]))
+    tables = {table for table, _column in selected}
+    assert tables == {
+        "actionplans_action",
+        "actionplans_actionplan",
+        "actionplans_objective",
+        "actionplans_axis",
+        "core_user",
+    }
+    assert not {column for _table, column in selected} & {"description", "expected_result", "indicator", "password"}
 
 
 @pytest.mark.parametrize("count", [10, 500])

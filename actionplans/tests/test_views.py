@@ -245,6 +245,36 @@ def test_the_home_panels_items_written_in_python_are_the_template_markup_they_re
     assert "Former &lt;les&gt; référents &amp; co" in same_markup(engine.from_string(pairs[0][1]).render(context))
 
 
+def test_the_home_pages_panel_of_my_actions_reads_only_what_it_lists(client, plan, make_action, quality_manager):
+    """The panel is on every visit of the home page: its late actions and checks are read without the long texts,
+    the unit and the process that a table of actions joins."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qms.core.tests.html import parse
+
+    late = make_action(title="Former les référents", owner=quality_manager, deadline=TODAY - datetime.timedelta(days=2))
+    done = make_action(title="Réviser la charte", owner=quality_manager, description="Long " * 500)
+    Action.objects.filter(pk=done.pk).update(status=ActionStatus.DONE, effectiveness_due=TODAY)
+    client.force_login(quality_manager)
+    client.get(reverse("core:home"))
+    with CaptureQueriesContext(connection) as queries:
+        panel = parse(client.get(reverse("core:home"))).one("[data-panel='actionplans.my-work']")
+
+    assert [element.text for element in panel.all("[data-my-late] a")] == [str(late)]
+    assert [element.text for element in panel.all("[data-my-checks] a")] == [str(done)]
+    listed = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "actionplans_action"."id"') and "LIMIT" in q["sql"]
+    ]
+    assert len(listed) == 2
+    for sql in listed:
+        selected = set(re.findall(r'"(\w+)"\."(\w+)"', sql.split(" FROM ")[0]))
+        assert {table for table, _column in selected} == {"actionplans_action", "actionplans_actionplan"}
+        assert not {column for _table, column in selected} & {"description", "expected_result", "indicator"}
+
+
 def test_a_quality_manager_creates_a_plan_for_any_unit(client, quality_manager, org):
     client.force_login(quality_manager)
     response = client.post(

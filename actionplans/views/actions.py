@@ -39,6 +39,7 @@ from actionplans.selectors import (
     can_view_updates,
     described_page_sources,
     described_sources,
+    for_action_rows,
     has_any_plan_scope,
     my_actions,
     plans_visible_to,
@@ -62,7 +63,9 @@ class ActionListView(PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        actions = actions_visible_to(self.request.user).order_by(F("deadline").asc(nulls_last=True), "pk")
+        actions = for_action_rows(actions_visible_to(self.request.user)).order_by(
+            F("deadline").asc(nulls_last=True), "pk"
+        )
         self.filterset = ActionFilterSet(self.request.GET or None, queryset=actions, request=self.request)
         return self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else actions
 

@@ -123,6 +123,46 @@ def test_from_the_request_page_through_the_actions_panel(quality_manager, org):
     assert f"Action {other.reference} now also answers this request." in html
 
 
+def _selected_columns(sql: str) -> set[tuple[str, str]]:
+    import re
+
+    return set(re.findall(r'"(\w+)"\."(\w+)"', sql.split(" FROM ")[0]))
+
+
+def test_the_request_page_reads_its_actions_and_processes_without_their_long_texts(quality_manager, org):
+    """The request page is opened all day long: the actions of its panel and the processes of its "Assign" drop-down
+    are read with what they show only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from processes.choices import ProcessType
+    from processes.models import Process
+
+    Process.objects.create(code="M2", name="Qualité", type=ProcessType.MANAGEMENT, purpose="Long " * 500)
+    complaint = ComplaintFactory(org_unit=org.sciences, status=ComplaintStatus.IN_PROGRESS)
+    action = action_create_for_source(
+        source=complaint, by=quality_manager, title="Installer un thermostat", description="Long " * 500
+    )
+    client = as_client(quality_manager)
+    client.get(complaint.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(complaint.get_absolute_url()).content.decode()
+    assert "Installer un thermostat" in html and "M2 — Qualité" in html
+
+    (panel,) = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "actionplans_action"."id"')
+        and '"actionplans_action"."id" IN (SELECT' in q["sql"]
+    ]
+    selected = _selected_columns(panel)
+    assert {table for table, _column in selected} == {"actionplans_action", "actionplans_actionplan"}
+    assert not {column for _table, column in selected} & {"description", "expected_result", "indicator"}
+    assert str(action) in html
+    (processes,) = [q["sql"] for q in queries if q["sql"].startswith('SELECT "processes_process"."id"')]
+    assert _selected_columns(processes) == {("processes_process", name) for name in ("id", "code", "name")}
+
+
 def test_an_assignee_without_action_plan_rights_makes_no_plan_and_no_action(org):
     """Issue 10: posting "create action" with no plan chosen made a plan and an action without any right."""
     agent = UserFactory(username="agent-assigne", roles=[Role.STAFF])

@@ -44,6 +44,24 @@ def test_filters_by_status_kind_and_category(quality_manager):
     assert references(inbox(quality_manager)) == {a.reference, b.reference, c.reference}
 
 
+def test_the_inbox_reads_only_what_its_rows_show(quality_manager, personas, org):
+    """A page of 50 rows on every view: without the long texts (description, search text) and the process."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mine = ComplaintFactory(org_unit=org.sciences, assignee=personas.teacher, description="Long " * 500)
+    inbox(quality_manager)
+    with CaptureQueriesContext(connection) as queries:
+        response = inbox(quality_manager, q=mine.subject.split()[0])
+    assert mine.reference in references(response) and str(personas.teacher) in response.content.decode()
+    (rows,) = [q["sql"] for q in queries if q["sql"].startswith('SELECT "complaints_complaint"."id"')]
+    selected = set(re.findall(r'"(\w+)"\."(\w+)"', rows.split(" FROM ")[0]))
+    assert {table for table, _column in selected} == {"complaints_complaint", "core_orgunit", "core_user"}
+    assert not {column for _table, column in selected} & {"description", "search_text", "resolution_summary"}
+
+
 def test_the_unit_filter_takes_in_the_sub_units(quality_manager, org):
     physics = ComplaintFactory(org_unit=org.physics)
     sciences = ComplaintFactory(org_unit=org.sciences)

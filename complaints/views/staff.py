@@ -32,6 +32,7 @@ from complaints.selectors import (
     can_see_ip,
     can_see_requester,
     complaint_visible_to,
+    for_inbox_rows,
     has_complaint_scope,
     inbox_complaints,
     is_sensitive_handler,
@@ -118,7 +119,7 @@ class InboxView(UserPassesTestMixin, View):
         without_status.pop("status", None)
         count_filter = ComplaintFilterSet(without_status or None, queryset=scope, request=request, scope=scope)
         counts = status_counts(count_filter.qs if count_filter.is_bound else scope)
-        paginator = Paginator(queryset, INBOX_PAGE_SIZE)
+        paginator = Paginator(for_inbox_rows(queryset), INBOX_PAGE_SIZE)
         if not filterset.is_bound or (filterset.is_valid() and count_filter.is_valid()):
             # The list is the counted requests of the chosen statuses (of all, when none is chosen): no COUNT query.
             chosen = filterset.form.cleaned_data.get("status") if filterset.is_bound else None

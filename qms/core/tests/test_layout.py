@@ -15,7 +15,7 @@ from qms.core.factories import UserFactory
 from qms.core.models import SiteSettings
 from qms.core.navigation import NavEntry, nav_items, signed_in, with_perm
 from qms.core.templatetags.qms_layout import alert_class, message_role, minutes
-from qms.core.tests.html import parse
+from qms.core.tests.html import parse, same_markup
 
 pytestmark = pytest.mark.django_db
 
@@ -484,3 +484,158 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("core:home"))
     assert response.status_code == 200
+
+
+# --- The header and footer written in Python ---------------------------------------------------------------------
+# The template markup that ``{% site_header %}`` and ``{% site_footer %}`` write in Python (qms_layout).
+HEADER = """{% load i18n qms_layout %}{% get_current_language as LANGUAGE_CODE %}
+  <header class="qms-header">
+    <nav class="navbar navbar-expand-lg qms-navbar" data-bs-theme="dark" aria-label="{% translate 'Main navigation' %}">
+      <div class="container-xl">
+        <a class="navbar-brand" href="{% if user.is_authenticated %}{% url 'core:home' %}{% else %}{% url 'core:landing' %}{% endif %}">
+          {% if site_settings and site_settings.logo_url %}
+            <img src="{{ site_settings.logo_url }}" alt="" height="32" class="qms-brand-logo">
+          {% else %}
+            <span class="qms-brand-mark" aria-hidden="true">QMS</span>
+          {% endif %}
+          <span class="qms-brand-name"{% content_lang %}>{{ INSTITUTION_NAME|default:"QMS" }}</span>
+        </a>
+        <button class="navbar-toggler" type="button" data-bs-toggle="collapse" data-bs-target="#main-menu"
+                aria-controls="main-menu" aria-expanded="false" aria-label="{% translate 'Toggle navigation' %}">
+          <span class="navbar-toggler-icon"></span>
+        </button>
+        <div class="collapse navbar-collapse" id="main-menu">
+          <ul class="navbar-nav me-auto mb-2 mb-lg-0">
+            {% for item in nav_items %}
+              <li class="nav-item">
+                <a class="nav-link{% if item.active %} active{% endif %}" href="{{ item.url }}"{% if item.active %} aria-current="page"{% endif %} data-nav="{{ item.key }}">{{ item.label }}</a>
+              </li>
+            {% endfor %}
+          </ul>
+
+          <div class="d-lg-flex align-items-lg-center gap-3">
+            {% if request %}
+              <form class="qms-language-form" action="{% url 'set_language' %}" method="post" aria-label="{% translate 'Language' %}">
+                {% csrf_token %}
+                <input name="next" type="hidden" value="{{ request.get_full_path }}">
+                {% get_available_languages as available_languages %}
+                {% get_language_info_list for available_languages as languages %}
+                <div class="btn-group btn-group-sm" role="group" aria-label="{% translate 'Language' %}">
+                  {% for language in languages %}
+                    <button type="submit" name="language" value="{{ language.code }}" lang="{{ language.code }}"
+                            class="btn {% if language.code == LANGUAGE_CODE %}btn-light{% else %}btn-outline-light{% endif %}"
+                            {% if language.code == LANGUAGE_CODE %}aria-pressed="true"{% else %}aria-pressed="false"{% endif %}
+                            data-language="{{ language.code }}">{{ language.name_local|capfirst }}</button>
+                  {% endfor %}
+                </div>
+              </form>
+            {% endif %}
+
+            {% if user.is_authenticated %}
+              <ul class="navbar-nav">
+                <li class="nav-item dropdown">
+                  <button class="nav-link dropdown-toggle" type="button" id="user-menu-button"
+                          data-bs-toggle="dropdown" aria-expanded="false">
+                    <span class="visually-hidden">{% translate "User menu:" %}</span> {{ user }}
+                  </button>
+                  <ul class="dropdown-menu dropdown-menu-end" aria-labelledby="user-menu-button" data-bs-theme="light">
+                    <li><a class="dropdown-item" href="{% url 'two_factor:profile' %}">{% translate "Two-factor authentication" %}</a></li>
+                    <li><a class="dropdown-item" href="{% url 'password_change' %}">{% translate "Change password" %}</a></li>
+                    {% if user.is_staff %}
+                      <li><a class="dropdown-item" href="{% url 'admin:index' %}">{% translate "Administration" %}</a></li>
+                    {% endif %}
+                    <li><hr class="dropdown-divider"></li>
+                    <li>
+                      <form action="{% url 'logout' %}" method="post">
+                        {% csrf_token %}
+                        <button type="submit" class="dropdown-item" data-action="logout">{% translate "Log out" %}</button>
+                      </form>
+                    </li>
+                  </ul>
+                </li>
+              </ul>
+            {% else %}
+              <a class="btn btn-light btn-sm" href="{% url 'two_factor:login' %}" data-action="login">{% translate "Log in" %}</a>
+            {% endif %}
+          </div>
+        </div>
+      </div>
+    </nav>
+  </header>
+"""  # noqa: E501 - the layout's markup as it was
+FOOTER = """{% load i18n qms_layout %}
+  <footer class="qms-footer mt-auto">
+    <div class="container-xl py-3">
+      <nav aria-label="{% translate 'Site information' %}">
+        <ul class="list-inline mb-1">
+          <li class="list-inline-item"><a href="{% url 'core:accessibility' %}" data-footer="accessibility">{% if site_settings %}{% blocktranslate trimmed with level=site_settings.get_accessibility_compliance_display|lower %}Accessibility: {{ level }}{% endblocktranslate %}{% else %}{% translate "Accessibility" %}{% endif %}</a></li>
+          <li class="list-inline-item"><a href="{% url 'core:legal' %}" data-footer="legal">{% translate "Legal notice" %}</a></li>
+          <li class="list-inline-item"><a href="{% url 'core:privacy' %}" data-footer="privacy">{% translate "Personal data" %}</a></li>
+        </ul>
+      </nav>
+      <p class="small mb-0"><span{% content_lang %}>{{ INSTITUTION_NAME|default:"QMS" }}</span> · {% translate "QMS, open-source quality management system" %}</p>
+    </div>
+  </footer>
+"""  # noqa: E501 - the layout's markup as it was
+WRITTEN = "{% load qms_layout %}{% site_header %}{% site_footer %}"
+
+
+def _layout_request(user, path="/"):
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.test import RequestFactory
+
+    request = RequestFactory().get(path, {"page": "2", "q": "a&b"})
+    request.user = user
+    request.session = SessionStore()
+    return request
+
+
+def _both(request):
+    """The header and footer rendered by the template markup and by the tags, from the same context (``request``
+    None: the 500 page, with no request and no context processor)."""
+    from django.template import Context, RequestContext, engines
+
+    engine = engines["django"].engine
+    rendered = []
+    for source in (HEADER + FOOTER, WRITTEN):
+        context = Context() if request is None else RequestContext(request)
+        rendered.append(same_markup(engine.from_string(source).render(context)))
+    return tuple(rendered)
+
+
+@pytest.fixture
+def same_csrf_token(monkeypatch):
+    """One CSRF token for both renderings (each reading of it is masked afresh)."""
+    monkeypatch.setattr("django.template.context_processors.get_token", lambda request: "token<&>")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_header_and_footer_written_in_python_are_the_template_markup_they_replace(
+    test_entries, staff_member, language, same_csrf_token
+):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import translation
+
+    admin = UserFactory(username="admin-x", first_name="Zoé", last_name="L'Hôte <admin>", is_staff=True)
+    staff_member.user_permissions.add(Permission.objects.get(codename="view_activitylog"))
+    site = SiteSettings.load()
+    site.institution_name = "Université <de> démonstration & « co »"
+    site.accessibility_compliance = AccessibilityCompliance.PARTIAL
+    site.save()
+    with translation.override(language):
+        for user, path in ((staff_member, reverse("core:legal")), (admin, "/"), (AnonymousUser(), "/")):
+            expected, written = _both(_layout_request(user, path))
+            assert written == expected
+            assert written.count('value="token&lt;&amp;&gt;"') == (2 if user.is_authenticated else 1)
+        assert 'aria-current="page"' in _both(_layout_request(staff_member, reverse("core:legal")))[1]
+        # The 500 page: no request, no user, no site settings.
+        expected, written = _both(None)
+        assert written == expected and "QMS" in written and "csrfmiddlewaretoken" not in written
+
+
+def test_the_header_shows_the_sites_logo_as_the_template_did(staff_member, same_csrf_token):
+    site = SiteSettings.load()
+    site.logo.name = "logos/logo&co.svg"
+    site.save()
+    expected, written = _both(_layout_request(staff_member))
+    assert written == expected and "qms-brand-logo" in written
