@@ -21,6 +21,7 @@ from complaints.selectors import (
 from complaints.validators import ATTACHMENT_POLICY
 from qms.core import config_cache
 from qms.core.files import MultipleFileField
+from qms.core.model_choices import cached_choices
 from qms.core.models import OrgUnit, Programme
 from qms.core.public import PublicForm
 from qms.core.text import SafeTextMixin
@@ -228,6 +229,9 @@ class AssignForm(forms.Form):
         self.fields["org_unit"].queryset = units_for_choice()
         # Read on every view of a request: the drop-down's labels only, not each process's long texts.
         self.fields["process"].queryset = Process.objects.filter(is_active=True).only("pk", "code", "name")
+        # Shown on every view of a request: their options from the cache (what is accepted: the querysets above).
+        cached_choices(self.fields["org_unit"], "complaints.assign.org_unit")
+        cached_choices(self.fields["process"], "complaints.assign.process")
         self.fields["assignee"].queryset = assignable_users(complaint)
         # The people a request may go to, as signed scope of the picker's search (the sensitive-cases group
         # for a sensitive request); the field's queryset above still decides what is accepted.
@@ -263,6 +267,7 @@ class QualifyForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["root_cause"].queryset = active_root_causes()
+        cached_choices(self.fields["root_cause"], "complaints.qualify.root_cause")
 
 
 class NoteForm(SafeTextMixin, forms.Form):
@@ -291,6 +296,7 @@ class RedirectForm(SafeTextMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = active_redirect_bodies()
+        cached_choices(self.fields["body"], "complaints.redirect.body")
 
 
 class RejectForm(SafeTextMixin, forms.Form):

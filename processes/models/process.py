@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -171,3 +173,12 @@ class ProcessMapSettings(AppSettings):
         if criticality >= self.watch_from:
             return CriticalityBand.WATCH
         return CriticalityBand.ACCEPTABLE
+
+
+@receiver([post_save, post_delete], sender=Process, dispatch_uid="processes.process_changed")
+def _process_changed(sender, **kwargs) -> None:
+    # Cache invalidation only: drop-downs of processes shown on busy pages (the request page's) are cached with the
+    # configuration (qms.core.config_cache, qms.core.model_choices.cached_choices).
+    from qms.core import config_cache
+
+    config_cache.bump()

@@ -34,3 +34,23 @@ def install() -> None:
     forms.ModelChoiceField.iterator = ListedModelChoiceIterator
     filter_fields.ModelChoiceField.iterator = ListedFilterChoiceIterator
     filter_fields.ModelMultipleChoiceField.iterator = ListedFilterChoiceIterator
+
+
+def cached_choices(field: forms.ModelChoiceField, name: str) -> None:
+    """Show ``field``'s options from the shared cache, built once for each version of the configuration and each
+    language (``qms.core.config_cache``), instead of reading its queryset on every page: the drop-downs of a page
+    seen many times a day (the request page's units, processes, root causes …). What is accepted is still decided
+    by the field's queryset, read when a form is sent.
+
+    Only for a model whose saves and deletions bump the configuration's version (``config_cache.bump``), so that
+    a new or renamed option shows at once. Set the field's queryset first: setting it resets the options."""
+    from django.utils import translation
+
+    from qms.core import config_cache
+
+    def build() -> list[tuple]:
+        options = [("", field.empty_label)] if field.empty_label is not None else []
+        options += [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset.all()]
+        return [(value, str(label)) for value, label in options]
+
+    field.choices = config_cache.cached(f"choices:{name}:{translation.get_language()}", build)
