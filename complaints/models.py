@@ -589,7 +589,7 @@ class ReplyTemplate(models.Model):
 @receiver([post_save, post_delete], sender=DeadlineSetting, dispatch_uid="complaints.deadline_setting_changed")
 @receiver([post_save, post_delete], sender=RootCauseCategory, dispatch_uid="complaints.root_cause_changed")
 @receiver([post_save, post_delete], sender=RedirectBody, dispatch_uid="complaints.redirect_body_changed")
-def _deadline_settings_changed(sender, **kwargs) -> None:
+def _helpdesk_configuration_changed(sender, **kwargs) -> None:
     # Cache invalidation only: deadlines are read with the configuration, and the request page's drop-downs of root
     # causes and redirect bodies are cached with it (qms.core.config_cache, qms.core.model_choices.cached_choices).
     from qms.core import config_cache
